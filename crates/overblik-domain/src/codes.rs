@@ -1,0 +1,185 @@
+//! The code lists of the interchange format v1; the code is stable, labels are shown in Danish.
+
+use crate::{ColumnKind, Value, field::Field};
+
+/// Declares an enum of codes with its code list, parsing and Danish labels.
+macro_rules! codes {
+    ($($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal : $label:literal),+ $(,)? })*) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every code, in the order of the format description.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The label shown to users.
+            pub fn label_da(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl Field for $name {
+            const KIND: ColumnKind = ColumnKind::Code($name::CODES);
+            fn from_value(value: &Value) -> Option<Self> {
+                value.as_text().and_then($name::from_code)
+            }
+            fn to_value(&self) -> Value {
+                Value::Text(self.code().to_owned())
+            }
+        }
+    )*};
+}
+
+codes! {
+    OrgUnitKind {
+        Municipality = "municipality": "Kommune",
+        Department = "department": "Forvaltning",
+        Center = "center": "Center",
+        Team = "team": "Team",
+    }
+    TeamType {
+        Reception = "reception": "Modtagelse",
+        Investigation = "investigation": "Undersøgelse",
+        Children = "children": "Børn",
+        Youth = "youth": "Unge",
+        Disability = "disability": "Handicap",
+        Placement = "placement": "Anbringelse",
+        SchoolCounsellor = "school_counsellor": "Skolerådgivning",
+        Other = "other": "Andet",
+    }
+    StaffRole {
+        Caseworker = "caseworker": "Sagsbehandler",
+        TeamLeader = "team_leader": "Teamleder",
+        Head = "head": "Fagchef",
+        Controller = "controller": "Controller",
+        Director = "director": "Direktør",
+        Other = "other": "Andet",
+    }
+    AbsenceKind {
+        Sick = "sick": "Sygdom",
+        Leave = "leave": "Orlov",
+        Parental = "parental": "Barsel",
+        Other = "other": "Andet",
+    }
+    Sex {
+        Female = "F": "Pige/kvinde",
+        Male = "M": "Dreng/mand",
+        Unknown = "U": "Uoplyst",
+    }
+    Area {
+        Children = "children": "Børn og unge",
+        Adults = "adults": "Voksne",
+    }
+    NotifierType {
+        School = "school": "Skole",
+        Daycare = "daycare": "Dagtilbud",
+        Health = "health": "Sundhed",
+        Police = "police": "Politi",
+        SocialServices = "social_services": "Socialforvaltning",
+        OtherMunicipality = "other_municipality": "Anden kommune",
+        ParentFamily = "parent_family": "Forældre/familie",
+        ChildSelf = "child_self": "Barnet selv",
+        Citizen = "citizen": "Borger",
+        Anonymous = "anonymous": "Anonym",
+        Other = "other": "Andet",
+    }
+    Severity {
+        Acute = "acute": "Akut",
+        Serious = "serious": "Alvorlig",
+        Concern = "concern": "Bekymring",
+    }
+    NotificationOutcome {
+        NoAction = "no_action": "Ingen handling",
+        Advice = "advice": "Rådgivning",
+        Screening = "screening": "Screening",
+        Investigation = "investigation": "Børnefaglig undersøgelse",
+        ExistingCase = "existing_case": "Eksisterende sag",
+        AcuteMeasure = "acute_measure": "Akut foranstaltning",
+        Referred = "referred": "Henvist",
+    }
+    DecisionKind {
+        Grant = "grant": "Bevilling",
+        Refusal = "refusal": "Afslag",
+        Change = "change": "Ændring",
+        Termination = "termination": "Ophør",
+    }
+    DecisionSubject {
+        Measure = "measure": "Indsats",
+        Placement = "placement": "Anbringelse",
+        Aftercare = "aftercare": "Efterværn",
+        Investigation = "investigation": "Undersøgelse",
+        Other = "other": "Andet",
+    }
+    MeasureType {
+        PlacementKinshipFoster = "placement_kinship_foster": "Netværksplejefamilie",
+        PlacementFosterFamily = "placement_foster_family": "Plejefamilie",
+        PlacementMunicipalFoster = "placement_municipal_foster": "Kommunal plejefamilie",
+        PlacementResidentialInstitution = "placement_residential_institution": "Døgninstitution",
+        PlacementSocioEducational = "placement_socio_educational": "Socialpædagogisk opholdssted",
+        PlacementOwnRoom = "placement_own_room": "Eget værelse / kollegium",
+        PlacementBoardingSchool = "placement_boarding_school": "Efterskole / kostskole",
+        HomeSupport = "home_support": "Praktisk, pædagogisk eller anden støtte i hjemmet",
+        FamilyTreatment = "family_treatment": "Familiebehandling",
+        FamilyResidential = "family_residential": "Døgnophold for hele familien",
+        RespiteCare = "respite_care": "Aflastning",
+        ContactPerson = "contact_person": "Fast kontaktperson",
+        Internship = "internship": "Praktiksted / formidling af praktik",
+        Aftercare = "aftercare": "Efterværn (18-22 år)",
+        OtherSupport = "other_support": "Anden støtte",
+    }
+    EndReason {
+        GoalMet = "goal_met": "Mål nået",
+        NoEffect = "no_effect": "Ingen effekt",
+        Moved = "moved": "Fraflyttet",
+        Age = "age": "Alder",
+        Other = "other": "Andet",
+    }
+    GoalCategory {
+        School = "school": "Skole",
+        Health = "health": "Sundhed",
+        Family = "family": "Familie",
+        Social = "social": "Sociale relationer",
+        Behaviour = "behaviour": "Adfærd",
+        Independence = "independence": "Selvstændighed",
+        Other = "other": "Andet",
+    }
+    RiskEvent {
+        Renotification12m = "renotification_12m": "Ny underretning inden 12 mdr.",
+        PlacementBreakdown12m = "placement_breakdown_12m": "Sammenbrud i anbringelse inden 12 mdr.",
+        Placement12m = "placement_12m": "Anbringelse inden 12 mdr.",
+    }
+    LeftReason {
+        Started = "started": "Startet",
+        Withdrawn = "withdrawn": "Trukket tilbage",
+        Other = "other": "Andet",
+    }
+    ComplaintOutcome {
+        Upheld = "upheld": "Fastholdt",
+        InformallyResolved = "informally_resolved": "Løst uformelt",
+        ChangedByMunicipality = "changed_by_municipality": "Ændret af kommunen",
+        SentToAppealsBoard = "sent_to_appeals_board": "Sendt til Ankestyrelsen",
+    }
+    AppealOutcome {
+        Confirmed = "confirmed": "Stadfæstet",
+        Changed = "changed": "Ændret",
+        Remitted = "remitted": "Hjemvist",
+        Dismissed = "dismissed": "Afvist",
+    }
+}
+
+impl MeasureType {
+    /// Whether the measure is a placement outside the home.
+    pub fn is_placement(self) -> bool {
+        self.code().starts_with("placement_")
+    }
+}

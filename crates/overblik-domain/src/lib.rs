@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+
+pub mod cell;
+pub mod checks;
+pub mod codes;
+pub mod cpr;
+pub mod field;
+pub mod ids;
+pub mod month;
+pub mod schema;
+pub mod tables;
+pub mod value;
+
+pub use cell::{CellError, CellWarning, ParsedCell, format_cell, parse_cell};
+pub use cpr::Cpr;
+pub use month::YearMonth;
+pub use schema::{ColumnKind, ColumnSpec, TableSpec};
+pub use tables::{TABLES, table};
+pub use value::{Row, Value};

@@ -1,0 +1,388 @@
+//! Every table of the interchange format v1, defined once: the typed record and its spec.
+//!
+//! Each entry below generates a record struct (validated on construction through
+//! [`Field::from_value`]) and a `static` [`TableSpec`] that drives import, storage and export.
+//! [`TABLES`] lists them parents first, the order in which rows can be inserted.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::codes::*;
+use crate::field::{Age, Count, Field, Fraction, NonNegative, PersonName, Score, Year};
+use crate::ids::*;
+use crate::{ColumnSpec, Cpr, Row, TableSpec, YearMonth};
+
+/// A row whose values do not fit its record type (a programming error upstream, or a NULL in a
+/// required column).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{table}.{column}: value does not fit the column")]
+pub struct RecordError {
+    pub table: &'static str,
+    pub column: &'static str,
+}
+
+macro_rules! tables {
+    ($(
+        $(#[$meta:meta])*
+        $record:ident, $spec:ident = $table:literal $([$required_file:ident])? key [$($key:literal),+] {
+            $( $field:ident : $ty:ty $(=> $target:literal)? ),* $(,)?
+        }
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub struct $record { $(pub $field: $ty),* }
+
+            #[doc = concat!("The spec of `", $table, ".csv`.")]
+            pub static $spec: TableSpec = TableSpec {
+                name: $table,
+                required_file: tables!(@required $($required_file)?),
+                key: &[$($key),+],
+                columns: &[$(ColumnSpec {
+                    name: stringify!($field),
+                    kind: <$ty as Field>::KIND,
+                    required: <$ty as Field>::REQUIRED,
+                    references: tables!(@references $($target)?),
+                }),*],
+            };
+
+            impl $record {
+                pub fn spec() -> &'static TableSpec {
+                    &$spec
+                }
+
+                /// Builds the record from a row parsed against [`Self::spec`].
+                pub fn from_row(row: &Row) -> Result<Self, RecordError> {
+                    let mut values = row.0.iter();
+                    Ok(Self {$(
+                        $field: values
+                            .next()
+                            .and_then(<$ty as Field>::from_value)
+                            .ok_or(RecordError { table: $table, column: stringify!($field) })?,
+                    )*})
+                }
+
+                pub fn to_row(&self) -> Row {
+                    Row(vec![$(self.$field.to_value()),*])
+                }
+            }
+        )*
+
+        /// Every table, parents before children.
+        pub static TABLES: &[&TableSpec] = &[$(&$spec),*];
+    };
+    (@required required) => { true };
+    (@required) => { false };
+    (@references $target:literal) => { Some($target) };
+    (@references) => { None };
+}
+
+tables! {
+    /// An organisational unit (municipality, department, centre, team).
+    OrgUnit, ORG_UNITS = "org_units" [required] key ["unit_id"] {
+        unit_id: OrgUnitId,
+        parent_id: Option<OrgUnitId> => "org_units",
+        name: String,
+        kind: OrgUnitKind,
+        team_type: Option<TeamType>,
+        valid_from: Option<NaiveDate>,
+        valid_to: Option<NaiveDate>,
+    }
+    /// An employee.
+    Staff, STAFF = "staff" [required] key ["staff_id"] {
+        staff_id: StaffId,
+        name: PersonName,
+        unit_id: OrgUnitId => "org_units",
+        role: StaffRole,
+        fte: Option<Fraction>,
+        capacity_points: Option<NonNegative>,
+        start_date: Option<NaiveDate>,
+        end_date: Option<NaiveDate>,
+    }
+    /// A period of absence of an employee.
+    Absence, ABSENCES = "absences" key ["staff_id", "from_date"] {
+        staff_id: StaffId => "staff",
+        from_date: NaiveDate,
+        to_date: Option<NaiveDate>,
+        kind: Option<AbsenceKind>,
+    }
+    /// A citizen (child, young person or adult).
+    Person, PERSONS = "persons" [required] key ["person_id"] {
+        person_id: PersonId,
+        cpr: Option<Cpr>,
+        birth_date: NaiveDate,
+        sex: Option<Sex>,
+        district: Option<String>,
+    }
+    /// A case about one person.
+    Case, CASES = "cases" [required] key ["case_id"] {
+        case_id: CaseId,
+        person_id: PersonId => "persons",
+        area: Area,
+        opened_at: NaiveDate,
+        closed_at: Option<NaiveDate>,
+        closing_reason: Option<String>,
+        weight: Option<NonNegative>,
+    }
+    /// The responsible caseworker of a case over a period.
+    Assignment, ASSIGNMENTS = "assignments" key ["case_id", "from_date"] {
+        case_id: CaseId => "cases",
+        staff_id: StaffId => "staff",
+        from_date: NaiveDate,
+        to_date: Option<NaiveDate>,
+    }
+    /// A notification of concern (underretning).
+    Notification, NOTIFICATIONS = "notifications" key ["notification_id"] {
+        notification_id: NotificationId,
+        person_id: PersonId => "persons",
+        case_id: Option<CaseId> => "cases",
+        received_at: DateTime<Utc>,
+        notifier_type: NotifierType,
+        professional: bool,
+        severity: Severity,
+        assessed_at: Option<DateTime<Utc>>,
+        receipt_sent_at: Option<DateTime<Utc>>,
+        outcome: Option<NotificationOutcome>,
+        outcome_at: Option<DateTime<Utc>>,
+        feedback_sent_at: Option<DateTime<Utc>>,
+    }
+    /// A child investigation (børnefaglig undersøgelse).
+    Investigation, INVESTIGATIONS = "investigations" key ["investigation_id"] {
+        investigation_id: InvestigationId,
+        case_id: CaseId => "cases",
+        aware_at: NaiveDate,
+        decided_at: Option<NaiveDate>,
+        preliminary_assessment_at: Option<NaiveDate>,
+        completed_at: Option<NaiveDate>,
+        child_conversation_at: Option<NaiveDate>,
+    }
+    /// A provider of measures.
+    Provider, PROVIDERS = "providers" key ["provider_id"] {
+        provider_id: ProviderId,
+        name: String,
+        internal: bool,
+        kind: Option<String>,
+    }
+    /// A measure (indsats) or placement.
+    Measure, MEASURES = "measures" key ["measure_id"] {
+        measure_id: MeasureId,
+        case_id: CaseId => "cases",
+        measure_type: MeasureType,
+        legal_basis: Option<String>,
+        provider_id: Option<ProviderId> => "providers",
+        start_date: NaiveDate,
+        planned_end_date: Option<NaiveDate>,
+        end_date: Option<NaiveDate>,
+        end_reason: Option<EndReason>,
+        daily_rate: Option<NonNegative>,
+    }
+    /// A decision (afgørelse); `subject` absent means `measure`.
+    Decision, DECISIONS = "decisions" key ["decision_id"] {
+        decision_id: DecisionId,
+        case_id: CaseId => "cases",
+        decided_at: NaiveDate,
+        kind: DecisionKind,
+        subject: Option<DecisionSubject>,
+        legal_basis: String,
+        measure_id: Option<MeasureId> => "measures",
+        consent: Option<bool>,
+        child_conversation_at: Option<NaiveDate>,
+    }
+    /// A child's plan or action plan.
+    Plan, PLANS = "plans" key ["plan_id"] {
+        plan_id: PlanId,
+        case_id: CaseId => "cases",
+        created_at: NaiveDate,
+        measure_id: Option<MeasureId> => "measures",
+    }
+    /// A supervision visit to a placed child.
+    Visit, VISITS = "visits" key ["visit_id"] {
+        visit_id: VisitId,
+        case_id: CaseId => "cases",
+        measure_id: Option<MeasureId> => "measures",
+        visited_at: NaiveDate,
+        child_conversation: bool,
+    }
+    /// An adult's application with a published processing deadline.
+    Application, APPLICATIONS = "applications" key ["application_id"] {
+        application_id: ApplicationId,
+        case_id: CaseId => "cases",
+        received_at: NaiveDate,
+        legal_basis: String,
+        notice_sent_at: Option<NaiveDate>,
+        decided_at: Option<NaiveDate>,
+    }
+    /// A goal of a plan.
+    Goal, GOALS = "goals" key ["goal_id"] {
+        goal_id: GoalId,
+        plan_id: PlanId => "plans",
+        category: GoalCategory,
+        set_at: NaiveDate,
+        closed_at: Option<NaiveDate>,
+    }
+    /// A follow-up (opfølgning) on a case or measure.
+    Followup, FOLLOWUPS = "followups" key ["followup_id"] {
+        followup_id: FollowupId,
+        case_id: CaseId => "cases",
+        measure_id: Option<MeasureId> => "measures",
+        held_at: NaiveDate,
+        child_conversation: Option<bool>,
+        next_due: Option<NaiveDate>,
+    }
+    /// The progress score of a goal at a follow-up.
+    GoalScore, GOAL_SCORES = "goal_scores" key ["goal_id", "followup_id"] {
+        goal_id: GoalId => "goals",
+        followup_id: FollowupId => "followups",
+        score: Score,
+    }
+    /// A risk estimate recorded as a probability, scored against the outcome later.
+    RiskAssessment, RISK_ASSESSMENTS = "risk_assessments" key ["assessment_id"] {
+        assessment_id: AssessmentId,
+        case_id: CaseId => "cases",
+        assessed_at: NaiveDate,
+        staff_id: StaffId => "staff",
+        event: RiskEvent,
+        probability: Fraction,
+        outcome: Option<bool>,
+    }
+    /// A payment from the economy system (negative = refund).
+    Payment, PAYMENTS = "payments" key ["payment_id"] {
+        payment_id: PaymentId,
+        case_id: Option<CaseId> => "cases",
+        measure_id: Option<MeasureId> => "measures",
+        account: String,
+        month: YearMonth,
+        amount: Decimal,
+    }
+    /// A yearly budget line and the activity it assumes.
+    Budget, BUDGETS = "budgets" key ["year", "unit_id", "account", "measure_type"] {
+        year: Year,
+        unit_id: OrgUnitId => "org_units",
+        account: String,
+        measure_type: Option<MeasureType>,
+        amount: Decimal,
+        planned_full_year_persons: Option<NonNegative>,
+    }
+    /// A person on a waiting list for an offer.
+    WaitingListEntry, WAITING_LIST = "waiting_list" key ["entry_id"] {
+        entry_id: EntryId,
+        person_id: PersonId => "persons",
+        offer_type: String,
+        listed_at: NaiveDate,
+        left_at: Option<NaiveDate>,
+        left_reason: Option<LeftReason>,
+    }
+    /// A complaint about a decision.
+    Complaint, COMPLAINTS = "complaints" key ["complaint_id"] {
+        complaint_id: ComplaintId,
+        decision_id: DecisionId => "decisions",
+        received_at: NaiveDate,
+        personal_contact_at: Option<NaiveDate>,
+        resolved_at: Option<NaiveDate>,
+        outcome: Option<ComplaintOutcome>,
+        appeal_outcome: Option<AppealOutcome>,
+    }
+    /// The number of inhabitants of one age in one year (for rates per 1,000 children).
+    Population, POPULATION = "population" key ["year", "age"] {
+        year: Year,
+        age: Age,
+        count: Count,
+    }
+}
+
+/// The spec of the table called `name`.
+pub fn table(name: &str) -> Option<&'static TableSpec> {
+    TABLES.iter().copied().find(|spec| spec.name == name)
+}
+
+impl TableSpec {
+    /// Whether the table has no id column: its rows are a snapshot, replaced as a whole when
+    /// the file is imported again (nothing refers to these rows).
+    pub fn is_snapshot(&self) -> bool {
+        self.key.len() > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ColumnKind, Value, parse_cell};
+
+    #[test]
+    fn every_reference_points_to_an_earlier_table() {
+        for (position, spec) in TABLES.iter().enumerate() {
+            for column in spec.columns {
+                if let Some(target) = column.references {
+                    let target_position = TABLES.iter().position(|t| t.name == target).unwrap();
+                    // org_units refers to itself (the parent unit).
+                    assert!(
+                        target_position <= position,
+                        "{}.{} -> {target}",
+                        spec.name,
+                        column.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_columns_and_required_except_optional_key_parts() {
+        for spec in TABLES {
+            for key in spec.key {
+                assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
+            }
+        }
+        assert_eq!(TABLES.len(), 23);
+        assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
+    }
+
+    #[test]
+    fn a_record_round_trips_through_its_row() {
+        let cells = [
+            "N1",
+            "P1",
+            "",
+            "2025-03-01 14:05",
+            "school",
+            "ja",
+            "serious",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ];
+        let row = Row(NOTIFICATIONS
+            .columns
+            .iter()
+            .zip(cells)
+            .map(|(column, text)| parse_cell(column.kind, text).unwrap().value)
+            .collect());
+        let record = Notification::from_row(&row).unwrap();
+        assert_eq!(record.notifier_type, NotifierType::School);
+        assert!(record.professional);
+        assert_eq!(record.to_row(), row);
+        assert_eq!(NOTIFICATIONS.key_of(&row), "N1");
+    }
+
+    #[test]
+    fn a_record_cannot_be_built_with_a_missing_required_value() {
+        let mut row = Row(vec![Value::Null; POPULATION.columns.len()]);
+        assert_eq!(Population::from_row(&row).unwrap_err().column, "year");
+        row.0 = vec![Value::Int(2025), Value::Int(23), Value::Int(10)];
+        assert_eq!(Population::from_row(&row).unwrap_err().column, "age");
+        assert_eq!(
+            POPULATION.columns[1].kind,
+            ColumnKind::Integer { min: 0, max: 22 }
+        );
+    }
+
+    #[test]
+    fn names_are_redacted_in_debug_output() {
+        let staff = STAFF.columns.iter().find(|c| c.name == "name").unwrap();
+        assert_eq!(staff.kind, ColumnKind::Name);
+        let name = PersonName::from_value(&Value::Text("Hanne Hansen".into())).unwrap();
+        assert!(!format!("{name:?}").contains("Hanne"));
+    }
+}
