@@ -62,7 +62,7 @@ pub fn parse_cell(kind: ColumnKind, raw: &str) -> Result<ParsedCell, CellError> 
         ColumnKind::Id => Value::Text(parse_id(text)?),
         ColumnKind::Text | ColumnKind::Name => {
             if text.chars().count() > MAX_TEXT_CHARS {
-                return Err(error("too_long", format!("text longer than {MAX_TEXT_CHARS} characters")));
+                return Err(error("too_long", format!("teksten er længere end {MAX_TEXT_CHARS} tegn")));
             }
             Value::Text(text.to_owned())
         }
@@ -70,33 +70,33 @@ pub fn parse_cell(kind: ColumnKind, raw: &str) -> Result<ParsedCell, CellError> 
         ColumnKind::Date => Value::Date(parse_date(text)?),
         ColumnKind::Timestamp => return parse_timestamp(text),
         ColumnKind::Month => Value::Month(YearMonth::parse(text).ok_or_else(|| {
-            error("bad_month", format!("`{text}` is not a month (YYYY-MM, 1900-2200)"))
+            error("bad_month", format!("`{text}` er ikke en måned (ÅÅÅÅ-MM, 1900-2200)"))
         })?),
         ColumnKind::Amount => Value::Decimal(parse_decimal(text)?),
         ColumnKind::NonNegative => {
             let value = parse_decimal(text)?;
             if value.is_sign_negative() && !value.is_zero() {
-                return Err(error("out_of_range", format!("`{text}` must not be negative")));
+                return Err(error("out_of_range", format!("`{text}` må ikke være negativ")));
             }
             Value::Decimal(value)
         }
         ColumnKind::Fraction => {
             let value = parse_decimal(text)?;
             if value < Decimal::ZERO || value > Decimal::ONE {
-                return Err(error("out_of_range", format!("`{text}` must be between 0 and 1")));
+                return Err(error("out_of_range", format!("`{text}` skal ligge mellem 0 og 1")));
             }
             Value::Decimal(value)
         }
         ColumnKind::Integer { min, max } => {
             let value = parse_integer(text)?;
             if !(min..=max).contains(&value) {
-                return Err(error("out_of_range", format!("`{text}` must be between {min} and {max}")));
+                return Err(error("out_of_range", format!("`{text}` skal ligge mellem {min} og {max}")));
             }
             Value::Int(value)
         }
         ColumnKind::Bool => Value::Bool(parse_bool(text)?),
         ColumnKind::Cpr => Value::Cpr(Cpr::parse(text).ok_or_else(|| {
-            error("bad_cpr", "not a valid CPR number (10 digits starting with a real birth date); the value is not shown")
+            error("bad_cpr", "ikke et gyldigt CPR-nummer (10 cifre, der begynder med en gyldig fødselsdato); værdien vises ikke")
         })?),
     };
     Ok(ParsedCell {
@@ -109,11 +109,11 @@ fn parse_id(text: &str) -> Result<String, CellError> {
     if text.chars().count() > MAX_ID_CHARS {
         return Err(error(
             "bad_id",
-            format!("id longer than {MAX_ID_CHARS} characters"),
+            format!("id er længere end {MAX_ID_CHARS} tegn"),
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(error("bad_id", "id contains control characters"));
+        return Err(error("bad_id", "id indeholder kontroltegn"));
     }
     // Ids travel into URLs, logs and messages; one built from a CPR number would leak it there.
     let digits: String = text.chars().filter(|c| *c != '-').collect();
@@ -123,7 +123,7 @@ fn parse_id(text: &str) -> Result<String, CellError> {
     {
         return Err(error(
             "id_looks_like_cpr",
-            "id looks like a CPR number; ids must not contain CPR numbers (the value is not shown)",
+            "id ligner et CPR-nummer; id'er må ikke indeholde CPR-numre (værdien vises ikke)",
         ));
     }
     Ok(text.to_owned())
@@ -137,7 +137,7 @@ fn parse_code(codes: &[&str], text: &str) -> Result<String, CellError> {
         .ok_or_else(|| {
             error(
                 "bad_code",
-                format!("`{text}` is not one of: {}", codes.join(", ")),
+                format!("`{text}` er ikke en af: {}", codes.join(", ")),
             )
         })
 }
@@ -156,7 +156,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, CellError> {
                 b.is_ascii_digit()
             }
         });
-    let bad = || error("bad_date", format!("`{text}` is not a date (YYYY-MM-DD)"));
+    let bad = || error("bad_date", format!("`{text}` er ikke en dato (ÅÅÅÅ-MM-DD)"));
     if !shaped {
         return Err(bad());
     }
@@ -164,7 +164,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, CellError> {
     if !in_range(date) {
         return Err(error(
             "out_of_range",
-            format!("`{text}` is outside {FIRST_YEAR}-{LAST_YEAR}"),
+            format!("`{text}` ligger uden for {FIRST_YEAR}-{LAST_YEAR}"),
         ));
     }
     Ok(date)
@@ -176,7 +176,7 @@ fn parse_timestamp(text: &str) -> Result<ParsedCell, CellError> {
         error(
             "bad_timestamp",
             format!(
-                "`{text}` is not a timestamp (e.g. 2025-03-01T14:05:00+01:00 or 2025-03-01 14:05)"
+                "`{text}` er ikke et tidspunkt (fx 2025-03-01T14:05:00+01:00 eller 2025-03-01 14:05)"
             ),
         )
     };
@@ -184,7 +184,7 @@ fn parse_timestamp(text: &str) -> Result<ParsedCell, CellError> {
         if !in_range(instant.date_naive()) {
             return Err(error(
                 "out_of_range",
-                format!("`{text}` is outside {FIRST_YEAR}-{LAST_YEAR}"),
+                format!("`{text}` ligger uden for {FIRST_YEAR}-{LAST_YEAR}"),
             ));
         }
         // Microseconds are what both databases keep; finer digits would break the round trip.
@@ -213,7 +213,7 @@ fn parse_timestamp(text: &str) -> Result<ParsedCell, CellError> {
             Some(CellWarning {
                 code: "ambiguous_local_time",
                 message: format!(
-                    "`{text}` occurs twice in Europe/Copenhagen (end of summer time); read as summer time {}; add an offset to be exact",
+                    "`{text}` forekommer to gange i dansk tid (sommertiden slutter); læst som sommertid {}; angiv tidszone for at være præcis",
                     summer.to_rfc3339()
                 ),
             }),
@@ -229,7 +229,7 @@ fn parse_timestamp(text: &str) -> Result<ParsedCell, CellError> {
                 Some(CellWarning {
                     code: "nonexistent_local_time",
                     message: format!(
-                        "`{text}` does not exist in Europe/Copenhagen (start of summer time); read as {}",
+                        "`{text}` findes ikke i dansk tid (sommertiden begynder); læst som {}",
                         shifted.to_rfc3339()
                     ),
                 }),
@@ -247,36 +247,33 @@ fn parse_decimal(text: &str) -> Result<Decimal, CellError> {
         && fraction.bytes().all(|b| b.is_ascii_digit());
     if !shaped {
         let hint = if text.contains(',') {
-            "; use `.` as decimal separator and no thousands separator"
+            "; brug `.` som decimaltegn og ingen tusindtalsseparator"
         } else {
             ""
         };
         return Err(error(
             "bad_number",
-            format!("`{text}` is not a decimal number{hint}"),
+            format!("`{text}` er ikke et decimaltal{hint}"),
         ));
     }
     if whole.len() > 15 || fraction.len() > 10 {
         return Err(error(
             "out_of_range",
-            format!("`{text}` has too many digits"),
+            format!("`{text}` har for mange cifre"),
         ));
     }
     Decimal::from_str(text)
         .map(|value| value.normalize())
-        .map_err(|_| error("bad_number", format!("`{text}` is not a decimal number")))
+        .map_err(|_| error("bad_number", format!("`{text}` er ikke et decimaltal")))
 }
 
 fn parse_integer(text: &str) -> Result<i64, CellError> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(error(
-            "bad_integer",
-            format!("`{text}` is not a whole number"),
-        ));
+        return Err(error("bad_integer", format!("`{text}` er ikke et heltal")));
     }
     text.parse()
-        .map_err(|_| error("out_of_range", format!("`{text}` is too large")))
+        .map_err(|_| error("out_of_range", format!("`{text}` er for stort")))
 }
 
 fn parse_bool(text: &str) -> Result<bool, CellError> {
@@ -285,7 +282,7 @@ fn parse_bool(text: &str) -> Result<bool, CellError> {
         "false" | "0" | "nej" => Ok(false),
         _ => Err(error(
             "bad_bool",
-            format!("`{text}` is not a boolean (true/false, 1/0, ja/nej)"),
+            format!("`{text}` er ikke en sandhedsværdi (true/false, 1/0, ja/nej)"),
         )),
     }
 }
@@ -373,7 +370,7 @@ mod tests {
         assert_eq!(format_cell(&parse(ColumnKind::Amount, "-300")), "-300");
         let err = parse_cell(ColumnKind::Amount, "12.500,50").unwrap_err();
         assert_eq!(err.code, "bad_number");
-        assert!(err.message.contains("decimal separator"));
+        assert!(err.message.contains("decimaltegn"));
         assert!(parse_cell(ColumnKind::Amount, "1e5").is_err());
         assert!(parse_cell(ColumnKind::NonNegative, "-1").is_err());
         assert!(parse_cell(ColumnKind::Fraction, "1.01").is_err());
@@ -392,7 +389,7 @@ mod tests {
         let kind = ColumnKind::Code(&["F", "M", "U"]);
         assert_eq!(parse(kind, "f"), Value::Text("F".into()));
         let err = parse_cell(kind, "X").unwrap_err();
-        assert_eq!(err.message, "`X` is not one of: F, M, U");
+        assert_eq!(err.message, "`X` er ikke en af: F, M, U");
     }
 
     #[test]

@@ -168,7 +168,7 @@ pub fn check_row(spec: &TableSpec, row: &Row, today: NaiveDate) -> Vec<RowFindin
                 severity: rule.severity,
                 code: "before_start",
                 message: format!(
-                    "`{}` is before {} `{}`",
+                    "`{}` ligger før {} `{}`",
                     crate::format_cell(later),
                     rule.earlier,
                     crate::format_cell(earlier)
@@ -185,7 +185,10 @@ pub fn check_row(spec: &TableSpec, row: &Row, today: NaiveDate) -> Vec<RowFindin
                 column,
                 severity: Severity::Warning,
                 code: "in_future",
-                message: format!("`{}` is after today ({today})", crate::format_cell(cell)),
+                message: format!(
+                    "`{}` ligger efter i dag ({today})",
+                    crate::format_cell(cell)
+                ),
             });
         }
     }
@@ -197,7 +200,7 @@ pub fn check_row(spec: &TableSpec, row: &Row, today: NaiveDate) -> Vec<RowFindin
             column: "team_type",
             severity: Severity::Warning,
             code: "team_type_not_team",
-            message: "team_type is only meaningful for units of kind `team`; ignored".into(),
+            message: "team_type gælder kun for enheder af typen `team`; ignoreret".into(),
         });
     }
     findings
@@ -237,7 +240,7 @@ mod tests {
         assert_eq!(findings[0].column, "closed_at");
         assert_eq!(
             findings[0].message,
-            "`2025-01-31` is before opened_at `2025-02-01`"
+            "`2025-01-31` ligger før opened_at `2025-02-01`"
         );
     }
 

@@ -14,7 +14,7 @@ macro_rules! id_types {
             pub fn parse(text: &str) -> Result<Self, crate::CellError> {
                 match crate::parse_cell(ColumnKind::Id, text)?.value {
                     Value::Text(id) => Ok(Self(id)),
-                    _ => Err(crate::CellError { code: "missing_value", message: "id is empty".into() }),
+                    _ => Err(crate::CellError { code: "missing_value", message: "id er tomt".into() }),
                 }
             }
 
