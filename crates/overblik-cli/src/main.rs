@@ -1,1 +1,67 @@
-fn main() {}
+//! The `overblik` command line: one binary for the demo, the server and the data work of IT staff.
+
+mod commands;
+mod import_run;
+mod store_args;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::store_args::StoreArgs;
+
+/// overblik: overblik over sagsstammer, frister og nøgletal i kommunernes socialforvaltning.
+#[derive(Debug, Parser)]
+#[command(name = "overblik", version, about)]
+struct Cli {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start en demo: syntetisk kommune i en ny SQLite-fil og webserveren på 127.0.0.1.
+    Demo(commands::demo::DemoArgs),
+    /// Start webserveren mod den konfigurerede database.
+    Serve(commands::serve::ServeArgs),
+    /// Opret eller opdater databasens skema (sker også automatisk ved start).
+    Migrate,
+    /// Indlæs en mappe med CSV-filer eller en XLSX-projektmappe i udvekslingsformatet v1.
+    Import(commands::import::ImportArgs),
+    /// Eksportér hele databasen i udvekslingsformatet v1 (CSV-mappe eller XLSX).
+    Export(commands::export::ExportArgs),
+    /// Mål hastighed og hukommelse (udskriver tal; påstår intet).
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(args) => commands::demo::run(args),
+        Command::Serve(args) => commands::serve::run(&cli.store, args),
+        Command::Migrate => commands::migrate::run(&cli.store),
+        Command::Import(args) => commands::import::run(&cli.store, args),
+        Command::Export(args) => commands::export::run(&cli.store, args),
+        Command::Bench(command) => commands::bench::run(&cli.store, command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("fejl: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}
