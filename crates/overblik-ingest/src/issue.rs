@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use overblik_domain::Cpr;
+
 pub use overblik_domain::checks::Severity as IssueSeverity;
 
 /// A problem in the source: an error stops the import, a warning is reported and imported.
@@ -82,27 +84,27 @@ impl fmt::Display for Issue {
 }
 
 /// Whether a name taken from the source (a file, sheet or column name) may be repeated in a
-/// message. A header-less file turns its first data row into "column names", and a file may be
-/// named after a person's CPR number, so anything with a run of six digits (a birth date) or
-/// that is too long to be a plain name is withheld.
+/// message. A file may be named after a person's CPR number, and a header-less file turns its
+/// first data row into "column names", so anything that contains a valid CPR number (with or
+/// without its dash), a control character, or is too long to be a plain name is withheld.
+/// Dates in names (`export-20251122.csv`) are not CPR numbers and stay visible.
 pub(crate) fn quotable(text: &str) -> bool {
-    let mut digit_run = 0;
-    for c in text.chars() {
-        digit_run = if c.is_ascii_digit() { digit_run + 1 } else { 0 };
-        if digit_run >= 6 || c.is_control() {
-            return false;
-        }
+    if text.chars().count() > 64 || text.chars().any(char::is_control) {
+        return false;
     }
-    text.chars().count() <= 64
+    let bytes = text.as_bytes();
+    let contains_cpr = |width: usize| {
+        bytes.windows(width).any(|window| {
+            // Windows that split a multi-byte character are not text, and not digits either.
+            std::str::from_utf8(window).is_ok_and(|candidate| Cpr::parse(candidate).is_some())
+        })
+    };
+    !contains_cpr(10) && !contains_cpr(11)
 }
 
 /// `text` when it is [`quotable`], otherwise a placeholder that says why it is missing.
 pub(crate) fn shown(text: &str) -> &str {
-    if quotable(text) {
-        text
-    } else {
-        "<not shown>"
-    }
+    if quotable(text) { text } else { "<vises ikke>" }
 }
 
 #[cfg(test)]
@@ -111,10 +113,16 @@ mod tests {
 
     #[test]
     fn an_issue_displays_as_file_row_column_code_message() {
-        let issue = Issue::error("cases.csv", 5, "opened_at", "bad_date", "`x` is not a date");
+        let issue = Issue::error(
+            "cases.csv",
+            5,
+            "opened_at",
+            "bad_date",
+            "`x` er ikke en dato",
+        );
         assert_eq!(
             issue.to_string(),
-            "cases.csv:5:opened_at: bad_date: `x` is not a date"
+            "cases.csv:5:opened_at: bad_date: `x` er ikke en dato"
         );
     }
 
@@ -122,9 +130,13 @@ mod tests {
     fn names_that_could_hold_a_cpr_number_are_not_quoted() {
         assert!(quotable("case_id"));
         assert!(quotable("budget 2025"));
+        assert!(quotable("export-20251122.csv"));
+        assert!(quotable("2025112212.csv"));
         assert!(!quotable("0101901234.csv"));
-        assert!(!quotable("010190-1234"));
+        assert!(!quotable("borger 010190-1234"));
+        assert!(!quotable("x01019012345"));
         assert!(!quotable(&"x".repeat(65)));
-        assert_eq!(shown("120390"), "<not shown>");
+        assert!(!quotable("a\tb"));
+        assert_eq!(shown("0101901234"), "<vises ikke>");
     }
 }

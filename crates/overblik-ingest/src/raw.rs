@@ -42,6 +42,10 @@ pub(crate) struct ReadProblem {
 pub(crate) trait RecordReader {
     /// The next record; after a problem, `None`.
     fn next_record(&mut self) -> Option<Result<RawRecord, ReadProblem>>;
+
+    /// Whether every record must have as many fields as the header (CSV). A sheet row simply
+    /// ends at its last filled cell.
+    fn fixed_width(&self) -> bool;
 }
 
 /// Integers beyond this are not exact as `f64`, so a float this large is shown as read.
@@ -73,7 +77,7 @@ impl RawCell {
             RawCell::Unusable(what) => {
                 return Err(CellError {
                     code: "spreadsheet_error",
-                    message: format!("the cell holds {what}, not a value"),
+                    message: format!("cellen indeholder {what}, ikke en værdi"),
                 });
             }
         })
@@ -153,10 +157,7 @@ mod tests {
         let midnight = RawCell::DateTime(moment("2025-03-01 00:00:00"));
         assert_eq!(text(midnight.clone(), ColumnKind::Date), "2025-03-01");
         assert_eq!(text(midnight.clone(), ColumnKind::Month), "2025-03");
-        assert_eq!(
-            text(midnight, ColumnKind::Timestamp),
-            "2025-03-01T00:00:00"
-        );
+        assert_eq!(text(midnight, ColumnKind::Timestamp), "2025-03-01T00:00:00");
         let afternoon = RawCell::DateTime(moment("2025-03-01 14:05:00.250"));
         assert_eq!(
             text(afternoon.clone(), ColumnKind::Timestamp),
@@ -168,10 +169,13 @@ mod tests {
     #[test]
     fn booleans_and_errors_are_converted_or_reported() {
         assert_eq!(text(RawCell::Bool(true), ColumnKind::Bool), "true");
-        let err = RawCell::Unusable("the error `#DIV/0!`".into())
+        let err = RawCell::Unusable("fejlen `#DIV/0!`".into())
             .to_text(ColumnKind::Text)
             .unwrap_err();
         assert_eq!(err.code, "spreadsheet_error");
-        assert_eq!(err.message, "the cell holds the error `#DIV/0!`, not a value");
+        assert_eq!(
+            err.message,
+            "cellen indeholder fejlen `#DIV/0!`, ikke en værdi"
+        );
     }
 }

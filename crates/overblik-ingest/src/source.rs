@@ -23,19 +23,19 @@ pub enum Source {
 /// Why a source cannot be used at all.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("`{}` does not exist", path.display())]
+    #[error("`{}` findes ikke", path.display())]
     NotFound { path: PathBuf },
     #[error(
-        "`{}` is a single CSV file; give the folder that holds all the CSV files",
+        "`{}` er en enkelt CSV-fil; angiv mappen med alle CSV-filerne",
         path.display()
     )]
     SingleCsvFile { path: PathBuf },
     #[error(
-        "`{}` is neither a folder of CSV files nor an `.xlsx` workbook",
+        "`{}` er hverken en mappe med CSV-filer eller en `.xlsx`-projektmappe",
         path.display()
     )]
     Unsupported { path: PathBuf },
-    #[error("failed to read `{}`", path.display())]
+    #[error("kunne ikke læse `{}`", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -176,7 +176,7 @@ mod tests {
         let csv = dir.path().join("cases.csv");
         std::fs::write(&csv, b"").unwrap();
         let err = Source::open(&csv).unwrap_err();
-        assert!(err.to_string().contains("give the folder"), "{err}");
+        assert!(err.to_string().contains("angiv mappen"), "{err}");
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, b"").unwrap();
         assert!(matches!(

@@ -1,1 +1,207 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod error;
+mod hashing;
+mod keys;
+mod layout;
+mod migrate;
+mod pg;
+mod pg_copy;
+mod session;
+mod sqlite;
+mod summary;
+mod url;
+
+use std::path::PathBuf;
+
+use overblik_domain::{Row, TableSpec};
+
+pub use crate::error::StoreError;
+pub use crate::keys::KeyConfig;
+pub use crate::session::ImportSession;
+pub use crate::summary::{ImportRecord, ImportSource, ImportSummary, TableSummary};
+pub use crate::url::redact_url;
+
+use crate::keys::{CprKeys, KEY_CHECK_META};
+use crate::url::Location;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An open connection to the store, with its schema migrated and its key loaded.
+pub struct Store {
+    connection: Connection,
+    location: Location,
+    /// `None` after [`Store::open_unmigrated`]: that store may only migrate.
+    cpr_keys: Option<CprKeys>,
+}
+
+enum Connection {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .field("key_loaded", &self.cpr_keys.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating the SQLite file if missing), applies pending migrations, and loads the
+    /// key (creating a key file only for a store that has never had one).
+    ///
+    /// `url`: `sqlite://path/to/file.db`, `sqlite:path`, a bare path ending in `.db`, or
+    /// `postgres://...` / `postgresql://...`.
+    pub fn open(url: &str, keys: &KeyConfig) -> Result<Store, StoreError> {
+        let mut store = Self::open_unmigrated(url)?;
+        store.migrate()?;
+        store.load_key(keys)?;
+        Ok(store)
+    }
+
+    /// Opens without migrating and without a key (for `overblik migrate`); call
+    /// [`Store::migrate`] next. A database of a newer overblik is refused here already.
+    pub fn open_unmigrated(url: &str) -> Result<Store, StoreError> {
+        let location = url::parse_url(url)?;
+        let redacted = redact_url(url);
+        let connection = match &location {
+            Location::Sqlite(path) => {
+                let connection = sqlite::connect(path, &redacted)?;
+                migrate::check_not_newer(&sqlite::applied_versions(&connection)?)?;
+                sqlite::prepare(&connection)?;
+                Connection::Sqlite(connection)
+            }
+            Location::Postgres(url) => {
+                let mut client = pg::connect(url, &redacted)?;
+                migrate::check_not_newer(&pg::applied_versions(&mut client)?)?;
+                Connection::Postgres(client)
+            }
+        };
+        Ok(Store {
+            connection,
+            location,
+            cpr_keys: None,
+        })
+    }
+
+    /// Applies the pending migrations; returns the names of those applied (empty when the
+    /// schema is current).
+    pub fn migrate(&mut self) -> Result<Vec<String>, StoreError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::migrate(connection),
+            Connection::Postgres(client) => pg::migrate(client),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.connection {
+            Connection::Sqlite(_) => Backend::Sqlite,
+            Connection::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Starts an import: one transaction, with the key index of every table loaded.
+    pub fn begin_import(&mut self) -> Result<ImportSession<'_>, StoreError> {
+        let cpr_keys = self.cpr_keys.as_ref().ok_or(StoreError::NoKey)?;
+        let writer: Box<dyn session::Writer + '_> = match &mut self.connection {
+            Connection::Sqlite(connection) => Box::new(sqlite::begin(connection)?),
+            Connection::Postgres(client) => Box::new(pg::begin(client)?),
+        };
+        ImportSession::start(writer, cpr_keys)
+    }
+
+    /// Calls `f` with every row of `spec` ordered by key (ascending, by the key columns in
+    /// order; text compared byte-wise). The CPR column is `Value::Cpr` (decrypted) when
+    /// `include_cpr`, else `Value::Null`.
+    pub fn for_each_row(
+        &mut self,
+        spec: &'static TableSpec,
+        include_cpr: bool,
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let cpr_keys = match (include_cpr && spec.has_cpr(), &self.cpr_keys) {
+            (false, _) => None,
+            (true, Some(cpr_keys)) => Some(cpr_keys),
+            (true, None) => return Err(StoreError::NoKey),
+        };
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::for_each_row(connection, spec, cpr_keys, f),
+            Connection::Postgres(client) => pg::for_each_row(client, spec, cpr_keys, f),
+        }
+    }
+
+    /// The number of rows of every table of `TABLES`, in `TABLES` order.
+    pub fn row_counts(&mut self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::row_counts(connection),
+            Connection::Postgres(client) => pg::row_counts(client),
+        }
+    }
+
+    /// The committed imports, oldest first.
+    pub fn imports(&mut self) -> Result<Vec<ImportRecord>, StoreError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::imports(connection),
+            Connection::Postgres(client) => pg::imports(client),
+        }
+    }
+
+    /// The key file used when none is configured: next to an SQLite database
+    /// (`data/overblik.db` -> `data/overblik.key`), `overblik.key` in the current directory for
+    /// PostgreSQL.
+    fn default_key_file(&self) -> PathBuf {
+        match &self.location {
+            Location::Sqlite(path) => path.with_extension("key"),
+            Location::Postgres(_) => PathBuf::from("overblik.key"),
+        }
+    }
+
+    fn get_meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::get_meta(connection, key),
+            Connection::Postgres(client) => pg::get_meta(client, key),
+        }
+    }
+
+    fn insert_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &mut self.connection {
+            Connection::Sqlite(connection) => sqlite::insert_meta(connection, key, value),
+            Connection::Postgres(client) => pg::insert_meta(client, key, value),
+        }
+    }
+
+    /// Finds the key, checks it against the database, and creates one only for a store that
+    /// never had one: a new key for an existing store would make its CPR data unreadable.
+    fn load_key(&mut self, config: &KeyConfig) -> Result<(), StoreError> {
+        let default_file = self.default_key_file();
+        let stored_check = self.get_meta(KEY_CHECK_META)?;
+        let (key, key_source) = keys::read_key(config, &default_file)?;
+        let key = match (key, stored_check) {
+            (Some(key), _) => key,
+            (None, Some(_)) => {
+                return Err(StoreError::KeyMissing {
+                    path: keys::key_path(config, &default_file),
+                });
+            }
+            (None, None) => keys::create_key_file(&keys::key_path(config, &default_file))?,
+        };
+        let check = key.check_value();
+        // Recording the check is idempotent; reading it back settles a race with another
+        // process that recorded a different key first.
+        self.insert_meta(KEY_CHECK_META, &check)?;
+        if self.get_meta(KEY_CHECK_META)?.as_deref() != Some(check.as_str()) {
+            return Err(StoreError::KeyMismatch { key_source });
+        }
+        self.cpr_keys = Some(key.cpr_keys());
+        Ok(())
+    }
+}

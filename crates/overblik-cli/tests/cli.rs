@@ -1,0 +1,8 @@
+//! End-to-end tests of the `overblik` binary: round trips, a kill during import, bad input.
+//! Every test runs against SQLite and, when `OVERBLIK_TEST_POSTGRES_URL` is set, PostgreSQL.
+
+mod support;
+
+mod bad_input;
+mod kill;
+mod round_trip;

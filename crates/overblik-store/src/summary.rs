@@ -1,0 +1,98 @@
+//! What an import did: its source, and per table how many rows were inserted, updated, left
+//! unchanged or removed. Recorded in `import_batches` / `import_batch_tables` on commit.
+
+/// The file or folder an import came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportSource {
+    /// The file or folder name as given by the user (no path to a home directory needed).
+    pub name: String,
+    /// `csv` or `xlsx` (free text for the store).
+    pub format: String,
+    /// Hex SHA-256 of the imported bytes.
+    pub sha256: String,
+    /// How many warnings the import reported.
+    pub warnings: u64,
+}
+
+/// The counts of one table in one import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSummary {
+    pub table: &'static str,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows of a snapshot table that the import no longer contained.
+    pub removed: u64,
+}
+
+impl TableSummary {
+    pub(crate) fn new(table: &'static str) -> Self {
+        Self {
+            table,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            removed: 0,
+        }
+    }
+}
+
+/// The tables written in one import, in `TABLES` order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub tables: Vec<TableSummary>,
+}
+
+impl ImportSummary {
+    /// The counts of `table`, if it was written.
+    pub fn table(&self, table: &str) -> Option<&TableSummary> {
+        self.tables.iter().find(|summary| summary.table == table)
+    }
+}
+
+/// One committed import, as recorded in the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    /// RFC 3339 in UTC, whole seconds (`2025-03-01T13:05:00Z`).
+    pub imported_at: String,
+    pub source: ImportSource,
+    pub summary: ImportSummary,
+}
+
+/// Puts summaries read from the database in `TABLES` order with static table names; a table
+/// this build does not know is reported as corrupt rather than dropped.
+pub(crate) fn summary_from_stored(
+    rows: Vec<(String, [u64; 4])>,
+) -> Result<ImportSummary, crate::StoreError> {
+    let mut tables = Vec::with_capacity(rows.len());
+    for (name, [inserted, updated, unchanged, removed]) in rows {
+        let spec = overblik_domain::table(&name).ok_or_else(|| crate::StoreError::Corrupt {
+            table: "import_batch_tables",
+            column: "table_name".to_owned(),
+            reason: format!("unknown table `{name}`"),
+        })?;
+        tables.push(TableSummary {
+            table: spec.name,
+            inserted,
+            updated,
+            unchanged,
+            removed,
+        });
+    }
+    tables.sort_by_key(|summary| table_position(summary.table));
+    Ok(ImportSummary { tables })
+}
+
+/// The position of `table` in `TABLES`.
+pub(crate) fn table_position(table: &str) -> usize {
+    overblik_domain::TABLES
+        .iter()
+        .position(|spec| spec.name == table)
+        .unwrap_or(usize::MAX)
+}
+
+/// The current time as stored for an import: UTC, whole seconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
