@@ -66,13 +66,14 @@ pub(crate) struct CsvRecords<R: io::Read> {
 }
 
 impl CsvRecords<File> {
-    /// Opens `path`, skipping a UTF-8 byte order mark (Excel writes one with "CSV UTF-8").
+    /// Opens `path`; Excel's "CSV UTF-8" starts with a byte order mark, which is skipped.
     pub fn open(path: &Path) -> io::Result<Self> {
         Self::new(File::open(path)?)
     }
 }
 
 impl<R: io::Read> CsvRecords<R> {
+    /// Reads CSV from `input`, skipping a UTF-8 byte order mark.
     pub fn new(input: R) -> io::Result<Self> {
         let mut input = BufReader::with_capacity(64 * 1024, input);
         if input.fill_buf()?.starts_with(UTF8_BOM) {

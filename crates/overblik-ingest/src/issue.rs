@@ -68,6 +68,7 @@ impl Issue {
         }
     }
 
+    /// Whether the issue stops the import.
     pub fn is_error(&self) -> bool {
         self.severity == IssueSeverity::Error
     }

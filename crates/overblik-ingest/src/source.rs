@@ -85,6 +85,7 @@ impl Source {
         }
     }
 
+    /// The folder or workbook file.
     pub fn path(&self) -> &Path {
         match self {
             Source::CsvFolder(path) | Source::Xlsx(path) => path,

@@ -30,10 +30,12 @@ impl Validation {
         self.errors().next().is_some()
     }
 
+    /// The issues that stop the import.
     pub fn errors(&self) -> impl Iterator<Item = &Issue> {
         self.issues.iter().filter(|issue| issue.is_error())
     }
 
+    /// The issues that are reported but do not stop the import.
     pub fn warnings(&self) -> impl Iterator<Item = &Issue> {
         self.issues
             .iter()

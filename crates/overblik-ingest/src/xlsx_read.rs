@@ -73,6 +73,7 @@ pub(crate) struct XlsxRecords<'a> {
 }
 
 impl<'a> XlsxRecords<'a> {
+    /// Starts reading `sheet`; the error is a reason safe to show.
     pub fn open(workbook: &'a mut Workbook, sheet: &str) -> Result<Self, String> {
         let cells = workbook
             .worksheet_cells_reader(sheet)

@@ -242,6 +242,114 @@ fn references_may_resolve_to_keys_already_in_the_store() {
     );
 }
 
+#[test]
+fn a_hand_made_workbook_with_typed_cells_is_read_by_column_kind() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hand-made.xlsx");
+    let mut workbook = Workbook::new();
+    let date_format = Format::new().set_num_format("dd-mm-yyyy");
+    let date = |y, m, d| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    let header = |sheet: &mut rust_xlsxwriter::Worksheet, names: &[&str]| {
+        for (column, name) in names.iter().enumerate() {
+            sheet.write_string(0, column as u16, *name).unwrap();
+        }
+    };
+
+    let sheet = workbook.add_worksheet().set_name("org_units").unwrap();
+    header(sheet, &["name", "kind", "unit_id"]);
+    sheet.write_string(1, 0, "Kommunen").unwrap();
+    sheet.write_string(1, 1, "Municipality").unwrap();
+    sheet.write_number(1, 2, 1001.0).unwrap();
+
+    let sheet = workbook.add_worksheet().set_name("staff").unwrap();
+    header(sheet, &["staff_id", "name", "unit_id", "role", "fte"]);
+    sheet.write_number(1, 0, 7.0).unwrap();
+    sheet.write_string(1, 1, "Hanne Fiktivsen").unwrap();
+    sheet.write_number(1, 2, 1001.0).unwrap();
+    sheet.write_string(1, 3, "caseworker").unwrap();
+    sheet.write_number(1, 4, 0.8).unwrap();
+
+    let sheet = workbook.add_worksheet().set_name("persons").unwrap();
+    header(sheet, &["person_id", "cpr", "birth_date"]);
+    sheet.write_string(1, 0, "P102").unwrap();
+    sheet.write_number(1, 1, 309154001.0).unwrap();
+    sheet
+        .write_datetime_with_format(1, 2, date(2015, 9, 3), &date_format)
+        .unwrap();
+
+    let sheet = workbook.add_worksheet().set_name("cases").unwrap();
+    header(sheet, &["case_id", "person_id", "area", "opened_at"]);
+    sheet.write_string(1, 0, "C1").unwrap();
+    sheet.write_string(1, 1, "P102").unwrap();
+    sheet.write_string(1, 2, "children").unwrap();
+    sheet
+        .write_datetime_with_format(1, 3, date(2025, 2, 28), &date_format)
+        .unwrap();
+
+    let sheet = workbook.add_worksheet().set_name("notifications").unwrap();
+    let columns = [
+        "notification_id",
+        "person_id",
+        "received_at",
+        "notifier_type",
+        "professional",
+        "severity",
+    ];
+    header(sheet, &columns);
+    sheet.write_string(1, 0, "N1").unwrap();
+    sheet.write_string(1, 1, "P102").unwrap();
+    let received = date(2025, 3, 1).and_hms(14, 5, 0).unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            2,
+            received,
+            &Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+        )
+        .unwrap();
+    sheet.write_string(1, 3, "school").unwrap();
+    sheet.write_boolean(1, 4, true).unwrap();
+    sheet.write_string(1, 5, "concern").unwrap();
+
+    let sheet = workbook.add_worksheet().set_name("payments").unwrap();
+    header(sheet, &["payment_id", "account", "month", "amount"]);
+    sheet.write_number(1, 0, 42.0).unwrap();
+    sheet.write_string(1, 1, "5.28.21").unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            2,
+            date(2025, 3, 1),
+            &Format::new().set_num_format("mmm yyyy"),
+        )
+        .unwrap();
+    sheet.write_number(1, 3, -1250.5).unwrap();
+    workbook.save(&path).unwrap();
+
+    let collected = load_clean(&path);
+    let text = |table: &str| -> Vec<String> {
+        let (_, rows) = collected.tables.iter().find(|(t, _)| *t == table).unwrap();
+        rows[0].0.iter().map(format_cell).collect()
+    };
+    assert_eq!(
+        text("org_units")[..4],
+        ["1001", "", "Kommunen", "municipality"]
+    );
+    assert_eq!(
+        text("staff")[..5],
+        ["7", "Hanne Fiktivsen", "1001", "caseworker", "0.8"]
+    );
+    assert_eq!(text("persons")[..3], ["P102", "0309154001", "2015-09-03"]);
+    assert_eq!(text("cases")[3], "2025-02-28");
+    assert_eq!(text("notifications")[3], "2025-03-01T14:05:00+01:00");
+    assert_eq!(text("notifications")[5], "true");
+    assert_eq!(
+        text("payments"),
+        ["42", "", "", "5.28.21", "2025-03", "-1250.5"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Broken fixtures: the exact lines a user sees
 
