@@ -9,8 +9,13 @@ use overblik_store::{ImportSession, ImportSource, ImportSummary, Store, StoreErr
 
 /// What happened to an import.
 pub enum ImportOutcome {
-    Committed { validation: Validation, summary: ImportSummary },
-    Rejected { validation: Validation },
+    Committed {
+        validation: Validation,
+        summary: ImportSummary,
+    },
+    Rejected {
+        validation: Validation,
+    },
 }
 
 /// Lets validation resolve references to rows stored by earlier imports.
@@ -30,7 +35,11 @@ impl ImportTarget for SessionTarget<'_, '_> {
     fn begin_table(&mut self, spec: &'static overblik_domain::TableSpec) -> Result<(), StoreError> {
         self.0.begin_table(spec)
     }
-    fn write_row(&mut self, spec: &'static overblik_domain::TableSpec, row: &overblik_domain::Row) -> Result<(), StoreError> {
+    fn write_row(
+        &mut self,
+        spec: &'static overblik_domain::TableSpec,
+        row: &overblik_domain::Row,
+    ) -> Result<(), StoreError> {
         self.0.write_row(spec, row)
     }
     fn end_table(&mut self, spec: &'static overblik_domain::TableSpec) -> Result<(), StoreError> {
@@ -39,7 +48,11 @@ impl ImportTarget for SessionTarget<'_, '_> {
 }
 
 /// Imports `source` into `store` as one transaction.
-pub fn import(store: &mut Store, source: &Source, today: NaiveDate) -> anyhow::Result<ImportOutcome> {
+pub fn import(
+    store: &mut Store,
+    source: &Source,
+    today: NaiveDate,
+) -> anyhow::Result<ImportOutcome> {
     let sha256 = source.sha256()?;
     let mut session = store.begin_import()?;
     let validation = overblik_ingest::validate(source, &StoredKeys(&session), today);
@@ -49,14 +62,25 @@ pub fn import(store: &mut Store, source: &Source, today: NaiveDate) -> anyhow::R
     }
     overblik_ingest::load(source, &validation, &mut SessionTarget(&mut session))?;
     let warnings = validation.warnings().count() as u64;
-    let record = ImportSource { name: source.display_name(), format: source.format().to_owned(), sha256, warnings };
+    let record = ImportSource {
+        name: source.display_name(),
+        format: source.format().to_owned(),
+        sha256,
+        warnings,
+    };
     let summary = session.commit(&record)?;
-    Ok(ImportOutcome::Committed { validation, summary })
+    Ok(ImportOutcome::Committed {
+        validation,
+        summary,
+    })
 }
 
 /// The summary table printed after a committed import.
 pub fn format_summary(summary: &ImportSummary) -> String {
-    let mut out = format!("{:<18} {:>10} {:>10} {:>10} {:>10}\n", "tabel", "nye", "ændrede", "uændrede", "fjernet");
+    let mut out = format!(
+        "{:<18} {:>10} {:>10} {:>10} {:>10}\n",
+        "tabel", "nye", "ændrede", "uændrede", "fjernet"
+    );
     for table in &summary.tables {
         let _ = writeln!(
             out,

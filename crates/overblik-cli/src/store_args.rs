@@ -10,7 +10,13 @@ use overblik_store::{KeyConfig, Store};
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
     /// Database: sqlite://sti/til/fil.db (standard) eller postgres://bruger@vært/db.
-    #[arg(long, global = true, env = "OVERBLIK_DATABASE_URL", default_value = "sqlite://overblik.db", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "OVERBLIK_DATABASE_URL",
+        default_value = "sqlite://overblik.db",
+        hide_env_values = true
+    )]
     pub database: String,
     /// Nøglefil til CPR-kryptering (standard: databasefilen med endelsen .key).
     #[arg(long, global = true, env = "OVERBLIK_KEY_FILE")]
@@ -20,7 +26,10 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// The key configuration; `OVERBLIK_KEY` (64 hex characters) wins over any key file.
     pub fn keys(&self) -> KeyConfig {
-        KeyConfig { key_file: self.key_file.clone(), key_hex: std::env::var("OVERBLIK_KEY").ok() }
+        KeyConfig {
+            key_file: self.key_file.clone(),
+            key_hex: std::env::var("OVERBLIK_KEY").ok(),
+        }
     }
 
     /// Opens the store, applying pending migrations.

@@ -45,7 +45,15 @@ fn write_cases(session: &mut ImportSession<'_>) -> Result<(), StoreError> {
     session.begin_table(&CASES)?;
     for n in 0..CASE_COUNT {
         let (case_id, person_id) = (format!("C{n}"), format!("P{n}"));
-        let cells = [case_id.as_str(), &person_id, "children", "2024-01-01", "", "", ""];
+        let cells = [
+            case_id.as_str(),
+            &person_id,
+            "children",
+            "2024-01-01",
+            "",
+            "",
+            "",
+        ];
         session.write_row(&CASES, &row(&CASES, &cells))?;
     }
     session.end_table(&CASES)

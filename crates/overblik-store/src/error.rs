@@ -56,7 +56,9 @@ pub enum StoreError {
     },
 
     /// The store was opened without a key (`open_unmigrated`) and then asked for CPR work.
-    #[error("no encryption key is loaded; open the store with its key before importing or reading CPR numbers")]
+    #[error(
+        "no encryption key is loaded; open the store with its key before importing or reading CPR numbers"
+    )]
     NoKey,
 
     /// The database was migrated by a newer overblik; it is left untouched.

@@ -52,11 +52,26 @@ mod tests {
 
     #[test]
     fn equal_rows_hash_equal_and_any_change_changes_the_hash() {
-        let base = row(&ORG_UNITS, &["U1", "", "Team A", "team", "children", "", ""]);
-        let same = row(&ORG_UNITS, &["U1", "", "Team A", "team", "children", "", ""]);
-        assert_eq!(row_hash(&ORG_UNITS, &base, None), row_hash(&ORG_UNITS, &same, None));
-        let renamed = row(&ORG_UNITS, &["U1", "", "Team B", "team", "children", "", ""]);
-        assert_ne!(row_hash(&ORG_UNITS, &base, None), row_hash(&ORG_UNITS, &renamed, None));
+        let base = row(
+            &ORG_UNITS,
+            &["U1", "", "Team A", "team", "children", "", ""],
+        );
+        let same = row(
+            &ORG_UNITS,
+            &["U1", "", "Team A", "team", "children", "", ""],
+        );
+        assert_eq!(
+            row_hash(&ORG_UNITS, &base, None),
+            row_hash(&ORG_UNITS, &same, None)
+        );
+        let renamed = row(
+            &ORG_UNITS,
+            &["U1", "", "Team B", "team", "children", "", ""],
+        );
+        assert_ne!(
+            row_hash(&ORG_UNITS, &base, None),
+            row_hash(&ORG_UNITS, &renamed, None)
+        );
     }
 
     #[test]

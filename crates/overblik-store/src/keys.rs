@@ -125,7 +125,8 @@ impl MasterKey {
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("hmac accepts any key length");
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("hmac accepts any key length");
     mac.update(message);
     mac.finalize().into_bytes().into()
 }

@@ -375,7 +375,10 @@ mod tests {
         row.0[0] = Value::Text("P1".into());
         row.0[2] = Value::Text("Hanne".into());
         let error = check_row(&PERSONS, &row).unwrap_err().to_string();
-        assert!(error.contains("`birth_date`") && !error.contains("Hanne"), "{error}");
+        assert!(
+            error.contains("`birth_date`") && !error.contains("Hanne"),
+            "{error}"
+        );
         assert!(check_row(&PERSONS, &Row(vec![])).is_err());
         for spec in TABLES {
             let error = check_row(spec, &Row(vec![Value::Int(1)])).unwrap_err();

@@ -7,7 +7,6 @@ mod keys;
 mod layout;
 mod migrate;
 mod pg;
-mod pg_copy;
 mod session;
 mod sqlite;
 mod summary;

@@ -53,9 +53,11 @@ mod tests {
     fn versions_increase_and_names_carry_the_version() {
         for (position, migration) in MIGRATIONS.iter().enumerate() {
             assert_eq!(migration.version, position as i64 + 1);
-            assert!(migration
-                .name
-                .starts_with(&format!("{:04}_", migration.version)));
+            assert!(
+                migration
+                    .name
+                    .starts_with(&format!("{:04}_", migration.version))
+            );
             assert!(!migration.sqlite.trim().is_empty());
             assert!(!migration.postgres.trim().is_empty());
         }
@@ -66,7 +68,9 @@ mod tests {
         assert!(check_not_newer(&[]).is_ok());
         assert!(check_not_newer(&[1]).is_ok());
         let error = check_not_newer(&[1, supported_version() + 1]).unwrap_err();
-        assert!(matches!(error, StoreError::NewerSchema { found, .. } if found == supported_version() + 1));
+        assert!(
+            matches!(error, StoreError::NewerSchema { found, .. } if found == supported_version() + 1)
+        );
         assert_eq!(pending(&[]).len(), MIGRATIONS.len());
         assert!(pending(&[1]).iter().all(|migration| migration.version != 1));
     }

@@ -150,7 +150,10 @@ impl ImportSession<'_> {
             None => {
                 let stored = encode_row(spec, row, self.cpr_keys, cpr_hash, hash);
                 self.writer.insert(spec, &stored)?;
-                table_index.insert(key.into_owned().into_boxed_str(), IndexEntry { hash, seen: true });
+                table_index.insert(
+                    key.into_owned().into_boxed_str(),
+                    IndexEntry { hash, seen: true },
+                );
                 summary.inserted += 1;
             }
             Some(entry) if entry.hash == hash => {

@@ -107,10 +107,7 @@ mod tests {
     #[test]
     fn postgres_urls_are_passed_through() {
         for url in ["postgres://u@h/db", "postgresql://u:p@h:5432/db"] {
-            assert_eq!(
-                parse_url(url).unwrap(),
-                Location::Postgres(url.to_owned())
-            );
+            assert_eq!(parse_url(url).unwrap(), Location::Postgres(url.to_owned()));
         }
     }
 

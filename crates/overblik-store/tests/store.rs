@@ -20,13 +20,30 @@ fn org_units() -> Vec<Vec<&'static str>> {
     vec![
         vec!["U1", "", "Kommune", "municipality", "", "2020-01-01", ""],
         vec!["U2", "U1", "Børn og Unge", "department", "", "", ""],
-        vec!["U3", "U2", "Team Nord", "team", "children", "", "2030-12-31"],
+        vec![
+            "U3",
+            "U2",
+            "Team Nord",
+            "team",
+            "children",
+            "",
+            "2030-12-31",
+        ],
     ]
 }
 
 fn staff() -> Vec<Vec<&'static str>> {
     vec![
-        vec!["S1", "Hanne Hansen", "U3", "caseworker", "0.8", "40.5", "2021-03-01", ""],
+        vec![
+            "S1",
+            "Hanne Hansen",
+            "U3",
+            "caseworker",
+            "0.8",
+            "40.5",
+            "2021-03-01",
+            "",
+        ],
         vec!["S2", "Jens Jensen", "U3", "team_leader", "1", "", "", ""],
     ]
 }
@@ -50,7 +67,15 @@ fn persons() -> Vec<Vec<&'static str>> {
 fn cases() -> Vec<Vec<&'static str>> {
     vec![
         vec!["C1", "P1", "children", "2024-02-01", "", "", "2.5"],
-        vec!["C2", "P3", "adults", "2023-11-15", "2024-06-30", "goal met", ""],
+        vec![
+            "C2",
+            "P3",
+            "adults",
+            "2023-11-15",
+            "2024-06-30",
+            "goal met",
+            "",
+        ],
     ]
 }
 
@@ -74,7 +99,14 @@ fn notifications() -> Vec<Vec<&'static str>> {
 fn budgets() -> Vec<Vec<&'static str>> {
     vec![
         vec!["2025", "U2", "5.28.21", "", "1200000", "12.5"],
-        vec!["2025", "U2", "5.28.21", "placement_foster_family", "-300.75", ""],
+        vec![
+            "2025",
+            "U2",
+            "5.28.21",
+            "placement_foster_family",
+            "-300.75",
+            "",
+        ],
     ]
 }
 
@@ -115,7 +147,10 @@ fn count_of(store: &mut Store, table: &str) -> u64 {
 
 /// The whole content of the store as text, for before/after comparisons.
 fn snapshot(store: &mut Store) -> Vec<Vec<Vec<String>>> {
-    TABLES.iter().map(|spec| export(store, spec, true)).collect()
+    TABLES
+        .iter()
+        .map(|spec| export(store, spec, true))
+        .collect()
 }
 
 #[test]
@@ -171,7 +206,10 @@ fn a_first_import_inserts_every_row_and_a_reimport_changes_nothing() {
         assert_eq!(imports[0].summary, first);
         assert_eq!(imports[1].summary, second);
         let at = &imports[1].imported_at;
-        assert!(at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T', "{at}");
+        assert!(
+            at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+            "{at}"
+        );
     }
 }
 
@@ -198,8 +236,18 @@ fn changed_rows_are_updated_and_snapshot_rows_no_longer_imported_are_removed() {
             ],
         );
         assert_eq!(counts(&summary, "staff"), (0, 1, 1, 0), "{:?}", db.backend);
-        assert_eq!(counts(&summary, "absences"), (1, 0, 2, 1), "{:?}", db.backend);
-        assert_eq!(counts(&summary, "persons"), (0, 1, 2, 0), "{:?}", db.backend);
+        assert_eq!(
+            counts(&summary, "absences"),
+            (1, 0, 2, 1),
+            "{:?}",
+            db.backend
+        );
+        assert_eq!(
+            counts(&summary, "persons"),
+            (0, 1, 2, 0),
+            "{:?}",
+            db.backend
+        );
         assert_eq!(counts(&summary, "cases"), (0, 0, 1, 0), "{:?}", db.backend);
         assert!(summary.table("population").is_none());
 
@@ -256,7 +304,10 @@ fn a_rolled_back_or_dropped_import_leaves_counts_and_content_unchanged() {
             session.end_table(&ABSENCES).unwrap(); // would remove every absence
             session.begin_table(&PERSONS).unwrap();
             session
-                .write_row(&PERSONS, &row(&PERSONS, &["P9", CPR_1, "1990-01-01", "", ""]))
+                .write_row(
+                    &PERSONS,
+                    &row(&PERSONS, &["P9", CPR_1, "1990-01-01", "", ""]),
+                )
                 .unwrap();
             // Dropped without commit.
         }
@@ -274,7 +325,13 @@ fn cpr_numbers_are_never_stored_in_clear_but_an_export_with_cpr_returns_them() {
         let key_hex = std::fs::read_to_string(db.key_file()).unwrap();
         let forbidden: Vec<String> = [CPR_1, CPR_2]
             .iter()
-            .flat_map(|cpr| [cpr.to_string(), hex::encode(cpr), format!("{}-{}", &cpr[..6], &cpr[6..])])
+            .flat_map(|cpr| {
+                [
+                    cpr.to_string(),
+                    hex::encode(cpr),
+                    format!("{}-{}", &cpr[..6], &cpr[6..]),
+                ]
+            })
             .chain([key_hex.trim().to_owned()])
             .collect();
         match db.backend {
@@ -431,7 +488,13 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
         }
         let error = db.try_open(&db.keys()).unwrap_err();
         assert!(
-            matches!(error, StoreError::NewerSchema { found: 999, supported: 1 }),
+            matches!(
+                error,
+                StoreError::NewerSchema {
+                    found: 999,
+                    supported: 1
+                }
+            ),
             "{error}"
         );
         assert!(error.to_string().contains("upgrade overblik"));
@@ -451,7 +514,10 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
             }
             Backend::Postgres => db
                 .postgres_client()
-                .query("SELECT version FROM schema_migrations ORDER BY version", &[])
+                .query(
+                    "SELECT version FROM schema_migrations ORDER BY version",
+                    &[],
+                )
                 .unwrap()
                 .iter()
                 .map(|row| row.get(0))
@@ -477,16 +543,30 @@ fn migrate_reports_what_it_applied_once() {
 
 #[test]
 fn unsupported_urls_and_unreachable_servers_are_errors_without_passwords() {
-    for url in ["mysql://root:hunter2@localhost/db", "overblik.sqlite", "", "http://x"] {
+    for url in [
+        "mysql://root:hunter2@localhost/db",
+        "overblik.sqlite",
+        "",
+        "http://x",
+    ] {
         let error = Store::open(url, &KeyConfig::default()).unwrap_err();
-        assert!(matches!(error, StoreError::UnsupportedUrl { .. }), "{url}: {error}");
+        assert!(
+            matches!(error, StoreError::UnsupportedUrl { .. }),
+            "{url}: {error}"
+        );
         assert!(!error.to_string().contains("hunter2"));
     }
     let url = "postgres://overblik:hunter2@127.0.0.1:1/overblik?connect_timeout=5";
     let error = Store::open(url, &KeyConfig::default()).unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, StoreError::CannotConnect { .. }), "{message}");
-    assert!(!message.contains("hunter2") && message.contains("overblik:***@127.0.0.1:1"), "{message}");
+    assert!(
+        matches!(error, StoreError::CannotConnect { .. }),
+        "{message}"
+    );
+    assert!(
+        !message.contains("hunter2") && message.contains("overblik:***@127.0.0.1:1"),
+        "{message}"
+    );
     let error = Store::open("postgres://[broken", &KeyConfig::default()).unwrap_err();
     assert!(matches!(error, StoreError::CannotConnect { .. }), "{error}");
 }
@@ -497,7 +577,10 @@ fn expected_columns(spec: &TableSpec) -> BTreeSet<String> {
     spec.columns
         .iter()
         .flat_map(|column| match column.kind {
-            ColumnKind::Cpr => vec![format!("{}_hash", column.name), format!("{}_encrypted", column.name)],
+            ColumnKind::Cpr => vec![
+                format!("{}_hash", column.name),
+                format!("{}_encrypted", column.name),
+            ],
             _ => vec![column.name.to_owned()],
         })
         .chain(["row_hash".to_owned()])
@@ -508,7 +591,13 @@ fn expected_columns(spec: &TableSpec) -> BTreeSet<String> {
 fn both_migration_sets_create_exactly_the_columns_of_the_table_specs() {
     for db in test_dbs() {
         drop(db.open());
-        let others = ["store_meta", "import_batches", "import_batch_tables", "users", "audit_log"];
+        let others = [
+            "store_meta",
+            "import_batches",
+            "import_batch_tables",
+            "users",
+            "audit_log",
+        ];
         for table in TABLES.iter().map(|spec| spec.name).chain(others) {
             let columns: BTreeSet<String> = match db.backend {
                 Backend::Sqlite => {
@@ -534,9 +623,18 @@ fn both_migration_sets_create_exactly_the_columns_of_the_table_specs() {
                     .map(|row| row.get(0))
                     .collect(),
             };
-            assert!(!columns.is_empty(), "{:?}: table `{table}` is missing", db.backend);
+            assert!(
+                !columns.is_empty(),
+                "{:?}: table `{table}` is missing",
+                db.backend
+            );
             if let Some(spec) = overblik_domain::table(table) {
-                assert_eq!(columns, expected_columns(spec), "{:?}: `{table}`", db.backend);
+                assert_eq!(
+                    columns,
+                    expected_columns(spec),
+                    "{:?}: `{table}`",
+                    db.backend
+                );
             }
         }
         assert!(expected_columns(&PERSONS).contains("cpr_encrypted"));
@@ -545,11 +643,15 @@ fn both_migration_sets_create_exactly_the_columns_of_the_table_specs() {
 }
 
 #[test]
-fn the_schemas_declare_the_keys_and_references_of_the_specs() {
+fn the_schemas_declare_the_keys_and_references_of_the_specs_also_after_a_first_import() {
     for db in test_dbs() {
-        drop(db.open());
+        // A first import into empty tables may drop and re-create the foreign keys (PostgreSQL
+        // bulk load); they must all be back, deferred, afterwards.
+        full_import(&mut db.open());
         for spec in TABLES {
-            let (primary_key, references): (Vec<String>, BTreeSet<(String, String)>) = match db.backend {
+            let (primary_key, references): (Vec<String>, BTreeSet<(String, String)>) = match db
+                .backend
+            {
                 Backend::Sqlite => {
                     let connection = db.sqlite_connection();
                     let mut statement = connection
@@ -609,10 +711,55 @@ fn the_schemas_declare_the_keys_and_references_of_the_specs() {
             let expected: BTreeSet<(String, String)> = spec
                 .columns
                 .iter()
-                .filter_map(|column| column.references.map(|target| (column.name.to_owned(), target.to_owned())))
+                .filter_map(|column| {
+                    column
+                        .references
+                        .map(|target| (column.name.to_owned(), target.to_owned()))
+                })
                 .collect();
             assert_eq!(references, expected, "{:?}: {}", db.backend, spec.name);
         }
+    }
+}
+
+#[test]
+fn a_dangling_reference_fails_the_commit_of_a_first_import_and_leaves_the_store_empty() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        let mut session = store.begin_import().unwrap();
+        session.begin_table(&CASES).unwrap();
+        // Children first: the persons come later in the same import.
+        session
+            .write_row(&CASES, &row(&CASES, &cases()[0]))
+            .unwrap();
+        session
+            .write_row(
+                &CASES,
+                &row(&CASES, &["C9", "P404", "adults", "2024-01-01", "", "", ""]),
+            )
+            .unwrap();
+        session.end_table(&CASES).unwrap();
+        session.begin_table(&PERSONS).unwrap();
+        for cells in persons() {
+            session.write_row(&PERSONS, &row(&PERSONS, &cells)).unwrap();
+        }
+        session.end_table(&PERSONS).unwrap();
+        let error = session.commit(&source("bad.zip")).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("committing the import"), "{message}");
+        assert!(message.contains("cases"), "{message}");
+        assert!(
+            store
+                .row_counts()
+                .unwrap()
+                .iter()
+                .all(|(_, count)| *count == 0)
+        );
+        assert!(store.imports().unwrap().is_empty());
+
+        // The same rows without the dangling case load, children first.
+        let summary = import(&mut store, &[(&CASES, cases()), (&PERSONS, persons())]);
+        assert_eq!(counts(&summary, "cases"), (2, 0, 0, 0));
     }
 }
 
@@ -622,24 +769,46 @@ fn self_referencing_org_units_load_in_any_order_and_a_dangling_reference_fails_t
         let mut store = db.open();
         let mut reversed = org_units();
         reversed.reverse();
-        // Children before parents, and staff before their units.
+        // Children before parents, and staff before their units (a first import).
         let summary = import(&mut store, &[(&STAFF, staff()), (&ORG_UNITS, reversed)]);
         assert_eq!(counts(&summary, "org_units"), (3, 0, 0, 0));
-        assert_eq!(export(&mut store, &ORG_UNITS, true), text_rows(&org_units()));
+        assert_eq!(
+            export(&mut store, &ORG_UNITS, true),
+            text_rows(&org_units())
+        );
+        // The same into a store that has data (references checked per row at COMMIT).
+        let newer_units = vec![
+            vec!["U5", "U4", "Team Syd", "team", "youth", "", ""],
+            vec!["U4", "U1", "Voksne", "department", "", "", ""],
+        ];
+        let summary = import(
+            &mut store,
+            &[(&ORG_UNITS, [newer_units, org_units()].concat())],
+        );
+        assert_eq!(counts(&summary, "org_units"), (2, 0, 3, 0));
 
         let before = snapshot(&mut store);
         let mut session = store.begin_import().unwrap();
         session.begin_table(&CASES).unwrap();
         session
-            .write_row(&CASES, &row(&CASES, &["C9", "P404", "adults", "2024-01-01", "", "", ""]))
+            .write_row(
+                &CASES,
+                &row(&CASES, &["C9", "P404", "adults", "2024-01-01", "", "", ""]),
+            )
             .unwrap();
         session.end_table(&CASES).unwrap();
         let error = session.commit(&source("bad.zip")).unwrap_err();
         let message = error.to_string();
-        assert!(matches!(error, StoreError::Sqlite { .. } | StoreError::Postgres { .. }), "{message}");
+        assert!(
+            matches!(
+                error,
+                StoreError::Sqlite { .. } | StoreError::Postgres { .. }
+            ),
+            "{message}"
+        );
         assert!(message.contains("committing the import"), "{message}");
         assert_eq!(snapshot(&mut store), before);
-        assert!(store.imports().unwrap().len() == 1);
+        assert_eq!(store.imports().unwrap().len(), 2);
     }
 }
 
@@ -653,17 +822,29 @@ fn rows_are_exported_in_key_order_with_the_text_they_were_imported_with() {
             vec!["U10", "U1", "a", "team", "", "", ""],
             vec!["U2a", "U1", "Æblegården", "center", "", "", ""],
         ];
-        import(&mut store, &[(&ORG_UNITS, [org_units(), extra_units].concat())]);
+        import(
+            &mut store,
+            &[(&ORG_UNITS, [org_units(), extra_units].concat())],
+        );
         let ids: Vec<String> = export(&mut store, &ORG_UNITS, false)
             .into_iter()
             .map(|row| row[0].clone())
             .collect();
-        assert_eq!(ids, ["U1", "U10", "U2", "U2a", "U3", "u10"], "{:?}", db.backend);
+        assert_eq!(
+            ids,
+            ["U1", "U10", "U2", "U2a", "U3", "u10"],
+            "{:?}",
+            db.backend
+        );
 
         let population: Vec<Vec<String>> = export(&mut store, &POPULATION, false);
         assert_eq!(
             population,
-            text_rows(&[vec!["2024", "10", "600"], vec!["2025", "2", "580"], vec!["2025", "10", "612"]]),
+            text_rows(&[
+                vec!["2024", "10", "600"],
+                vec!["2025", "2", "580"],
+                vec!["2025", "10", "612"]
+            ]),
             "integers sort as numbers"
         );
         assert_eq!(
@@ -671,7 +852,10 @@ fn rows_are_exported_in_key_order_with_the_text_they_were_imported_with() {
             text_rows(&budgets()),
             "an absent optional key part sorts first and comes back empty"
         );
-        assert_eq!(export(&mut store, &NOTIFICATIONS, false), text_rows(&notifications()));
+        assert_eq!(
+            export(&mut store, &NOTIFICATIONS, false),
+            text_rows(&notifications())
+        );
         assert_eq!(export(&mut store, &STAFF, false), text_rows(&staff()));
         assert_eq!(export(&mut store, &CASES, false), text_rows(&cases()));
     }
@@ -712,7 +896,10 @@ fn contains_key_answers_for_stored_rows_and_rows_of_this_import() {
         let mut session = store.begin_import().unwrap();
         assert!(session.contains_key("persons", "P1"));
         assert!(!session.contains_key("persons", "P9"));
-        assert!(session.contains_key("population", &POPULATION.key_of(&row(&POPULATION, &population()[0]))));
+        assert!(session.contains_key(
+            "population",
+            &POPULATION.key_of(&row(&POPULATION, &population()[0]))
+        ));
         assert!(session.contains_key("budgets", &BUDGETS.key_of(&row(&BUDGETS, &budgets()[0]))));
         assert!(!session.contains_key("no_such_table", "P1"));
         session.begin_table(&PERSONS).unwrap();
@@ -732,9 +919,17 @@ fn misusing_a_session_is_an_error_and_not_a_panic() {
         let error = session.write_row(&PERSONS, &person).unwrap_err();
         assert!(matches!(error, StoreError::Misuse(_)), "{error}");
         session.begin_table(&PERSONS).unwrap();
-        assert!(matches!(session.begin_table(&CASES), Err(StoreError::Misuse(_))));
-        assert!(matches!(session.end_table(&CASES), Err(StoreError::Misuse(_))));
-        let error = session.write_row(&PERSONS, &row(&POPULATION, &population()[0])).unwrap_err();
+        assert!(matches!(
+            session.begin_table(&CASES),
+            Err(StoreError::Misuse(_))
+        ));
+        assert!(matches!(
+            session.end_table(&CASES),
+            Err(StoreError::Misuse(_))
+        ));
+        let error = session
+            .write_row(&PERSONS, &row(&POPULATION, &population()[0]))
+            .unwrap_err();
         assert!(matches!(error, StoreError::InvalidRow { .. }), "{error}");
         let mut nameless = row(&STAFF, &staff()[0]);
         nameless.0[1] = Value::Null;
@@ -763,14 +958,25 @@ fn payments_in_many_copy_batches_are_inserted_updated_and_read_back() {
                 let case_id = if n % 2 == 0 { "C1" } else { "" };
                 let month = format!("2025-{:02}", n % 12 + 1);
                 let cells = [id.as_str(), case_id, "", "5.28.21", month.as_str(), amount];
-                session.write_row(&PAYMENTS, &row(&PAYMENTS, &cells)).unwrap();
+                session
+                    .write_row(&PAYMENTS, &row(&PAYMENTS, &cells))
+                    .unwrap();
             }
             session.end_table(&PAYMENTS).unwrap();
             session.commit(&source("payments.csv")).unwrap()
         };
-        assert_eq!(counts(&write_payments(&mut store, "100.5"), "payments"), (N as u64, 0, 0, 0));
-        assert_eq!(counts(&write_payments(&mut store, "100.5"), "payments"), (0, 0, N as u64, 0));
-        assert_eq!(counts(&write_payments(&mut store, "-7"), "payments"), (0, N as u64, 0, 0));
+        assert_eq!(
+            counts(&write_payments(&mut store, "100.5"), "payments"),
+            (N as u64, 0, 0, 0)
+        );
+        assert_eq!(
+            counts(&write_payments(&mut store, "100.5"), "payments"),
+            (0, 0, N as u64, 0)
+        );
+        assert_eq!(
+            counts(&write_payments(&mut store, "-7"), "payments"),
+            (0, N as u64, 0, 0)
+        );
         let mut seen = 0;
         let mut last_id = String::new();
         store

@@ -21,11 +21,20 @@ pub fn router() -> Router {
 async fn show_start() -> impl IntoResponse {
     (
         [
-            (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(
-                "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-            )),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+                ),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         Html(START_PAGE),
@@ -33,8 +42,13 @@ async fn show_start() -> impl IntoResponse {
 }
 
 /// Serves until `shutdown` completes; the caller binds the listener so tests can use port 0.
-pub async fn serve(listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router()).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 #[cfg(test)]
@@ -51,12 +65,19 @@ mod tests {
         }));
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).await.unwrap();
         assert!(response.starts_with("HTTP/1.1 200"));
         assert!(response.contains("lang=\"da\""));
-        assert!(response.to_ascii_lowercase().contains("content-security-policy: default-src 'self'"));
+        assert!(
+            response
+                .to_ascii_lowercase()
+                .contains("content-security-policy: default-src 'self'")
+        );
         stop.send(()).unwrap();
         server.await.unwrap().unwrap();
     }

@@ -35,34 +35,67 @@ pub fn run(_store_args: &StoreArgs, command: BenchCommand) -> anyhow::Result<Exi
 }
 
 fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
-    let workdir = tempfile::Builder::new().prefix("overblik-bench-").tempdir()?;
+    let workdir = tempfile::Builder::new()
+        .prefix("overblik-bench-")
+        .tempdir()?;
     let data_dir = workdir.path().join("data");
     std::fs::create_dir(&data_dir)?;
     let started = Instant::now();
-    let stats = write_dataset(&data_dir, BulkParams { seed: 1, persons: args.persons })?;
+    let stats = write_dataset(
+        &data_dir,
+        BulkParams {
+            seed: 1,
+            persons: args.persons,
+        },
+    )?;
     let rows = stats.total_rows();
-    let bytes: u64 = std::fs::read_dir(&data_dir)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
-    println!("datasæt: {rows} rækker, {:.1} MiB CSV, dannet på {:.1} s", bytes as f64 / 1048576.0, started.elapsed().as_secs_f64());
+    let bytes: u64 = std::fs::read_dir(&data_dir)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "datasæt: {rows} rækker, {:.1} MiB CSV, dannet på {:.1} s",
+        bytes as f64 / 1048576.0,
+        started.elapsed().as_secs_f64()
+    );
 
-    let url = args.into.unwrap_or_else(|| format!("sqlite://{}", workdir.path().join("bench.db").display()));
-    let keys = KeyConfig { key_file: Some(workdir.path().join("bench.key")), key_hex: None };
+    let url = args
+        .into
+        .unwrap_or_else(|| format!("sqlite://{}", workdir.path().join("bench.db").display()));
+    let keys = KeyConfig {
+        key_file: Some(workdir.path().join("bench.key")),
+        key_hex: None,
+    };
     let mut store = Store::open(&url, &keys).context("kunne ikke åbne databasen")?;
     let source = Source::open(&data_dir)?;
     let today = chrono::Local::now().date_naive();
-    for label in ["første import (alle rækker nye)", "gentaget import (alle rækker uændrede)"] {
+    for label in [
+        "første import (alle rækker nye)",
+        "gentaget import (alle rækker uændrede)",
+    ] {
         let started = Instant::now();
         match import(&mut store, &source, today)? {
             ImportOutcome::Committed { .. } => {}
             ImportOutcome::Rejected { validation } => {
-                let first = validation.errors().next().map(ToString::to_string).unwrap_or_default();
+                let first = validation
+                    .errors()
+                    .next()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 anyhow::bail!("datasættet blev afvist: {first}");
             }
         }
         let seconds = started.elapsed().as_secs_f64();
-        println!("{label}: {seconds:.2} s, {:.0} rækker/s", rows as f64 / seconds);
+        println!(
+            "{label}: {seconds:.2} s, {:.0} rækker/s",
+            rows as f64 / seconds
+        );
     }
     match peak_memory_kib() {
-        Some(kib) => println!("maksimal hukommelse (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
+        Some(kib) => println!(
+            "maksimal hukommelse (VmHWM): {:.1} MiB",
+            kib as f64 / 1024.0
+        ),
         None => println!("maksimal hukommelse: ukendt (kræver Linux /proc)"),
     }
     Ok(ExitCode::SUCCESS)

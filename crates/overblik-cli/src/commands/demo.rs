@@ -28,17 +28,37 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let workdir = tempfile::Builder::new().prefix("overblik-demo-").tempdir().context("kunne ikke oprette en midlertidig mappe")?;
+    let workdir = tempfile::Builder::new()
+        .prefix("overblik-demo-")
+        .tempdir()
+        .context("kunne ikke oprette en midlertidig mappe")?;
     let data_dir = workdir.path().join("data");
     std::fs::create_dir(&data_dir)?;
-    write_dataset(&data_dir, BulkParams { seed: 2026, persons: args.persons }).context("kunne ikke danne demodata")?;
+    write_dataset(
+        &data_dir,
+        BulkParams {
+            seed: 2026,
+            persons: args.persons,
+        },
+    )
+    .context("kunne ikke danne demodata")?;
     let database = format!("sqlite://{}", workdir.path().join("demo.db").display());
-    let mut store = Store::open(&database, &KeyConfig { key_file: None, key_hex: None })?;
+    let mut store = Store::open(
+        &database,
+        &KeyConfig {
+            key_file: None,
+            key_hex: None,
+        },
+    )?;
     let today = chrono::Local::now().date_naive();
     match import(&mut store, &Source::open(&data_dir)?, today)? {
         ImportOutcome::Committed { summary, .. } => print!("{}", format_summary(&summary)),
         ImportOutcome::Rejected { validation } => {
-            let first = validation.errors().next().map(ToString::to_string).unwrap_or_default();
+            let first = validation
+                .errors()
+                .next()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             anyhow::bail!("demodata blev afvist (en fejl i overblik): {first}");
         }
     }

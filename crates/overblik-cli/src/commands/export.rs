@@ -42,9 +42,24 @@ impl ExportSource for StoreRows<'_> {
 pub fn run(store_args: &StoreArgs, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let format: ExportFormat = args.format.parse()?;
     let mut store = store_args.open()?;
-    let summary = overblik_ingest::export(format, &args.out, &mut StoreRows { store: &mut store, include_cpr: args.include_cpr })?;
+    let summary = overblik_ingest::export(
+        format,
+        &args.out,
+        &mut StoreRows {
+            store: &mut store,
+            include_cpr: args.include_cpr,
+        },
+    )?;
     let rows: u64 = summary.tables.iter().map(|(_, n)| n).sum();
-    let cpr_note = if args.include_cpr { " inkl. CPR-numre" } else { " uden CPR-numre" };
-    println!("Eksporteret: {rows} rækker i {} tabeller til {}{cpr_note}.", summary.tables.len(), args.out.display());
+    let cpr_note = if args.include_cpr {
+        " inkl. CPR-numre"
+    } else {
+        " uden CPR-numre"
+    };
+    println!(
+        "Eksporteret: {rows} rækker i {} tabeller til {}{cpr_note}.",
+        summary.tables.len(),
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -25,7 +25,9 @@ pub const REJECTED: u8 = 3;
 pub fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::open(&args.path)?;
     let mut store = store_args.open()?;
-    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     match import(&mut store, &source, today)? {
         ImportOutcome::Rejected { validation } => {
             for issue in &validation.issues {
@@ -33,10 +35,15 @@ pub fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode>
             }
             let errors = validation.errors().count();
             let warnings = validation.warnings().count();
-            eprintln!("Import afvist: {errors} fejl og {warnings} advarsler. Intet er gemt eller ændret.");
+            eprintln!(
+                "Import afvist: {errors} fejl og {warnings} advarsler. Intet er gemt eller ændret."
+            );
             Ok(ExitCode::from(REJECTED))
         }
-        ImportOutcome::Committed { validation, summary } => {
+        ImportOutcome::Committed {
+            validation,
+            summary,
+        } => {
             for issue in validation.warnings() {
                 eprintln!("{issue}");
             }

@@ -8,7 +8,8 @@ use overblik_store::Store;
 use crate::store_args::StoreArgs;
 
 pub fn run(store_args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let mut store = Store::open_unmigrated(&store_args.database).context("kunne ikke åbne databasen")?;
+    let mut store =
+        Store::open_unmigrated(&store_args.database).context("kunne ikke åbne databasen")?;
     let applied = store.migrate().context("kunne ikke opdatere skemaet")?;
     if applied.is_empty() {
         println!("Skemaet er allerede opdateret.");

@@ -28,8 +28,13 @@ pub fn serve_until_ctrl_c(listen: SocketAddr) -> anyhow::Result<()> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .with_context(|| format!("kunne ikke lytte på {listen}; er porten optaget? brug --listen"))?;
-        println!("overblik kører på http://{}/  (stop med Ctrl-C)", listener.local_addr()?);
+            .with_context(|| {
+                format!("kunne ikke lytte på {listen}; er porten optaget? brug --listen")
+            })?;
+        println!(
+            "overblik kører på http://{}/  (stop med Ctrl-C)",
+            listener.local_addr()?
+        );
         overblik_web::serve(listener, async {
             let _ = tokio::signal::ctrl_c().await;
         })

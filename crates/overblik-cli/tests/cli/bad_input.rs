@@ -7,9 +7,18 @@ const REJECTED: i32 = 3;
 
 fn assert_clean_failure(output: &std::process::Output, expected: &str) {
     let stderr = text(&output.stderr);
-    assert!(!output.status.success(), "expected a failure, got success; stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "panic instead of a message: {stderr}");
-    assert!(stderr.contains(expected), "expected `{expected}` in: {stderr}");
+    assert!(
+        !output.status.success(),
+        "expected a failure, got success; stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "panic instead of a message: {stderr}"
+    );
+    assert!(
+        stderr.contains(expected),
+        "expected `{expected}` in: {stderr}"
+    );
 }
 
 #[test]
@@ -30,10 +39,22 @@ fn a_rejected_import_prints_every_problem_and_changes_nothing() {
             ("broken/missing-sheet.xlsx", "missing_sheet"),
         ] {
             let output = store.run(&["import", fixture(broken).to_str().unwrap()]);
-            assert_eq!(output.status.code(), Some(REJECTED), "{backend} {broken}: {}", text(&output.stderr));
+            assert_eq!(
+                output.status.code(),
+                Some(REJECTED),
+                "{backend} {broken}: {}",
+                text(&output.stderr)
+            );
             assert_clean_failure(&output, expected);
-            assert!(text(&output.stderr).contains("Intet er gemt"), "{backend} {broken}");
-            assert_eq!(store.export_csv(), before, "{backend} {broken}: the store changed");
+            assert!(
+                text(&output.stderr).contains("Intet er gemt"),
+                "{backend} {broken}"
+            );
+            assert_eq!(
+                store.export_csv(),
+                before,
+                "{backend} {broken}: the store changed"
+            );
         }
     }
 }
@@ -43,8 +64,17 @@ fn the_valid_fixtures_import_without_warnings_in_both_formats() {
     for (backend, new_store) in backends() {
         for fixture_name in ["valid", "valid.xlsx", "valid-minimal"] {
             let store = new_store();
-            let output = store.run_ok(&["import", "--today", "2026-11-22", fixture(fixture_name).to_str().unwrap()]);
-            assert_eq!(text(&output.stderr), "", "{backend} {fixture_name}: unexpected warnings");
+            let output = store.run_ok(&[
+                "import",
+                "--today",
+                "2026-11-22",
+                fixture(fixture_name).to_str().unwrap(),
+            ]);
+            assert_eq!(
+                text(&output.stderr),
+                "",
+                "{backend} {fixture_name}: unexpected warnings"
+            );
         }
     }
 }
@@ -57,9 +87,17 @@ fn an_unsupported_database_url_is_refused_with_a_message() {
 
 #[test]
 fn an_unreachable_postgres_server_is_reported_without_the_password() {
-    let output = overblik(&["--database", "postgres://overblik:hemmeligt@127.0.0.1:1/overblik", "migrate"]);
+    let output = overblik(&[
+        "--database",
+        "postgres://overblik:hemmeligt@127.0.0.1:1/overblik",
+        "migrate",
+    ]);
     assert_clean_failure(&output, "127.0.0.1:1");
-    assert!(!text(&output.stderr).contains("hemmeligt"), "password leaked: {}", text(&output.stderr));
+    assert!(
+        !text(&output.stderr).contains("hemmeligt"),
+        "password leaked: {}",
+        text(&output.stderr)
+    );
 }
 
 #[test]
@@ -70,8 +108,14 @@ fn a_missing_or_wrong_key_file_is_refused_and_never_replaced() {
     let key = std::fs::read(&store.key_file).unwrap();
 
     std::fs::remove_file(&store.key_file).unwrap();
-    assert_clean_failure(&store.run(&["export", "--format", "csv", "out"]), &store.key_file.display().to_string());
-    assert!(!store.key_file.exists(), "a new key was created for a store that has one");
+    assert_clean_failure(
+        &store.run(&["export", "--format", "csv", "out"]),
+        &store.key_file.display().to_string(),
+    );
+    assert!(
+        !store.key_file.exists(),
+        "a new key was created for a store that has one"
+    );
 
     std::fs::write(&store.key_file, "11".repeat(32)).unwrap();
     let output = store.run(&["export", "--format", "csv", "out"]);
@@ -102,7 +146,10 @@ fn a_path_that_is_neither_a_folder_nor_a_workbook_is_refused() {
     let file = store.dir.path().join("data.txt");
     std::fs::write(&file, "x").unwrap();
     assert_clean_failure(&store.run(&["import", file.to_str().unwrap()]), "data.txt");
-    assert_clean_failure(&store.run(&["import", "/does/not/exist"]), "/does/not/exist");
+    assert_clean_failure(
+        &store.run(&["import", "/does/not/exist"]),
+        "/does/not/exist",
+    );
 }
 
 #[test]

@@ -21,7 +21,14 @@ fn killing_an_import_midway_leaves_counts_and_content_unchanged() {
         let mut killed_midway = 0;
         for delay_ms in [150u64, 600, 1500] {
             let mut child = overblik_command()
-                .args(["--database", &store.url, "--key-file", store.key_file.to_str().unwrap(), "import", big.to_str().unwrap()])
+                .args([
+                    "--database",
+                    &store.url,
+                    "--key-file",
+                    store.key_file.to_str().unwrap(),
+                    "import",
+                    big.to_str().unwrap(),
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -33,13 +40,23 @@ fn killing_an_import_midway_leaves_counts_and_content_unchanged() {
                 killed_midway += 1;
             }
             let status = child.wait().unwrap();
-            assert!(!status.success() || started.elapsed() >= Duration::from_millis(delay_ms), "{backend}");
+            assert!(
+                !status.success() || started.elapsed() >= Duration::from_millis(delay_ms),
+                "{backend}"
+            );
             if status.success() {
                 break; // The import won the race; the store now holds it (checked below).
             }
-            assert_eq!(store.export_csv(), before, "{backend}: store changed by an import killed after {delay_ms} ms");
+            assert_eq!(
+                store.export_csv(),
+                before,
+                "{backend}: store changed by an import killed after {delay_ms} ms"
+            );
         }
-        assert!(killed_midway > 0, "{backend}: the import always finished before the kill; make BIG larger");
+        assert!(
+            killed_midway > 0,
+            "{backend}: the import always finished before the kill; make BIG larger"
+        );
 
         // The store still works: a complete import goes through and is then all there.
         store.run_ok(&["import", big.to_str().unwrap()]);

@@ -18,9 +18,15 @@ fn csv_round_trip(new_store: fn() -> TestStore, seed: u64, persons: usize) {
     let second = new_store();
     second.run_ok(&["import", export_dir.to_str().unwrap()]);
     let again = second.export_csv();
-    assert_eq!(exported.keys().collect::<Vec<_>>(), again.keys().collect::<Vec<_>>());
+    assert_eq!(
+        exported.keys().collect::<Vec<_>>(),
+        again.keys().collect::<Vec<_>>()
+    );
     for (name, bytes) in &exported {
-        assert!(bytes == &again[name], "{name} differs after the round trip (seed {seed}, {persons} persons)");
+        assert!(
+            bytes == &again[name],
+            "{name} differs after the round trip (seed {seed}, {persons} persons)"
+        );
     }
     // The export is the data: every generated file has the same number of rows after export.
     for (name, bytes) in read_dir_files(&data) {
@@ -34,13 +40,28 @@ fn xlsx_round_trip(new_store: fn() -> TestStore, seed: u64, persons: usize) {
     let data = bulk_dataset(first.dir.path(), seed, persons);
     first.run_ok(&["import", data.to_str().unwrap()]);
     let workbook = first.dir.path().join("first.xlsx");
-    first.run_ok(&["export", "--format", "xlsx", "--include-cpr", workbook.to_str().unwrap()]);
+    first.run_ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--include-cpr",
+        workbook.to_str().unwrap(),
+    ]);
 
     let second = new_store();
     second.run_ok(&["import", workbook.to_str().unwrap()]);
     let again = second.dir.path().join("again.xlsx");
-    second.run_ok(&["export", "--format", "xlsx", "--include-cpr", again.to_str().unwrap()]);
-    assert!(std::fs::read(&workbook).unwrap() == std::fs::read(&again).unwrap(), "workbooks differ (seed {seed})");
+    second.run_ok(&[
+        "export",
+        "--format",
+        "xlsx",
+        "--include-cpr",
+        again.to_str().unwrap(),
+    ]);
+    assert!(
+        std::fs::read(&workbook).unwrap() == std::fs::read(&again).unwrap(),
+        "workbooks differ (seed {seed})"
+    );
     assert_eq!(first.export_csv(), second.export_csv());
 }
 
@@ -71,7 +92,11 @@ fn importing_the_same_data_twice_changes_nothing() {
         let before = store.export_csv();
         let second = store.run_ok(&["import", data.to_str().unwrap()]);
         let summary = String::from_utf8(second.stdout).unwrap();
-        for line in summary.lines().skip(1).take_while(|line| !line.starts_with("Import")) {
+        for line in summary
+            .lines()
+            .skip(1)
+            .take_while(|line| !line.starts_with("Import"))
+        {
             let numbers: Vec<&str> = line.split_whitespace().skip(1).collect();
             assert_eq!(&numbers[..1], &["0"], "{backend}: nothing new in `{line}`");
             assert_eq!(numbers[1], "0", "{backend}: nothing changed in `{line}`");
@@ -91,10 +116,16 @@ fn a_newer_export_updates_rows_by_id_and_replaces_snapshot_tables() {
         let cases = std::fs::read_to_string(data.join("cases.csv")).unwrap();
         let mut lines: Vec<String> = cases.lines().map(str::to_owned).collect();
         let fields: Vec<&str> = lines[1].split(',').collect();
-        lines[1] = format!("{},{},{},{},2026-01-15,flyttet,{}", fields[0], fields[1], fields[2], fields[3], fields[6]);
+        lines[1] = format!(
+            "{},{},{},{},2026-01-15,flyttet,{}",
+            fields[0], fields[1], fields[2], fields[3], fields[6]
+        );
         std::fs::write(data.join("cases.csv"), lines.join("\n") + "\n").unwrap();
         let assignments = std::fs::read_to_string(data.join("assignments.csv")).unwrap();
-        let kept: Vec<&str> = assignments.lines().filter(|line| !line.starts_with("C7,")).collect();
+        let kept: Vec<&str> = assignments
+            .lines()
+            .filter(|line| !line.starts_with("C7,"))
+            .collect();
         std::fs::write(data.join("assignments.csv"), kept.join("\n") + "\n").unwrap();
         let mut persons = std::fs::read_to_string(data.join("persons.csv")).unwrap();
         persons.push_str("NEW1,,2015-05-05,F,\n");
@@ -103,16 +134,29 @@ fn a_newer_export_updates_rows_by_id_and_replaces_snapshot_tables() {
         let output = store.run_ok(&["import", data.to_str().unwrap()]);
         let summary = String::from_utf8(output.stdout).unwrap();
         let row = |table: &str| -> Vec<u64> {
-            let line = summary.lines().find(|line| line.split_whitespace().next() == Some(table)).unwrap();
-            line.split_whitespace().skip(1).map(|n| n.parse().unwrap()).collect()
+            let line = summary
+                .lines()
+                .find(|line| line.split_whitespace().next() == Some(table))
+                .unwrap();
+            line.split_whitespace()
+                .skip(1)
+                .map(|n| n.parse().unwrap())
+                .collect()
         };
         assert_eq!(row("cases")[..2], [0, 1], "{backend}: {summary}");
         assert_eq!(row("persons")[0], 1, "{backend}");
-        assert_eq!(row("assignments")[3], 1, "{backend}: one assignment removed");
+        assert_eq!(
+            row("assignments")[3],
+            1,
+            "{backend}: one assignment removed"
+        );
         let exported = store.export_csv();
         let cases = String::from_utf8(exported["cases.csv"].clone()).unwrap();
         assert!(cases.contains(",2026-01-15,flyttet,"), "{backend}");
         let assignments = String::from_utf8(exported["assignments.csv"].clone()).unwrap();
-        assert!(!assignments.lines().any(|line| line.starts_with("C7,")), "{backend}");
+        assert!(
+            !assignments.lines().any(|line| line.starts_with("C7,")),
+            "{backend}"
+        );
     }
 }

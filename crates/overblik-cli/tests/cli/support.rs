@@ -19,36 +19,73 @@ impl TestStore {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let key_file = dir.path().join("test.key");
-        Self { url, key_file, dir, pg_drop: None }
+        Self {
+            url,
+            key_file,
+            dir,
+            pg_drop: None,
+        }
     }
 
     pub fn postgres(server_url: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let name = format!("t_{:016x}", rand::random::<u64>());
-        let mut admin = postgres::Client::connect(server_url, postgres::NoTls).expect("connect to the test PostgreSQL server");
-        admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let mut admin = postgres::Client::connect(server_url, postgres::NoTls)
+            .expect("connect to the test PostgreSQL server");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
         let (base, _) = server_url.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
         let key_file = dir.path().join("test.key");
-        Self { url, key_file, dir, pg_drop: Some((server_url.to_owned(), name)) }
+        Self {
+            url,
+            key_file,
+            dir,
+            pg_drop: Some((server_url.to_owned(), name)),
+        }
     }
 
     /// Runs `overblik` with this store's database and key.
     pub fn run(&self, args: &[&str]) -> Output {
-        overblik(&[&["--database", &self.url, "--key-file", self.key_file.to_str().unwrap()], args].concat())
+        overblik(
+            &[
+                &[
+                    "--database",
+                    &self.url,
+                    "--key-file",
+                    self.key_file.to_str().unwrap(),
+                ],
+                args,
+            ]
+            .concat(),
+        )
     }
 
     /// Like [`run`](Self::run), asserting success.
     pub fn run_ok(&self, args: &[&str]) -> Output {
         let output = self.run(args);
-        assert!(output.status.success(), "overblik {args:?} failed:\n{}", text(&output.stderr));
+        assert!(
+            output.status.success(),
+            "overblik {args:?} failed:\n{}",
+            text(&output.stderr)
+        );
         output
     }
 
     /// Exports everything (with CPR) as CSV and returns the files by name.
     pub fn export_csv(&self) -> BTreeMap<String, Vec<u8>> {
-        let out = self.dir.path().join(format!("export-{:x}", rand::random::<u32>()));
-        self.run_ok(&["export", "--format", "csv", "--include-cpr", out.to_str().unwrap()]);
+        let out = self
+            .dir
+            .path()
+            .join(format!("export-{:x}", rand::random::<u32>()));
+        self.run_ok(&[
+            "export",
+            "--format",
+            "csv",
+            "--include-cpr",
+            out.to_str().unwrap(),
+        ]);
         read_dir_files(&out)
     }
 }
@@ -63,13 +100,20 @@ impl Drop for TestStore {
     }
 }
 
+/// A backend's name and how to make a fresh store on it.
+pub type Backend = (&'static str, fn() -> TestStore);
+
 /// Every backend the run can test: SQLite always, PostgreSQL when the test script started one.
-pub fn backends() -> Vec<(&'static str, fn() -> TestStore)> {
-    let mut all: Vec<(&'static str, fn() -> TestStore)> = vec![("sqlite", TestStore::sqlite)];
+pub fn backends() -> Vec<Backend> {
+    let mut all: Vec<Backend> = vec![("sqlite", TestStore::sqlite)];
     match std::env::var("OVERBLIK_TEST_POSTGRES_URL") {
-        Ok(_) => all.push(("postgres", || TestStore::postgres(&std::env::var("OVERBLIK_TEST_POSTGRES_URL").unwrap()))),
+        Ok(_) => all.push(("postgres", || {
+            TestStore::postgres(&std::env::var("OVERBLIK_TEST_POSTGRES_URL").unwrap())
+        })),
         Err(_) if std::env::var("OVERBLIK_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
-            panic!("OVERBLIK_REQUIRE_POSTGRES=1 but OVERBLIK_TEST_POSTGRES_URL is not set: the PostgreSQL tests cannot run")
+            panic!(
+                "OVERBLIK_REQUIRE_POSTGRES=1 but OVERBLIK_TEST_POSTGRES_URL is not set: the PostgreSQL tests cannot run"
+            )
         }
         Err(_) => {}
     }
@@ -88,7 +132,10 @@ pub fn overblik(args: &[&str]) -> Output {
 
 pub fn overblik_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_overblik"));
-    command.env_remove("OVERBLIK_DATABASE_URL").env_remove("OVERBLIK_KEY").env_remove("OVERBLIK_KEY_FILE");
+    command
+        .env_remove("OVERBLIK_DATABASE_URL")
+        .env_remove("OVERBLIK_KEY")
+        .env_remove("OVERBLIK_KEY_FILE");
     command
 }
 
@@ -109,12 +156,17 @@ pub fn read_dir_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|entry| {
             let entry = entry.unwrap();
-            (entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).unwrap())
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).unwrap(),
+            )
         })
         .collect()
 }
 
 /// The fixtures of the ingest crate.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../overblik-ingest/test_data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../overblik-ingest/test_data")
+        .join(name)
 }

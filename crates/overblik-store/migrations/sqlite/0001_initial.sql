@@ -3,7 +3,9 @@
 -- Types: ids, text, codes and months are TEXT; dates are TEXT `YYYY-MM-DD`; timestamps are TEXT
 -- in UTC `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`; decimals are TEXT (exact, normalised, never REAL);
 -- integers and booleans (0/1) are INTEGER; hashes and ciphertexts are BLOB. Tables are STRICT so
--- a value of the wrong type is refused instead of silently stored.
+-- a value of the wrong type is refused instead of silently stored. Data tables are WITHOUT ROWID:
+-- their primary key is the only way rows are found, so one B-tree per table instead of two
+-- (faster imports, and a read in key order is a plain scan).
 --
 -- Every data table has `row_hash` (SHA-256 of the row's canonical cells) so that a re-import can
 -- tell unchanged rows from changed ones without reading them back. The optional key part
@@ -30,7 +32,7 @@ CREATE TABLE org_units (
     valid_to TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (unit_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE staff (
     staff_id TEXT NOT NULL,
@@ -43,7 +45,7 @@ CREATE TABLE staff (
     end_date TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (staff_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE absences (
     staff_id TEXT NOT NULL REFERENCES staff(staff_id) DEFERRABLE INITIALLY DEFERRED,
@@ -52,7 +54,7 @@ CREATE TABLE absences (
     kind TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (staff_id, from_date)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE persons (
     person_id TEXT NOT NULL,
@@ -65,7 +67,7 @@ CREATE TABLE persons (
     PRIMARY KEY (person_id),
     -- The keyed hash (for lookup) and the ciphertext (for an audited reveal) come as a pair.
     CHECK ((cpr_hash IS NULL) = (cpr_encrypted IS NULL))
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE cases (
     case_id TEXT NOT NULL,
@@ -77,7 +79,7 @@ CREATE TABLE cases (
     weight TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (case_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE assignments (
     case_id TEXT NOT NULL REFERENCES cases(case_id) DEFERRABLE INITIALLY DEFERRED,
@@ -86,7 +88,7 @@ CREATE TABLE assignments (
     to_date TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (case_id, from_date)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE notifications (
     notification_id TEXT NOT NULL,
@@ -103,7 +105,7 @@ CREATE TABLE notifications (
     feedback_sent_at TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (notification_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE investigations (
     investigation_id TEXT NOT NULL,
@@ -115,7 +117,7 @@ CREATE TABLE investigations (
     child_conversation_at TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (investigation_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE providers (
     provider_id TEXT NOT NULL,
@@ -124,7 +126,7 @@ CREATE TABLE providers (
     kind TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (provider_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE measures (
     measure_id TEXT NOT NULL,
@@ -139,7 +141,7 @@ CREATE TABLE measures (
     daily_rate TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (measure_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE decisions (
     decision_id TEXT NOT NULL,
@@ -153,7 +155,7 @@ CREATE TABLE decisions (
     child_conversation_at TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (decision_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE plans (
     plan_id TEXT NOT NULL,
@@ -162,7 +164,7 @@ CREATE TABLE plans (
     measure_id TEXT REFERENCES measures(measure_id) DEFERRABLE INITIALLY DEFERRED,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (plan_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE visits (
     visit_id TEXT NOT NULL,
@@ -172,7 +174,7 @@ CREATE TABLE visits (
     child_conversation INTEGER NOT NULL,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (visit_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE applications (
     application_id TEXT NOT NULL,
@@ -183,7 +185,7 @@ CREATE TABLE applications (
     decided_at TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (application_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE goals (
     goal_id TEXT NOT NULL,
@@ -193,7 +195,7 @@ CREATE TABLE goals (
     closed_at TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (goal_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE followups (
     followup_id TEXT NOT NULL,
@@ -204,7 +206,7 @@ CREATE TABLE followups (
     next_due TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (followup_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE goal_scores (
     goal_id TEXT NOT NULL REFERENCES goals(goal_id) DEFERRABLE INITIALLY DEFERRED,
@@ -212,7 +214,7 @@ CREATE TABLE goal_scores (
     score INTEGER NOT NULL,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (goal_id, followup_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE risk_assessments (
     assessment_id TEXT NOT NULL,
@@ -224,7 +226,7 @@ CREATE TABLE risk_assessments (
     outcome INTEGER,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (assessment_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE payments (
     payment_id TEXT NOT NULL,
@@ -235,7 +237,7 @@ CREATE TABLE payments (
     amount TEXT NOT NULL,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (payment_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE budgets (
     year INTEGER NOT NULL,
@@ -246,7 +248,7 @@ CREATE TABLE budgets (
     planned_full_year_persons TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (year, unit_id, account, measure_type)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE waiting_list (
     entry_id TEXT NOT NULL,
@@ -257,7 +259,7 @@ CREATE TABLE waiting_list (
     left_reason TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (entry_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE complaints (
     complaint_id TEXT NOT NULL,
@@ -269,7 +271,7 @@ CREATE TABLE complaints (
     appeal_outcome TEXT,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (complaint_id)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE population (
     year INTEGER NOT NULL,
@@ -277,7 +279,7 @@ CREATE TABLE population (
     count INTEGER NOT NULL,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (year, age)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX persons_cpr_hash ON persons (cpr_hash);
 

@@ -100,10 +100,11 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((server_url, name)) = &self.postgres {
-            if let Ok(mut admin) = postgres::Client::connect(server_url, postgres::NoTls) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        // Best effort: a database left behind by a failed drop does not affect other tests.
+        if let Some((server_url, name)) = &self.postgres
+            && let Ok(mut admin) = postgres::Client::connect(server_url, postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -142,7 +143,9 @@ pub fn import(store: &mut Store, tables: &[(&'static TableSpec, Vec<Vec<&str>>)]
     for (spec, rows) in tables {
         session.begin_table(spec).expect("begin table");
         for cells in rows {
-            session.write_row(spec, &row(spec, cells)).expect("write row");
+            session
+                .write_row(spec, &row(spec, cells))
+                .expect("write row");
         }
         session.end_table(spec).expect("end table");
     }
@@ -182,7 +185,12 @@ pub fn counts(summary: &ImportSummary, table: &str) -> (u64, u64, u64, u64) {
     let table = summary
         .table(table)
         .unwrap_or_else(|| panic!("`{table}` in summary"));
-    (table.inserted, table.updated, table.unchanged, table.removed)
+    (
+        table.inserted,
+        table.updated,
+        table.unchanged,
+        table.removed,
+    )
 }
 
 #[test]

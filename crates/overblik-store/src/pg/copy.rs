@@ -5,6 +5,11 @@
 //! newline and carriage return inside a value are escaped; bytea is written as `\\x<hex>` (the
 //! backslash of bytea's hex form is itself escaped for COPY).
 
+use std::io::Write;
+
+use postgres::Transaction;
+
+use crate::StoreError;
 use crate::layout::Stored;
 
 /// A growing COPY buffer and the number of rows in it.
@@ -62,6 +67,26 @@ fn push_text(data: &mut Vec<u8>, text: &str) {
             other => data.push(other),
         }
     }
+}
+
+/// Sends `buffer` with one COPY and empties it.
+pub(crate) fn copy(
+    transaction: &mut Transaction<'_>,
+    sql: &str,
+    buffer: &mut CopyBuffer,
+    context: &str,
+) -> Result<(), StoreError> {
+    let io_failure = |error: std::io::Error| StoreError::Postgres {
+        context: context.to_owned(),
+        message: error.to_string(),
+    };
+    let mut writer = transaction
+        .copy_in(sql)
+        .map_err(StoreError::postgres(context))?;
+    writer.write_all(&buffer.data).map_err(io_failure)?;
+    writer.finish().map_err(StoreError::postgres(context))?;
+    buffer.clear();
+    Ok(())
 }
 
 #[cfg(test)]
