@@ -90,3 +90,22 @@ pub fn format_summary(summary: &ImportSummary) -> String {
     }
     out
 }
+
+/// Imports generated data that must be valid; a rejection is a bug in the generator.
+pub fn import_generated(
+    store: &mut Store,
+    source: &Source,
+    today: NaiveDate,
+) -> anyhow::Result<ImportSummary> {
+    match import(store, source, today)? {
+        ImportOutcome::Committed { summary, .. } => Ok(summary),
+        ImportOutcome::Rejected { validation } => {
+            let first = validation
+                .errors()
+                .next()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            anyhow::bail!("de dannede data blev afvist (en fejl i overblik): {first}");
+        }
+    }
+}

@@ -26,8 +26,9 @@ use crate::StoreError;
 /// `overblik.key` in the current directory for PostgreSQL).
 #[derive(Clone, Default)]
 pub struct KeyConfig {
+    /// The key file (64 hex characters); `None` for the default.
     pub key_file: Option<PathBuf>,
-    /// 64 hex characters.
+    /// The key itself, 64 hex characters (`OVERBLIK_KEY`); wins over `key_file`.
     pub key_hex: Option<String>,
 }
 

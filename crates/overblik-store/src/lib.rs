@@ -28,7 +28,9 @@ use crate::url::Location;
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// One SQLite file (the default).
     Sqlite,
+    /// A PostgreSQL database (production).
     Postgres,
 }
 
@@ -101,6 +103,7 @@ impl Store {
         }
     }
 
+    /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         match self.connection {
             Connection::Sqlite(_) => Backend::Sqlite,

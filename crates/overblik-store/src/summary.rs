@@ -17,9 +17,13 @@ pub struct ImportSource {
 /// The counts of one table in one import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSummary {
+    /// The table's name (as in `TABLES`).
     pub table: &'static str,
+    /// Rows whose key was not stored.
     pub inserted: u64,
+    /// Rows whose key was stored with different content.
     pub updated: u64,
+    /// Rows stored exactly so already (not written).
     pub unchanged: u64,
     /// Rows of a snapshot table that the import no longer contained.
     pub removed: u64,
@@ -53,6 +57,7 @@ impl ImportSummary {
 /// One committed import, as recorded in the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRecord {
+    /// Increases with every import.
     pub id: i64,
     /// RFC 3339 in UTC, whole seconds (`2025-03-01T13:05:00Z`).
     pub imported_at: String,

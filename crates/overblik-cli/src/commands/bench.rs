@@ -9,7 +9,7 @@ use overblik_ingest::Source;
 use overblik_store::{KeyConfig, Store};
 use overblik_testkit::{BulkParams, write_dataset};
 
-use crate::import_run::{ImportOutcome, import};
+use crate::import_run::import_generated;
 use crate::store_args::StoreArgs;
 
 #[derive(Debug, Subcommand)]
@@ -74,17 +74,7 @@ fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
         "gentaget import (alle rækker uændrede)",
     ] {
         let started = Instant::now();
-        match import(&mut store, &source, today)? {
-            ImportOutcome::Committed { .. } => {}
-            ImportOutcome::Rejected { validation } => {
-                let first = validation
-                    .errors()
-                    .next()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                anyhow::bail!("datasættet blev afvist: {first}");
-            }
-        }
+        import_generated(&mut store, &source, today)?;
         let seconds = started.elapsed().as_secs_f64();
         println!(
             "{label}: {seconds:.2} s, {:.0} rækker/s",

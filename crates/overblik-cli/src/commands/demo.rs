@@ -12,7 +12,7 @@ use overblik_store::{KeyConfig, Store};
 use overblik_testkit::{BulkParams, write_dataset};
 
 use crate::commands::serve::serve_until_ctrl_c;
-use crate::import_run::{ImportOutcome, format_summary, import};
+use crate::import_run::{format_summary, import_generated};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -51,17 +51,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     let today = chrono::Local::now().date_naive();
-    match import(&mut store, &Source::open(&data_dir)?, today)? {
-        ImportOutcome::Committed { summary, .. } => print!("{}", format_summary(&summary)),
-        ImportOutcome::Rejected { validation } => {
-            let first = validation
-                .errors()
-                .next()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            anyhow::bail!("demodata blev afvist (en fejl i overblik): {first}");
-        }
-    }
+    let summary = import_generated(&mut store, &Source::open(&data_dir)?, today)?;
+    print!("{}", format_summary(&summary));
     println!("Demodatabase: {database} (slettes, når demoen stopper)");
     println!("Logins til demoen kommer med webudgaven; indtil da viser serveren en startside.");
     if !args.no_serve {
