@@ -12,12 +12,12 @@ use std::path::PathBuf;
 pub enum StoreError {
     /// The URL names no backend this build supports.
     #[error(
-        "unsupported database url `{url}`; use sqlite://path/to/file.db (or sqlite:path, or a path ending in .db) or postgres://user@host/database (also postgresql://)"
+        "database-adressen `{url}` understøttes ikke; brug sqlite://sti/til/fil.db (eller sqlite:sti, eller en sti der ender på .db) eller postgres://bruger@vært/database (også postgresql://)"
     )]
     UnsupportedUrl { url: String },
 
     /// The SQLite file could not be opened or created.
-    #[error("cannot open the sqlite database `{url}`")]
+    #[error("kan ikke åbne SQLite-databasen `{url}`")]
     CannotOpen {
         url: String,
         #[source]
@@ -25,22 +25,22 @@ pub enum StoreError {
     },
 
     /// The PostgreSQL server could not be reached or refused the login.
-    #[error("cannot connect to the postgresql database `{url}`: {message}")]
+    #[error("kan ikke forbinde til PostgreSQL-databasen `{url}`: {message}")]
     CannotConnect { url: String, message: String },
 
     /// The database has a key check but the key file is gone.
     #[error(
-        "this database was created with an encryption key, but the key file `{}` does not exist; set OVERBLIK_KEY_FILE or --key-file to the key used before",
+        "databasen blev oprettet med en krypteringsnøgle, men nøglefilen `{}` findes ikke; angiv den hidtidige nøgle med OVERBLIK_KEY_FILE eller --key-file",
         path.display()
     )]
     KeyMissing { path: PathBuf },
 
     /// The key (from a file, or from OVERBLIK_KEY) is not the key this database was created with.
-    #[error("the key in `{key_source}` does not belong to this database")]
+    #[error("nøglen i `{key_source}` hører ikke til denne database")]
     KeyMismatch { key_source: String },
 
     /// The key file or OVERBLIK_KEY is not 64 hex characters.
-    #[error("the key in `{key_source}` is malformed: {reason}")]
+    #[error("nøglen i `{key_source}` er ugyldig: {reason}")]
     MalformedKey {
         key_source: String,
         reason: &'static str,
@@ -57,13 +57,13 @@ pub enum StoreError {
 
     /// The store was opened without a key (`open_unmigrated`) and then asked for CPR work.
     #[error(
-        "no encryption key is loaded; open the store with its key before importing or reading CPR numbers"
+        "ingen krypteringsnøgle er indlæst; åbn databasen med dens nøgle før import eller læsning af CPR-numre"
     )]
     NoKey,
 
     /// The database was migrated by a newer overblik; it is left untouched.
     #[error(
-        "the database has schema version {found}, but this overblik supports schema versions up to {supported}; upgrade overblik to use this database"
+        "databasen har skemaversion {found}, men denne udgave af overblik kender kun versioner til og med {supported}; opgrader overblik for at bruge databasen (databasen er ikke ændret)"
     )]
     NewerSchema { found: i64, supported: i64 },
 
@@ -142,12 +142,12 @@ mod tests {
             path: PathBuf::from("data/overblik.key"),
         };
         let message = error.to_string();
-        assert!(message.starts_with("this database was created with an encryption key"));
+        assert!(message.starts_with("databasen blev oprettet med en krypteringsnøgle"));
         assert!(message.contains("`data/overblik.key`"));
         let error = StoreError::NewerSchema {
             found: 7,
             supported: 1,
         };
-        assert!(error.to_string().contains("upgrade overblik"));
+        assert!(error.to_string().contains("opgrader overblik"));
     }
 }

@@ -497,7 +497,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
             ),
             "{error}"
         );
-        assert!(error.to_string().contains("upgrade overblik"));
+        assert!(error.to_string().contains("opgrader overblik"));
         let error = Store::open_unmigrated(&db.url).unwrap_err();
         assert!(matches!(error, StoreError::NewerSchema { .. }));
         let versions: Vec<i64> = match db.backend {
