@@ -64,6 +64,11 @@ pub fn parse_cell(kind: ColumnKind, raw: &str) -> Result<ParsedCell, CellError> 
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(error("too_long", format!("teksten er længere end {MAX_TEXT_CHARS} tegn")));
             }
+            // PostgreSQL cannot store NUL in text; rejecting it here reports it with its cell
+            // instead of failing the import's write after validation passed.
+            if text.contains('\0') {
+                return Err(error("bad_text", "teksten indeholder et NUL-tegn"));
+            }
             Value::Text(text.to_owned())
         }
         ColumnKind::Code(codes) => Value::Text(parse_code(codes, text)?),
@@ -399,6 +404,18 @@ mod tests {
         let err = parse_cell(ColumnKind::Id, "0101901234").unwrap_err();
         assert_eq!(err.code, "id_looks_like_cpr");
         assert!(!err.message.contains("0101901234"));
+    }
+
+    #[test]
+    fn text_with_a_nul_character_is_rejected() {
+        assert_eq!(
+            parse_cell(ColumnKind::Text, "a\0b").unwrap_err().code,
+            "bad_text"
+        );
+        assert_eq!(
+            parse_cell(ColumnKind::Name, "a\0b").unwrap_err().code,
+            "bad_text"
+        );
     }
 
     #[test]

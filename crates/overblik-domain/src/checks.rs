@@ -209,16 +209,11 @@ pub fn check_row(spec: &TableSpec, row: &Row, today: NaiveDate) -> Vec<RowFindin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Row;
     use crate::tables::{CASES, NOTIFICATIONS, PERSONS};
-    use crate::{Row, parse_cell};
 
     fn row(spec: &TableSpec, cells: &[&str]) -> Row {
-        Row(spec
-            .columns
-            .iter()
-            .zip(cells)
-            .map(|(c, t)| parse_cell(c.kind, t).unwrap().value)
-            .collect())
+        spec.parse_row(cells).unwrap()
     }
 
     fn today() -> NaiveDate {

@@ -2,7 +2,9 @@
 //!
 //! Importer, store and exporter are all driven by these specs, so a column is described once.
 
-use crate::Row;
+use std::borrow::Cow;
+
+use crate::{Row, Value};
 
 /// What a column holds; decides how a cell is parsed, validated, stored and written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +81,14 @@ impl TableSpec {
     }
 
     /// The canonical text of a row's key: the id itself, or the key parts joined by
-    /// [`KEY_SEPARATOR`] (an absent optional part is empty).
-    pub fn key_of(&self, row: &Row) -> String {
+    /// [`KEY_SEPARATOR`] (an absent optional part is empty). A single text id is borrowed, so
+    /// the import's hot path allocates nothing for it.
+    pub fn key_of<'r>(&self, row: &'r Row) -> Cow<'r, str> {
+        if let [name] = self.key
+            && let Some(Value::Text(id)) = self.column_index(name).map(|index| row.get(index))
+        {
+            return Cow::Borrowed(id);
+        }
         let mut key = String::new();
         for (n, index) in self.key_indices().enumerate() {
             if n > 0 {
@@ -88,7 +96,31 @@ impl TableSpec {
             }
             key.push_str(&crate::format_cell(row.get(index)));
         }
-        key
+        Cow::Owned(key)
+    }
+
+    /// Builds a row from interchange-format cell texts in column order, failing on the first bad
+    /// cell with the column's name. For tests and generated data; the importer collects every
+    /// problem instead.
+    pub fn parse_row(&self, cells: &[&str]) -> Result<Row, String> {
+        if cells.len() != self.columns.len() {
+            return Err(format!(
+                "{}: {} cells for {} columns",
+                self.name,
+                cells.len(),
+                self.columns.len()
+            ));
+        }
+        self.columns
+            .iter()
+            .zip(cells)
+            .map(|(column, text)| {
+                crate::parse_cell(column.kind, text)
+                    .map(|parsed| parsed.value)
+                    .map_err(|error| format!("{}.{}: {error}", self.name, column.name))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Row)
     }
 
     /// Whether the table has a CPR column (persons only).

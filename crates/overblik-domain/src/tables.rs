@@ -306,7 +306,7 @@ impl TableSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ColumnKind, Value, parse_cell};
+    use crate::{ColumnKind, Value};
 
     #[test]
     fn every_reference_points_to_an_earlier_table() {
@@ -353,17 +353,42 @@ mod tests {
             "",
             "",
         ];
-        let row = Row(NOTIFICATIONS
-            .columns
-            .iter()
-            .zip(cells)
-            .map(|(column, text)| parse_cell(column.kind, text).unwrap().value)
-            .collect());
+        let row = NOTIFICATIONS.parse_row(&cells).unwrap();
         let record = Notification::from_row(&row).unwrap();
         assert_eq!(record.notifier_type, NotifierType::School);
         assert!(record.professional);
         assert_eq!(record.to_row(), row);
         assert_eq!(NOTIFICATIONS.key_of(&row), "N1");
+    }
+
+    #[test]
+    fn a_single_id_key_is_borrowed_and_a_composite_key_joins_its_parts() {
+        let person = PERSONS
+            .parse_row(&["P1", "", "1990-01-01", "", ""])
+            .unwrap();
+        assert!(matches!(
+            PERSONS.key_of(&person),
+            std::borrow::Cow::Borrowed("P1")
+        ));
+        for cells in [
+            ["2025", "U1", "5.28.21", "", "10", ""],
+            ["2025", "U1", "5.28.21", "aftercare", "10", ""],
+        ] {
+            let budget = BUDGETS.parse_row(&cells).unwrap();
+            assert_eq!(
+                BUDGETS.key_of(&budget),
+                format!("2025\u{1f}U1\u{1f}5.28.21\u{1f}{}", cells[3])
+            );
+        }
+    }
+
+    #[test]
+    fn parse_row_names_the_bad_cell_and_checks_the_width() {
+        assert_eq!(
+            POPULATION.parse_row(&["2025", "23", "10"]).unwrap_err(),
+            "population.age: out_of_range: `23` skal ligge mellem 0 og 22"
+        );
+        assert!(POPULATION.parse_row(&["2025", "3"]).is_err());
     }
 
     #[test]

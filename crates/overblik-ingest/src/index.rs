@@ -65,7 +65,7 @@ impl KeyIndex {
 pub(crate) fn row_key(spec: &TableSpec, row: &Row) -> Option<String> {
     spec.key_indices()
         .all(|index| !(spec.columns[index].required && row.get(index).is_null()))
-        .then(|| spec.key_of(row))
+        .then(|| spec.key_of(row).into_owned())
 }
 
 /// The key of `row` as a message shows it: the id itself, or each part with its column name.

@@ -6,18 +6,13 @@
 use std::time::Instant;
 
 use overblik_domain::tables::{CASES, ORG_UNITS, PAYMENTS, PERSONS};
-use overblik_domain::{Row, TableSpec, parse_cell};
+use overblik_domain::{Row, TableSpec};
 use overblik_store::{ImportSession, ImportSource, KeyConfig, Store, StoreError};
 
 const CASE_COUNT: usize = 1000;
 
 fn row(spec: &TableSpec, cells: &[&str]) -> Row {
-    Row(spec
-        .columns
-        .iter()
-        .zip(cells)
-        .map(|(column, text)| parse_cell(column.kind, text).expect("valid cell").value)
-        .collect())
+    spec.parse_row(cells).expect("valid cells")
 }
 
 fn source() -> ImportSource {

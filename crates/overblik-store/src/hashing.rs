@@ -38,16 +38,11 @@ fn update_cell(hasher: &mut Sha256, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use overblik_domain::Cpr;
     use overblik_domain::tables::{ORG_UNITS, PERSONS};
-    use overblik_domain::{Cpr, parse_cell};
 
     fn row(spec: &TableSpec, cells: &[&str]) -> Row {
-        Row(spec
-            .columns
-            .iter()
-            .zip(cells)
-            .map(|(column, text)| parse_cell(column.kind, text).unwrap().value)
-            .collect())
+        spec.parse_row(cells).unwrap()
     }
 
     #[test]

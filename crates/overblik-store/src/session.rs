@@ -6,7 +6,6 @@
 //! database, and it is the only memory that grows with the amount of stored data. Backends only
 //! execute the writes ([`Writer`]); all decisions are made here, once for both.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use overblik_domain::{Row, TABLES, TableSpec, Value};
@@ -137,7 +136,7 @@ impl ImportSession<'_> {
             _ => None,
         });
         let hash = hashing::row_hash(spec, row, cpr_hash.as_ref());
-        let key = key_text(spec, row);
+        let key = spec.key_of(row);
         let position = position_of(spec)?;
         let summary = self.summaries[position]
             .as_mut()
@@ -247,49 +246,9 @@ impl ImportSession<'_> {
     }
 }
 
-/// The key text of `row` exactly as [`TableSpec::key_of`] makes it, borrowed for the common
-/// single text key (no allocation for rows that turn out unchanged).
-fn key_text<'r>(spec: &TableSpec, row: &'r Row) -> Cow<'r, str> {
-    if let [name] = spec.key
-        && let Some(Value::Text(text)) = spec.column_index(name).map(|index| row.get(index))
-    {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(spec.key_of(row))
-}
-
 fn position_of(spec: &'static TableSpec) -> Result<usize, StoreError> {
     TABLES
         .iter()
         .position(|known| known.name == spec.name)
         .ok_or_else(|| StoreError::Misuse(format!("`{}` is not a table of TABLES", spec.name)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use overblik_domain::parse_cell;
-    use overblik_domain::tables::{BUDGETS, PERSONS};
-
-    fn row(spec: &TableSpec, cells: &[&str]) -> Row {
-        Row(spec
-            .columns
-            .iter()
-            .zip(cells)
-            .map(|(column, text)| parse_cell(column.kind, text).unwrap().value)
-            .collect())
-    }
-
-    #[test]
-    fn key_text_is_key_of_with_fewer_allocations() {
-        let person = row(&PERSONS, &["P1", "", "1990-01-01", "", ""]);
-        assert!(matches!(key_text(&PERSONS, &person), Cow::Borrowed("P1")));
-        for cells in [
-            ["2025", "U1", "5.28.21", "", "10", ""],
-            ["2025", "U1", "5.28.21", "aftercare", "10", ""],
-        ] {
-            let budget = row(&BUDGETS, &cells);
-            assert_eq!(key_text(&BUDGETS, &budget), BUDGETS.key_of(&budget));
-        }
-    }
 }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use overblik_domain::{Row, TableSpec, format_cell, parse_cell};
+use overblik_domain::{Row, TableSpec, format_cell};
 use overblik_store::{Backend, ImportSource, ImportSummary, KeyConfig, Store, StoreError};
 use rand::RngCore;
 
@@ -124,17 +124,8 @@ fn with_database(server_url: &str, name: &str) -> String {
 
 /// A row of `spec` parsed from interchange-format cells, as the importer would build it.
 pub fn row(spec: &TableSpec, cells: &[&str]) -> Row {
-    assert_eq!(cells.len(), spec.columns.len(), "cells of {}", spec.name);
-    Row(spec
-        .columns
-        .iter()
-        .zip(cells)
-        .map(|(column, text)| {
-            parse_cell(column.kind, text)
-                .unwrap_or_else(|error| panic!("{}.{}: {error}", spec.name, column.name))
-                .value
-        })
-        .collect())
+    spec.parse_row(cells)
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// Imports whole tables in one session and commits.
