@@ -15,5 +15,5 @@ pub use cell::{CellError, CellWarning, ParsedCell, format_cell, parse_cell};
 pub use cpr::Cpr;
 pub use month::YearMonth;
 pub use schema::{ColumnKind, ColumnSpec, TableSpec};
-pub use tables::{TABLES, table};
+pub use tables::{Snapshot, TABLES, table};
 pub use value::{Row, Value};

@@ -24,7 +24,7 @@ pub struct RecordError {
 macro_rules! tables {
     ($(
         $(#[$meta:meta])*
-        $record:ident, $spec:ident = $table:literal $([$required_file:ident])? key [$($key:literal),+] {
+        $record:ident, $spec:ident = $table:ident $([$required_file:ident])? key [$($key:literal),+] {
             $( $field:ident : $ty:ty $(=> $target:literal)? ),* $(,)?
         }
     )*) => {
@@ -33,9 +33,9 @@ macro_rules! tables {
             #[derive(Debug, Clone, PartialEq, Eq)]
             pub struct $record { $(pub $field: $ty),* }
 
-            #[doc = concat!("The spec of `", $table, ".csv`.")]
+            #[doc = concat!("The spec of `", stringify!($table), ".csv`.")]
             pub static $spec: TableSpec = TableSpec {
-                name: $table,
+                name: stringify!($table),
                 required_file: tables!(@required $($required_file)?),
                 key: &[$($key),+],
                 columns: &[$(ColumnSpec {
@@ -58,7 +58,7 @@ macro_rules! tables {
                         $field: values
                             .next()
                             .and_then(<$ty as Field>::from_value)
-                            .ok_or(RecordError { table: $table, column: stringify!($field) })?,
+                            .ok_or(RecordError { table: stringify!($table), column: stringify!($field) })?,
                     )*})
                 }
 
@@ -70,6 +70,46 @@ macro_rules! tables {
 
         /// Every table, parents before children.
         pub static TABLES: &[&TableSpec] = &[$(&$spec),*];
+
+        /// One municipality's data in memory, as typed records: what the pure figures and rules
+        /// are computed from. Rows keep the order in which they were added.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Snapshot {
+            $(pub $table: Vec<$record>,)*
+        }
+
+        impl Snapshot {
+            /// Adds a row parsed against `spec` to its table.
+            pub fn push_row(&mut self, spec: &TableSpec, row: &Row) -> Result<(), RecordError> {
+                match spec.name {
+                    $(stringify!($table) => self.$table.push($record::from_row(row)?),)*
+                    _ => unreachable!("`{}` is not a table of the format", spec.name),
+                }
+                Ok(())
+            }
+
+            /// Calls `f` with every row of `spec`, in stored order.
+            pub fn for_each_row<E>(
+                &self,
+                spec: &TableSpec,
+                f: &mut dyn FnMut(Row) -> Result<(), E>,
+            ) -> Result<(), E> {
+                match spec.name {
+                    $(stringify!($table) => self.$table.iter().try_for_each(|record| f(record.to_row())),)*
+                    _ => unreachable!("`{}` is not a table of the format", spec.name),
+                }
+            }
+
+            /// The number of rows of every table, in [`TABLES`] order.
+            pub fn row_counts(&self) -> Vec<(&'static str, usize)> {
+                vec![$((stringify!($table), self.$table.len())),*]
+            }
+
+            /// The number of rows of all tables.
+            pub fn total_rows(&self) -> usize {
+                0 $(+ self.$table.len())*
+            }
+        }
     };
     (@required required) => { true };
     (@required) => { false };
@@ -79,7 +119,7 @@ macro_rules! tables {
 
 tables! {
     /// An organisational unit (municipality, department, centre, team).
-    OrgUnit, ORG_UNITS = "org_units" [required] key ["unit_id"] {
+    OrgUnit, ORG_UNITS = org_units [required] key ["unit_id"] {
         unit_id: OrgUnitId,
         parent_id: Option<OrgUnitId> => "org_units",
         name: String,
@@ -89,7 +129,7 @@ tables! {
         valid_to: Option<NaiveDate>,
     }
     /// An employee.
-    Staff, STAFF = "staff" [required] key ["staff_id"] {
+    Staff, STAFF = staff [required] key ["staff_id"] {
         staff_id: StaffId,
         name: PersonName,
         unit_id: OrgUnitId => "org_units",
@@ -100,14 +140,14 @@ tables! {
         end_date: Option<NaiveDate>,
     }
     /// A period of absence of an employee.
-    Absence, ABSENCES = "absences" key ["staff_id", "from_date"] {
+    Absence, ABSENCES = absences key ["staff_id", "from_date"] {
         staff_id: StaffId => "staff",
         from_date: NaiveDate,
         to_date: Option<NaiveDate>,
         kind: Option<AbsenceKind>,
     }
     /// A citizen (child, young person or adult).
-    Person, PERSONS = "persons" [required] key ["person_id"] {
+    Person, PERSONS = persons [required] key ["person_id"] {
         person_id: PersonId,
         cpr: Option<Cpr>,
         birth_date: NaiveDate,
@@ -115,7 +155,7 @@ tables! {
         district: Option<String>,
     }
     /// A case about one person.
-    Case, CASES = "cases" [required] key ["case_id"] {
+    Case, CASES = cases [required] key ["case_id"] {
         case_id: CaseId,
         person_id: PersonId => "persons",
         area: Area,
@@ -125,14 +165,14 @@ tables! {
         weight: Option<NonNegative>,
     }
     /// The responsible caseworker of a case over a period.
-    Assignment, ASSIGNMENTS = "assignments" key ["case_id", "from_date"] {
+    Assignment, ASSIGNMENTS = assignments key ["case_id", "from_date"] {
         case_id: CaseId => "cases",
         staff_id: StaffId => "staff",
         from_date: NaiveDate,
         to_date: Option<NaiveDate>,
     }
     /// A notification of concern (underretning).
-    Notification, NOTIFICATIONS = "notifications" key ["notification_id"] {
+    Notification, NOTIFICATIONS = notifications key ["notification_id"] {
         notification_id: NotificationId,
         person_id: PersonId => "persons",
         case_id: Option<CaseId> => "cases",
@@ -147,7 +187,7 @@ tables! {
         feedback_sent_at: Option<DateTime<Utc>>,
     }
     /// A child investigation (børnefaglig undersøgelse).
-    Investigation, INVESTIGATIONS = "investigations" key ["investigation_id"] {
+    Investigation, INVESTIGATIONS = investigations key ["investigation_id"] {
         investigation_id: InvestigationId,
         case_id: CaseId => "cases",
         aware_at: NaiveDate,
@@ -157,14 +197,14 @@ tables! {
         child_conversation_at: Option<NaiveDate>,
     }
     /// A provider of measures.
-    Provider, PROVIDERS = "providers" key ["provider_id"] {
+    Provider, PROVIDERS = providers key ["provider_id"] {
         provider_id: ProviderId,
         name: String,
         internal: bool,
         kind: Option<String>,
     }
     /// A measure (indsats) or placement.
-    Measure, MEASURES = "measures" key ["measure_id"] {
+    Measure, MEASURES = measures key ["measure_id"] {
         measure_id: MeasureId,
         case_id: CaseId => "cases",
         measure_type: MeasureType,
@@ -177,7 +217,7 @@ tables! {
         daily_rate: Option<NonNegative>,
     }
     /// A decision (afgørelse); `subject` absent means `measure`.
-    Decision, DECISIONS = "decisions" key ["decision_id"] {
+    Decision, DECISIONS = decisions key ["decision_id"] {
         decision_id: DecisionId,
         case_id: CaseId => "cases",
         decided_at: NaiveDate,
@@ -189,14 +229,14 @@ tables! {
         child_conversation_at: Option<NaiveDate>,
     }
     /// A child's plan or action plan.
-    Plan, PLANS = "plans" key ["plan_id"] {
+    Plan, PLANS = plans key ["plan_id"] {
         plan_id: PlanId,
         case_id: CaseId => "cases",
         created_at: NaiveDate,
         measure_id: Option<MeasureId> => "measures",
     }
     /// A supervision visit to a placed child.
-    Visit, VISITS = "visits" key ["visit_id"] {
+    Visit, VISITS = visits key ["visit_id"] {
         visit_id: VisitId,
         case_id: CaseId => "cases",
         measure_id: Option<MeasureId> => "measures",
@@ -204,7 +244,7 @@ tables! {
         child_conversation: bool,
     }
     /// An adult's application with a published processing deadline.
-    Application, APPLICATIONS = "applications" key ["application_id"] {
+    Application, APPLICATIONS = applications key ["application_id"] {
         application_id: ApplicationId,
         case_id: CaseId => "cases",
         received_at: NaiveDate,
@@ -213,7 +253,7 @@ tables! {
         decided_at: Option<NaiveDate>,
     }
     /// A goal of a plan.
-    Goal, GOALS = "goals" key ["goal_id"] {
+    Goal, GOALS = goals key ["goal_id"] {
         goal_id: GoalId,
         plan_id: PlanId => "plans",
         category: GoalCategory,
@@ -221,7 +261,7 @@ tables! {
         closed_at: Option<NaiveDate>,
     }
     /// A follow-up (opfølgning) on a case or measure.
-    Followup, FOLLOWUPS = "followups" key ["followup_id"] {
+    Followup, FOLLOWUPS = followups key ["followup_id"] {
         followup_id: FollowupId,
         case_id: CaseId => "cases",
         measure_id: Option<MeasureId> => "measures",
@@ -230,13 +270,13 @@ tables! {
         next_due: Option<NaiveDate>,
     }
     /// The progress score of a goal at a follow-up.
-    GoalScore, GOAL_SCORES = "goal_scores" key ["goal_id", "followup_id"] {
+    GoalScore, GOAL_SCORES = goal_scores key ["goal_id", "followup_id"] {
         goal_id: GoalId => "goals",
         followup_id: FollowupId => "followups",
         score: Score,
     }
     /// A risk estimate recorded as a probability, scored against the outcome later.
-    RiskAssessment, RISK_ASSESSMENTS = "risk_assessments" key ["assessment_id"] {
+    RiskAssessment, RISK_ASSESSMENTS = risk_assessments key ["assessment_id"] {
         assessment_id: AssessmentId,
         case_id: CaseId => "cases",
         assessed_at: NaiveDate,
@@ -246,7 +286,7 @@ tables! {
         outcome: Option<bool>,
     }
     /// A payment from the economy system (negative = refund).
-    Payment, PAYMENTS = "payments" key ["payment_id"] {
+    Payment, PAYMENTS = payments key ["payment_id"] {
         payment_id: PaymentId,
         case_id: Option<CaseId> => "cases",
         measure_id: Option<MeasureId> => "measures",
@@ -255,7 +295,7 @@ tables! {
         amount: Decimal,
     }
     /// A yearly budget line and the activity it assumes.
-    Budget, BUDGETS = "budgets" key ["year", "unit_id", "account", "measure_type"] {
+    Budget, BUDGETS = budgets key ["year", "unit_id", "account", "measure_type"] {
         year: Year,
         unit_id: OrgUnitId => "org_units",
         account: String,
@@ -264,7 +304,7 @@ tables! {
         planned_full_year_persons: Option<NonNegative>,
     }
     /// A person on a waiting list for an offer.
-    WaitingListEntry, WAITING_LIST = "waiting_list" key ["entry_id"] {
+    WaitingListEntry, WAITING_LIST = waiting_list key ["entry_id"] {
         entry_id: EntryId,
         person_id: PersonId => "persons",
         offer_type: String,
@@ -273,7 +313,7 @@ tables! {
         left_reason: Option<LeftReason>,
     }
     /// A complaint about a decision.
-    Complaint, COMPLAINTS = "complaints" key ["complaint_id"] {
+    Complaint, COMPLAINTS = complaints key ["complaint_id"] {
         complaint_id: ComplaintId,
         decision_id: DecisionId => "decisions",
         received_at: NaiveDate,
@@ -283,7 +323,7 @@ tables! {
         appeal_outcome: Option<AppealOutcome>,
     }
     /// The number of inhabitants of one age in one year (for rates per 1,000 children).
-    Population, POPULATION = "population" key ["year", "age"] {
+    Population, POPULATION = population key ["year", "age"] {
         year: Year,
         age: Age,
         count: Count,

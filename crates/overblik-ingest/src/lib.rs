@@ -10,6 +10,7 @@ mod load;
 mod overlap;
 mod raw;
 mod scan;
+mod snapshot;
 mod source;
 mod validate;
 mod walk;

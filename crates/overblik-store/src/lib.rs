@@ -14,7 +14,7 @@ mod url;
 
 use std::path::PathBuf;
 
-use overblik_domain::{Row, TableSpec};
+use overblik_domain::{Row, Snapshot, TABLES, TableSpec};
 
 pub use crate::error::StoreError;
 pub use crate::keys::KeyConfig;
@@ -139,6 +139,24 @@ impl Store {
             Connection::Sqlite(connection) => sqlite::for_each_row(connection, spec, cpr_keys, f),
             Connection::Postgres(client) => pg::for_each_row(client, spec, cpr_keys, f),
         }
+    }
+
+    /// Every stored row as typed records, each table in key order: the input of the domain's
+    /// rules and figures. CPR numbers are left out (`None`); nothing computed needs them.
+    pub fn load_snapshot(&mut self) -> Result<Snapshot, StoreError> {
+        let mut snapshot = Snapshot::default();
+        for spec in TABLES.iter().copied() {
+            self.for_each_row(spec, false, &mut |row| {
+                snapshot
+                    .push_row(spec, &row)
+                    .map_err(|error| StoreError::Corrupt {
+                        table: spec.name,
+                        column: error.column.to_owned(),
+                        reason: "the value does not fit the record type".to_owned(),
+                    })
+            })?;
+        }
+        Ok(snapshot)
     }
 
     /// The number of rows of every table of `TABLES`, in `TABLES` order.
