@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod calendar;
 pub mod cell;
 pub mod checks;
 pub mod codes;
@@ -7,6 +8,8 @@ pub mod cpr;
 pub mod field;
 pub mod ids;
 pub mod month;
+pub mod obligations;
+pub mod rules;
 pub mod schema;
 pub mod tables;
 pub mod value;

@@ -1,0 +1,195 @@
+//! `followup_first` and `followup_next`: follow-ups on measures for children.
+
+use chrono::NaiveDate;
+
+use super::{AsOf, Draft, Event, EventTable, Finding, Moment, Output};
+use crate::codes::Area;
+use crate::rules::RuleId;
+use crate::tables::{Followup, Measure};
+
+pub(super) fn evaluate(out: &mut Output<'_>) {
+    first(out);
+    next(out);
+}
+
+/// The end of a measure as known at T (an end after T is not yet a fact).
+pub(super) fn known_end(as_of: AsOf, measure: &Measure) -> Option<NaiveDate> {
+    measure.end_date.filter(|end| as_of.reached(*end))
+}
+
+/// Whether `measure` is active on `date` as far as is known at T.
+pub(super) fn active_on(as_of: AsOf, measure: &Measure, date: NaiveDate) -> bool {
+    measure.start_date <= date && known_end(as_of, measure).is_none_or(|end| date <= end)
+}
+
+/// Whether a follow-up is about `measure` (or about the case as a whole).
+fn concerns(followup: &Followup, measure: &Measure) -> bool {
+    followup
+        .measure_id
+        .as_ref()
+        .is_none_or(|id| *id == measure.measure_id)
+}
+
+fn first(out: &mut Output<'_>) {
+    let index = out.index;
+    let snapshot = index.snapshot;
+    let calendar = out.rules.calendar();
+    for (row, measure) in snapshot.measures.iter().enumerate() {
+        let start = measure.start_date;
+        if !out.as_of.reached(start) {
+            continue;
+        }
+        let Some((case, person)) = index.children_case(measure.case_id.as_str()) else {
+            continue;
+        };
+        let Some((version, rule)) = out.rules.version(RuleId::FollowupFirst, start) else {
+            continue;
+        };
+        let mut findings = Vec::new();
+        if measure.end_date.is_some_and(|end| end < start) {
+            findings.push(Finding::MeasureEndsBeforeStart);
+        }
+        // An investigation running when the measure starts brings the first follow-up forward
+        // to its completion (BL § 95, stk. 2).
+        let investigations = &snapshot.investigations;
+        let parallel_completion = index
+            .investigations
+            .of(case)
+            .iter()
+            .map(|row| &investigations[*row as usize])
+            .filter(|inv| inv.aware_at <= start)
+            .filter_map(|inv| {
+                inv.completed_at
+                    .filter(|done| *done >= start && out.as_of.reached(*done))
+            })
+            .min();
+        let mut due = rule.deadline().after_date(start, calendar);
+        if let Some(completed) = parallel_completion {
+            due = due.min(completed);
+        }
+        let followups = &snapshot.followups;
+        let mut met = None;
+        for f_row in index.followups.of(case) {
+            let followup = &followups[*f_row as usize];
+            if !concerns(followup, measure) {
+                continue;
+            }
+            if followup.held_at < start {
+                if followup.measure_id.is_some() {
+                    findings.push(Finding::FollowupBeforeMeasureStart);
+                }
+                continue;
+            }
+            met = Some(Event {
+                table: EventTable::Followup,
+                row: *f_row,
+                at: Moment::Date(followup.held_at),
+            });
+            break;
+        }
+        findings.dedup();
+        out.push(Draft {
+            rule: RuleId::FollowupFirst,
+            version,
+            case: Some(case),
+            person,
+            trigger: Event {
+                table: EventTable::Measure,
+                row: row as u32,
+                at: Moment::Date(start),
+            },
+            due: Moment::Date(due),
+            met,
+            findings,
+        });
+    }
+}
+
+fn next(out: &mut Output<'_>) {
+    let index = out.index;
+    let snapshot = index.snapshot;
+    let calendar = out.rules.calendar();
+    let default_interval = out.rules.settings.followup_default_interval;
+    for (case, case_row) in snapshot.cases.iter().enumerate() {
+        if case_row.area != Area::Children {
+            continue;
+        }
+        let case = case as u32;
+        let Some(person) = index.person_of_case(case) else {
+            continue;
+        };
+        let rows = index.followups.of(case);
+        let measures: Vec<&Measure> = index
+            .measures_of_case
+            .of(case)
+            .iter()
+            .map(|row| &snapshot.measures[*row as usize])
+            .collect();
+        for (position, f_row) in rows.iter().enumerate() {
+            let followup = &snapshot.followups[*f_row as usize];
+            let held = followup.held_at;
+            if !out.as_of.reached(held) {
+                break;
+            }
+            let relevant = |measure: &&&Measure| concerns(followup, measure);
+            if !measures
+                .iter()
+                .filter(relevant)
+                .any(|m| active_on(out.as_of, m, held))
+            {
+                continue;
+            }
+            let Some((version, rule)) = out.rules.version(RuleId::FollowupNext, held) else {
+                continue;
+            };
+            let mut findings = Vec::new();
+            let due = if rule.use_next_due {
+                match followup.next_due {
+                    Some(next) if next >= held => next,
+                    Some(_) => {
+                        findings.push(Finding::NextDueBeforeHeld);
+                        default_interval.after_date(held, calendar)
+                    }
+                    None => default_interval.after_date(held, calendar),
+                }
+            } else {
+                rule.deadline().after_date(held, calendar)
+            };
+            if !measures
+                .iter()
+                .filter(relevant)
+                .any(|m| active_on(out.as_of, m, due))
+            {
+                continue;
+            }
+            let met = rows[position + 1..]
+                .iter()
+                .map(|row| (*row, &snapshot.followups[*row as usize]))
+                .find(|(_, later)| {
+                    later.held_at > held
+                        && (later.measure_id.is_none()
+                            || followup.measure_id.is_none()
+                            || later.measure_id == followup.measure_id)
+                })
+                .map(|(row, later)| Event {
+                    table: EventTable::Followup,
+                    row,
+                    at: Moment::Date(later.held_at),
+                });
+            out.push(Draft {
+                rule: RuleId::FollowupNext,
+                version,
+                case: Some(case),
+                person,
+                trigger: Event {
+                    table: EventTable::Followup,
+                    row: *f_row,
+                    at: Moment::Date(held),
+                },
+                due: Moment::Date(due),
+                met,
+                findings,
+            });
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Legal obligations: a pure function from one municipality's data and an as-of moment T to
+//! every obligation of every rule, each with its due date, what met it, its status at T and the
+//! caseworker responsible at T; plus the two alert signals that are not deadlines.
+//!
+//! The rules' meaning lives here, one module per group of rules; their numbers and legal bases
+//! come from the [`RuleSet`]. Obligations refer to rows by their index in the [`Snapshot`]
+//! so that a large municipality's history (millions of rows) is evaluated without copying.
+//! Rows that make a rule impossible to evaluate are reported as [`Finding`]s, never dropped.
+
+mod adults;
+mod as_of;
+mod children;
+mod findings;
+mod followups;
+mod index;
+mod placements;
+mod signals;
+pub mod summary;
+
+use crate::Snapshot;
+use crate::rules::{RuleId, RuleSet};
+
+pub use as_of::AsOf;
+pub use findings::Finding;
+pub use signals::{Alert, AlertKind};
+
+pub use crate::rules::Moment;
+
+use index::Index;
+
+/// The status of an obligation at the as-of moment (legal-rules.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    MetOnTime,
+    MetLate,
+    /// Not met, due at or after T.
+    Open,
+    /// Not met, due before T: a "red number".
+    Overdue,
+    /// Investigations: not completed by the due date, but a preliminary assessment was.
+    LateWithPreliminary,
+}
+
+impl Status {
+    pub const ALL: &'static [Status] = &[
+        Status::MetOnTime,
+        Status::MetLate,
+        Status::Open,
+        Status::Overdue,
+        Status::LateWithPreliminary,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::MetOnTime => "met_on_time",
+            Status::MetLate => "met_late",
+            Status::Open => "open",
+            Status::Overdue => "overdue",
+            Status::LateWithPreliminary => "late_with_preliminary",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL
+            .iter()
+            .copied()
+            .find(|status| status.code() == code)
+    }
+
+    pub fn label_da(self) -> &'static str {
+        match self {
+            Status::MetOnTime => "Overholdt",
+            Status::MetLate => "Overholdt for sent",
+            Status::Open => "Åben",
+            Status::Overdue => "Overskredet",
+            Status::LateWithPreliminary => "For sent, foreløbig vurdering",
+        }
+    }
+
+    /// Whether the obligation is met, late or not.
+    pub fn is_met(self) -> bool {
+        matches!(self, Status::MetOnTime | Status::MetLate)
+    }
+}
+
+/// The table an event of an obligation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventTable {
+    Notification,
+    Investigation,
+    Decision,
+    Measure,
+    Plan,
+    Followup,
+    Visit,
+    Application,
+    /// A birthday of the person (the row is the person's).
+    Person,
+}
+
+impl EventTable {
+    /// The name of the table in the interchange format.
+    pub fn table_name(self) -> &'static str {
+        match self {
+            EventTable::Notification => "notifications",
+            EventTable::Investigation => "investigations",
+            EventTable::Decision => "decisions",
+            EventTable::Measure => "measures",
+            EventTable::Plan => "plans",
+            EventTable::Followup => "followups",
+            EventTable::Visit => "visits",
+            EventTable::Application => "applications",
+            EventTable::Person => "persons",
+        }
+    }
+}
+
+/// A row of the snapshot, with the moment of the event it records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Event {
+    pub table: EventTable,
+    /// Index into the table's `Vec` in the snapshot.
+    pub row: u32,
+    pub at: Moment,
+}
+
+/// One obligation of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Obligation {
+    pub rule: RuleId,
+    /// Index of the governing version in the rule's versions (its legal basis).
+    pub version: u8,
+    /// Index into `snapshot.cases`, when the obligation belongs to a case.
+    pub case: Option<u32>,
+    /// Index into `snapshot.persons`.
+    pub person: u32,
+    pub trigger: Event,
+    pub due: Moment,
+    /// The event that met the obligation (on time or late), if it happened by T.
+    pub met_by: Option<Event>,
+    pub status: Status,
+    /// Index into `snapshot.staff`: the caseworker assigned to the case at T.
+    pub responsible: Option<u32>,
+    /// Rules that count events (visits a year): how many are required and were done by T.
+    pub progress: Option<(u8, u8)>,
+    pub findings: Vec<Finding>,
+}
+
+/// A trigger that should create an obligation but whose due date cannot be computed from the
+/// data (e.g. an adult application under a section with no published deadline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unevaluable {
+    pub rule: RuleId,
+    pub case: Option<u32>,
+    pub person: u32,
+    pub trigger: Event,
+    pub finding: Finding,
+}
+
+/// Everything the engine found at one as-of moment.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub obligations: Vec<Obligation>,
+    pub unevaluable: Vec<Unevaluable>,
+    pub alerts: Vec<Alert>,
+}
+
+/// Evaluates every enabled rule on `snapshot` as of `as_of`. Facts after T are ignored, so an
+/// evaluation for a past date can be reproduced from today's data.
+pub fn evaluate(snapshot: &Snapshot, rules: &RuleSet, as_of: AsOf) -> Evaluation {
+    let index = Index::build(snapshot, as_of);
+    let mut out = Output {
+        evaluation: Evaluation::default(),
+        index: &index,
+        rules,
+        as_of,
+    };
+    children::notifications(&mut out);
+    children::investigations(&mut out);
+    children::decisions(&mut out);
+    followups::evaluate(&mut out);
+    placements::evaluate(&mut out);
+    adults::evaluate(&mut out);
+    signals::evaluate(&mut out);
+    out.evaluation
+}
+
+/// The status of an obligation due at `due` and met by `met_by` (which happened by T).
+fn judge(due: Moment, met_by: Option<Event>, as_of: AsOf) -> Status {
+    match met_by {
+        Some(event) if event.at.on_or_before(due) => Status::MetOnTime,
+        Some(_) => Status::MetLate,
+        None if as_of.is_past(due) => Status::Overdue,
+        None => Status::Open,
+    }
+}
+
+/// What the rule modules write to, with what they read.
+struct Output<'a> {
+    evaluation: Evaluation,
+    index: &'a Index<'a>,
+    rules: &'a RuleSet,
+    as_of: AsOf,
+}
+
+/// An obligation as a rule module describes it; [`Output::push`] adds status and responsible.
+struct Draft {
+    rule: RuleId,
+    version: u8,
+    case: Option<u32>,
+    person: u32,
+    trigger: Event,
+    due: Moment,
+    /// The first event that meets the obligation, on time or late (counted only if it
+    /// happened by T).
+    met: Option<Event>,
+    findings: Vec<Finding>,
+}
+
+impl Output<'_> {
+    fn push(&mut self, draft: Draft) {
+        let as_of = self.as_of;
+        // A deadline on the trigger's own day is an ordering ("before the decision"), not a
+        // period, so it is never moved to a working day.
+        let due = if draft.due.date() == draft.trigger.at.date() {
+            draft.due
+        } else {
+            self.rules.settings.adjust_due(draft.due)
+        };
+        let met_by = draft.met.filter(|event| as_of.has_happened(event.at));
+        let status = judge(due, met_by, as_of);
+        self.push_with(draft, due, status, met_by, None);
+    }
+
+    fn push_with(
+        &mut self,
+        draft: Draft,
+        due: Moment,
+        status: Status,
+        met_by: Option<Event>,
+        progress: Option<(u8, u8)>,
+    ) {
+        let responsible = draft
+            .case
+            .and_then(|case| self.index.responsible_at_as_of(case));
+        self.evaluation.obligations.push(Obligation {
+            rule: draft.rule,
+            version: draft.version,
+            case: draft.case,
+            person: draft.person,
+            trigger: draft.trigger,
+            due,
+            met_by,
+            status,
+            responsible,
+            progress,
+            findings: draft.findings,
+        });
+    }
+
+    fn unevaluable(
+        &mut self,
+        rule: RuleId,
+        case: Option<u32>,
+        person: u32,
+        trigger: Event,
+        finding: Finding,
+    ) {
+        self.evaluation.unevaluable.push(Unevaluable {
+            rule,
+            case,
+            person,
+            trigger,
+            finding,
+        });
+    }
+}
