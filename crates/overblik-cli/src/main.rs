@@ -2,12 +2,15 @@
 
 mod commands;
 mod import_run;
+mod output;
+mod rules_args;
 mod store_args;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::rules_args::RulesArgs;
 use crate::store_args::StoreArgs;
 
 /// overblik: overblik over sagsstammer, frister og nøgletal i kommunernes socialforvaltning.
@@ -16,6 +19,8 @@ use crate::store_args::StoreArgs;
 struct Cli {
     #[command(flatten)]
     store: StoreArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,6 +37,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Eksportér hele databasen i udvekslingsformatet v1 (CSV-mappe eller XLSX).
     Export(commands::export::ExportArgs),
+    /// Lovkrav og frister: røde tal pr. sagsbehandler, kommende frister, opgørelse pr. regel og enhed.
+    Deadlines(commands::deadlines::DeadlinesArgs),
     /// Mål hastighed og hukommelse (udskriver tal; påstår intet).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
         Command::Migrate => commands::migrate::run(&cli.store),
         Command::Import(args) => commands::import::run(&cli.store, args),
         Command::Export(args) => commands::export::run(&cli.store, args),
+        Command::Deadlines(args) => commands::deadlines::run(&cli.store, &cli.rules, args),
         Command::Bench(command) => commands::bench::run(&cli.store, command),
     };
     match result {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod audit;
 mod error;
 mod hashing;
 mod keys;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 use overblik_domain::{Row, Snapshot, TABLES, TableSpec};
 
+pub use crate::audit::{AuditEntry, AuditRecord};
 pub use crate::error::StoreError;
 pub use crate::keys::KeyConfig;
 pub use crate::session::ImportSession;

@@ -992,3 +992,49 @@ fn payments_in_many_copy_batches_are_inserted_updated_and_read_back() {
         assert_eq!(seen, N);
     }
 }
+
+#[test]
+fn the_snapshot_holds_every_stored_row_as_records() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        full_import(&mut store);
+        let loaded = store.load_snapshot().unwrap();
+        let counts: Vec<(&str, u64)> = loaded
+            .row_counts()
+            .into_iter()
+            .map(|(table, rows)| (table, rows as u64))
+            .collect();
+        assert_eq!(counts, store.row_counts().unwrap());
+        assert!(loaded.total_rows() > 0);
+        // CPR numbers stay in the store: nothing computed needs them.
+        assert!(loaded.persons.iter().all(|person| person.cpr.is_none()));
+    }
+}
+
+#[test]
+fn audit_entries_are_kept_in_order_on_both_backends() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        for (action, object) in [("deadlines.list", None), ("export.cpr", Some("persons"))] {
+            store
+                .audit(&overblik_store::AuditEntry {
+                    user_id: None,
+                    action,
+                    object_type: object,
+                    object_id: None,
+                    detail: Some("as_of=2025-11-22"),
+                })
+                .unwrap();
+        }
+        let log = store.audit_log().unwrap();
+        let actions: Vec<_> = log
+            .iter()
+            .map(|r| (r.action.as_str(), r.object_type.as_deref()))
+            .collect();
+        assert_eq!(
+            actions,
+            [("deadlines.list", None), ("export.cpr", Some("persons"))]
+        );
+        assert!(log[0].id < log[1].id && log[0].at <= log[1].at && log[0].at.ends_with('Z'));
+    }
+}

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 use overblik_domain::{Row, TableSpec};
 use overblik_ingest::{ExportFormat, ExportSource};
@@ -42,6 +43,24 @@ impl ExportSource for StoreRows<'_> {
 pub fn run(store_args: &StoreArgs, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let format: ExportFormat = args.format.parse()?;
     let mut store = store_args.open()?;
+    if args.include_cpr {
+        // Recorded before the first number is read, so an interrupted export is audited too.
+        store
+            .audit(&overblik_store::AuditEntry {
+                user_id: None,
+                action: "export.cpr",
+                object_type: Some("persons"),
+                object_id: None,
+                detail: Some(&format!(
+                    "format={} out={}",
+                    args.format,
+                    args.out.display()
+                )),
+            })
+            .context(
+                "kunne ikke skrive til revisionsloggen; eksporten med CPR-numre er ikke lavet",
+            )?;
+    }
     let summary = overblik_ingest::export(
         format,
         &args.out,

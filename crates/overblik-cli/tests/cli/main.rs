@@ -4,5 +4,6 @@
 mod support;
 
 mod bad_input;
+mod deadlines;
 mod kill;
 mod round_trip;

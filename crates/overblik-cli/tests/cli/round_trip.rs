@@ -160,3 +160,28 @@ fn a_newer_export_updates_rows_by_id_and_replaces_snapshot_tables() {
         );
     }
 }
+
+#[test]
+fn an_export_with_cpr_numbers_is_audited_and_one_without_is_not() {
+    let store = TestStore::sqlite();
+    store.run_ok(&["import", crate::support::fixture("valid").to_str().unwrap()]);
+    let out = store.dir.path().join("out");
+    store.run_ok(&["export", "--format", "csv", out.to_str().unwrap()]);
+    store.run_ok(&[
+        "export",
+        "--format",
+        "csv",
+        "--include-cpr",
+        out.to_str().unwrap(),
+    ]);
+    let keys = overblik_store::KeyConfig {
+        key_file: Some(store.key_file.clone()),
+        key_hex: None,
+    };
+    let log = overblik_store::Store::open(&store.url, &keys)
+        .unwrap()
+        .audit_log()
+        .unwrap();
+    let actions: Vec<_> = log.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(actions, ["export.cpr"]);
+}

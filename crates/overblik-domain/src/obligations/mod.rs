@@ -124,6 +124,24 @@ pub struct Event {
     pub at: Moment,
 }
 
+impl Event {
+    /// The id of the event's row in its table (for a birthday, the person's id).
+    pub fn id<'s>(&self, snapshot: &'s Snapshot) -> &'s str {
+        let row = self.row as usize;
+        match self.table {
+            EventTable::Notification => snapshot.notifications[row].notification_id.as_str(),
+            EventTable::Investigation => snapshot.investigations[row].investigation_id.as_str(),
+            EventTable::Decision => snapshot.decisions[row].decision_id.as_str(),
+            EventTable::Measure => snapshot.measures[row].measure_id.as_str(),
+            EventTable::Plan => snapshot.plans[row].plan_id.as_str(),
+            EventTable::Followup => snapshot.followups[row].followup_id.as_str(),
+            EventTable::Visit => snapshot.visits[row].visit_id.as_str(),
+            EventTable::Application => snapshot.applications[row].application_id.as_str(),
+            EventTable::Person => snapshot.persons[row].person_id.as_str(),
+        }
+    }
+}
+
 /// One obligation of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Obligation {
