@@ -119,7 +119,7 @@ pub(super) fn investigations(out: &mut Output<'_>) {
         if !as_of.reached(inv.aware_at) {
             continue;
         }
-        let Some(case) = index.case(inv.case_id.as_str()) else {
+        let Some(case) = index.investigations.owner_of(row) else {
             continue;
         };
         let Some(person) = index.person_of_case(case) else {
@@ -180,7 +180,7 @@ pub(super) fn decisions(out: &mut Output<'_>) {
         if !out.as_of.reached(decision.decided_at) {
             continue;
         }
-        let Some((case, person)) = index.children_case(decision.case_id.as_str()) else {
+        let Some((case, person)) = index.children_case(index.decisions.owner_of(row)) else {
             continue;
         };
         let decided = decision.decided_at;

@@ -39,7 +39,7 @@ fn first(out: &mut Output<'_>) {
         if !out.as_of.reached(start) {
             continue;
         }
-        let Some((case, person)) = index.children_case(measure.case_id.as_str()) else {
+        let Some((case, person)) = index.children_case(index.measures_of_case.owner_of(row)) else {
             continue;
         };
         let Some((version, rule)) = out.rules.version(RuleId::FollowupFirst, start) else {

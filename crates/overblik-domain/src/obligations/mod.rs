@@ -187,20 +187,50 @@ pub struct Evaluation {
 /// evaluation for a past date can be reproduced from today's data.
 pub fn evaluate(snapshot: &Snapshot, rules: &RuleSet, as_of: AsOf) -> Evaluation {
     let index = Index::build(snapshot, as_of);
-    let mut out = Output {
-        evaluation: Evaluation::default(),
-        index: &index,
-        rules,
-        as_of,
-    };
-    children::notifications(&mut out);
-    children::investigations(&mut out);
-    children::decisions(&mut out);
-    followups::evaluate(&mut out);
-    placements::evaluate(&mut out);
-    adults::evaluate(&mut out);
-    signals::evaluate(&mut out);
-    out.evaluation
+    // The rule groups read the same index and write their own output, so they run in parallel
+    // (the engine runs on every page view); their outputs are joined in this fixed order.
+    let groups: [fn(&mut Output<'_>); 7] = [
+        children::notifications,
+        children::investigations,
+        children::decisions,
+        followups::evaluate,
+        placements::evaluate,
+        adults::evaluate,
+        signals::evaluate,
+    ];
+    let parts: Vec<Evaluation> = std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|group| {
+                let index = &index;
+                scope.spawn(move || {
+                    let mut out = Output {
+                        evaluation: Evaluation::default(),
+                        index,
+                        rules,
+                        as_of,
+                    };
+                    group(&mut out);
+                    out.evaluation
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut evaluation = Evaluation::default();
+    for part in parts {
+        evaluation.obligations.extend(part.obligations);
+        evaluation.unevaluable.extend(part.unevaluable);
+        evaluation.alerts.extend(part.alerts);
+    }
+    evaluation
 }
 
 /// The status of an obligation due at `due` and met by `met_by` (which happened by T).

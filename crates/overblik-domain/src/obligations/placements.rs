@@ -30,7 +30,7 @@ fn visits(out: &mut Output<'_>) {
         if !is_placement(out, measure) || !as_of.reached(start) {
             continue;
         }
-        let Some((case, person)) = index.children_case(measure.case_id.as_str()) else {
+        let Some((case, person)) = index.children_case(index.measures_of_case.owner_of(row)) else {
             continue;
         };
         let end = known_end(as_of, measure);

@@ -121,5 +121,5 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
             }
         }
     }
-    out.evaluation.alerts = alerts;
+    out.evaluation.alerts.extend(alerts);
 }
