@@ -1,5 +1,6 @@
 //! The `overblik` command line: one binary for the demo, the server and the data work of IT staff.
 
+mod clock;
 mod commands;
 mod import_run;
 mod output;
@@ -39,6 +40,8 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Lovkrav og frister: røde tal pr. sagsbehandler, kommende frister, opgørelse pr. regel og enhed.
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// Dan syntetiske kommuner (eller alle 98) i udvekslingsformatet; --check sammenligner med offentliggjorte tal.
+    Generate(commands::generate::GenerateArgs),
     /// Mål hastighed og hukommelse (udskriver tal; påstår intet).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -47,12 +50,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Demo(args) => commands::demo::run(args),
-        Command::Serve(args) => commands::serve::run(&cli.store, args),
+        Command::Demo(args) => commands::demo::run(&cli.store, &cli.rules, args),
+        Command::Serve(args) => commands::serve::run(&cli.store, &cli.rules, args),
         Command::Migrate => commands::migrate::run(&cli.store),
         Command::Import(args) => commands::import::run(&cli.store, args),
         Command::Export(args) => commands::export::run(&cli.store, args),
         Command::Deadlines(args) => commands::deadlines::run(&cli.store, &cli.rules, args),
+        Command::Generate(args) => commands::generate::run(args),
         Command::Bench(command) => commands::bench::run(&cli.store, command),
     };
     match result {

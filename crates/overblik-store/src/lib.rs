@@ -12,6 +12,7 @@ mod session;
 mod sqlite;
 mod summary;
 mod url;
+mod users;
 
 use std::path::PathBuf;
 
@@ -23,6 +24,7 @@ pub use crate::keys::KeyConfig;
 pub use crate::session::ImportSession;
 pub use crate::summary::{ImportRecord, ImportSource, ImportSummary, TableSummary};
 pub use crate::url::redact_url;
+pub use crate::users::UserRecord;
 
 use crate::keys::{CprKeys, KEY_CHECK_META};
 use crate::url::Location;

@@ -1038,3 +1038,29 @@ fn audit_entries_are_kept_in_order_on_both_backends() {
         assert!(log[0].id < log[1].id && log[0].at <= log[1].at && log[0].at.ends_with('Z'));
     }
 }
+
+#[test]
+fn users_are_created_and_updated_by_username() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        store
+            .upsert_user("teamleder", "Demo teamleder", "team_leader", "$argon2id$a")
+            .unwrap();
+        store
+            .upsert_user("direktoer", "Demo direktør", "director", "$argon2id$b")
+            .unwrap();
+        store
+            .upsert_user("teamleder", "Teamleder Nord", "head", "$argon2id$c")
+            .unwrap();
+        let users = store.users().unwrap();
+        assert_eq!(users.len(), 2, "{:?}", db.backend);
+        assert_eq!(users[1].username, "teamleder");
+        assert_eq!(users[1].display_name, "Teamleder Nord");
+        assert_eq!(users[1].role, "head");
+        assert_eq!(
+            store.password_hash("teamleder").unwrap().as_deref(),
+            Some("$argon2id$c")
+        );
+        assert_eq!(store.password_hash("ukendt").unwrap(), None);
+    }
+}

@@ -16,6 +16,8 @@ use crate::store_args::StoreArgs;
 pub enum BenchCommand {
     /// Dan et datasæt, indlæs det to gange og udskriv rækker/s og maksimal hukommelse.
     Import(BenchImportArgs),
+    /// Beregn alle lovkrav for den største (eller alle) syntetiske kommuner og udskriv tiden.
+    Deadlines(super::bench_deadlines::BenchDeadlinesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -31,6 +33,7 @@ pub struct BenchImportArgs {
 pub fn run(_store_args: &StoreArgs, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => bench_import(args),
+        BenchCommand::Deadlines(args) => super::bench_deadlines::run(args),
     }
 }
 
@@ -68,7 +71,7 @@ fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
     };
     let mut store = Store::open(&url, &keys).context("kunne ikke åbne databasen")?;
     let source = Source::open(&data_dir)?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::clock::today();
     for label in [
         "første import (alle rækker nye)",
         "gentaget import (alle rækker uændrede)",
@@ -92,7 +95,7 @@ fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The peak resident set size of this process, from `/proc/self/status`.
-fn peak_memory_kib() -> Option<u64> {
+pub(crate) fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -156,11 +156,21 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// One line on the state of the legal deadlines at the end of `date`, for the demo's start.
+pub fn overview(snapshot: &Snapshot, rules: &RuleSet, date: NaiveDate) -> String {
+    let evaluation = evaluate(snapshot, rules, AsOf::end_of(date));
+    let counts = Summary::<u32>::of(&evaluation.obligations, |_| None).group_total(&None);
+    format!(
+        "Lovkrav pr. {date}: {} forpligtelser, {} overskredne frister, {} åbne (se `overblik deadlines`).",
+        counts.total(),
+        counts.overdue,
+        counts.open
+    )
+}
+
 fn parse_as_of(text: Option<&str>) -> anyhow::Result<(AsOf, String)> {
     let Some(text) = text else {
-        let today = chrono::Utc::now()
-            .with_timezone(&chrono_tz::Europe::Copenhagen)
-            .date_naive();
+        let today = crate::clock::today();
         return Ok((AsOf::end_of(today), today.to_string()));
     };
     if let Ok(Value::Date(date)) = parse_cell(ColumnKind::Date, text).map(|cell| cell.value) {

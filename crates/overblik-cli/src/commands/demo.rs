@@ -1,62 +1,144 @@
-//! `overblik demo`: a fresh store with a generated municipality, then the web server.
+//! `overblik demo`: a synthetic mid-size municipality (five years ending today) in a local
+//! SQLite file, demo users for every role, then the web server.
 //!
-//! Until the synthetic-municipality generator exists, the data is the bulk test data set.
+//! A demo database that already holds data is reused as it is, so a second start is quick.
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use argon2::password_hash::{PasswordHasher, SaltString};
 use clap::Args;
-use overblik_ingest::Source;
-use overblik_store::{KeyConfig, Store};
-use overblik_testkit::{BulkParams, write_dataset};
+use overblik_ingest::{ExportFormat, Source};
+use overblik_store::Store;
+use overblik_synth::Params;
 
 use crate::commands::serve::serve_until_ctrl_c;
 use crate::import_run::{format_summary, import_generated};
+use crate::rules_args::RulesArgs;
+use crate::store_args::StoreArgs;
+
+/// The database the demo uses unless `--database` names another.
+const DEMO_DATABASE: &str = "sqlite://overblik-demo.db";
+const DEFAULT_DATABASE: &str = "sqlite://overblik.db";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Adresse og port, serveren lytter på.
+    /// Adresse og port, serveren lytter på (er porten optaget, bruges en ledig).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Antal borgere i demo-kommunen.
-    #[arg(long, default_value_t = 2000)]
-    pub persons: usize,
-    /// Indlæs data og stop uden at starte serveren.
+    /// Antal indbyggere i demo-kommunen.
+    #[arg(long, default_value_t = 50_000)]
+    pub inhabitants: u32,
+    /// Antal år med data (til og med i dag).
+    #[arg(long, default_value_t = 5)]
+    pub years: u32,
+    /// Indlæs data og opret brugere, men start ikke serveren.
     #[arg(long)]
     pub no_serve: bool,
 }
 
-pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    let workdir = tempfile::Builder::new()
-        .prefix("overblik-demo-")
-        .tempdir()
-        .context("kunne ikke oprette en midlertidig mappe")?;
-    let data_dir = workdir.path().join("data");
-    std::fs::create_dir(&data_dir)?;
-    write_dataset(
-        &data_dir,
-        BulkParams {
-            seed: 2026,
-            persons: args.persons,
-        },
-    )
-    .context("kunne ikke danne demodata")?;
-    let database = format!("sqlite://{}", workdir.path().join("demo.db").display());
-    let mut store = Store::open(
-        &database,
-        &KeyConfig {
-            key_file: None,
-            key_hex: None,
-        },
-    )?;
-    let today = chrono::Local::now().date_naive();
-    let summary = import_generated(&mut store, &Source::open(&data_dir)?, today)?;
-    print!("{}", format_summary(&summary));
-    println!("Demodatabase: {database} (slettes, når demoen stopper)");
-    println!("Logins til demoen kommer med webudgaven; indtil da viser serveren en startside.");
+/// One demo user per role: username, display name, role code.
+const USERS: [(&str, &str, &str); 8] = [
+    ("sagsbehandler", "Demo sagsbehandler", "caseworker"),
+    ("teamleder", "Demo teamleder", "team_leader"),
+    ("fagchef", "Demo fagchef", "head"),
+    ("controller", "Demo controller", "controller"),
+    ("direktoer", "Demo direktør", "director"),
+    ("udvalg", "Demo udvalgsmedlem", "committee"),
+    ("administrator", "Demo administrator", "administrator"),
+    ("revisor", "Demo revisor", "auditor"),
+];
+
+pub fn run(
+    store_args: &StoreArgs,
+    rules_args: &RulesArgs,
+    args: DemoArgs,
+) -> anyhow::Result<ExitCode> {
+    let rules = rules_args.load()?;
+    let database = if store_args.database == DEFAULT_DATABASE {
+        DEMO_DATABASE.to_owned()
+    } else {
+        store_args.database.clone()
+    };
+    let mut store =
+        Store::open(&database, &store_args.keys()).context("kunne ikke åbne demodatabasen")?;
+    let stored: u64 = store.row_counts()?.iter().map(|(_, n)| n).sum();
+    if stored > 0 {
+        println!(
+            "Demodatabasen {} har allerede data ({stored} rækker); de genbruges. Slet filen for at danne nye.",
+            overblik_store::redact_url(&database)
+        );
+    } else {
+        let today = crate::clock::today();
+        let params = Params {
+            name: "Demokommune".to_owned(),
+            ..Params::sized(args.inhabitants, args.years, 2026, today)
+        };
+        params.validate()?;
+        println!(
+            "Danner Demokommune: {} indbyggere, {} år til og med {today} …",
+            params.inhabitants, params.years
+        );
+        let snapshot = overblik_synth::generate(&params);
+        let workdir = tempfile::Builder::new()
+            .prefix("overblik-demo-")
+            .tempdir()
+            .context("kunne ikke oprette en midlertidig mappe")?;
+        let data_dir = workdir.path().join("data");
+        overblik_ingest::export(ExportFormat::Csv, &data_dir, &mut &snapshot)
+            .context("kunne ikke skrive demodata")?;
+        let summary = import_generated(&mut store, &Source::open(&data_dir)?, today)?;
+        print!("{}", format_summary(&summary));
+    }
+    let snapshot = store.load_snapshot()?;
+    println!(
+        "{}",
+        crate::commands::deadlines::overview(&snapshot, &rules, crate::clock::today())
+    );
+    let logins = demo_users(&mut store)?;
+    let listen = free_address(args.listen)?;
+    println!();
+    println!("Demodatabase: {}", overblik_store::redact_url(&database));
+    println!("Adresse: http://{listen}/");
+    println!("Logins (demo; kun til afprøvning):");
+    println!("  {:<15} {:<20} rolle", "brugernavn", "adgangskode");
+    for (username, password, role) in &logins {
+        println!("  {username:<15} {password:<20} {role}");
+    }
+    println!("Indtil webudgaven kommer, viser serveren kun en startside.");
     if !args.no_serve {
-        serve_until_ctrl_c(args.listen)?;
+        serve_until_ctrl_c(listen)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Creates (or refreshes) one user per role; returns username, password and role.
+fn demo_users(store: &mut Store) -> anyhow::Result<Vec<(String, String, String)>> {
+    let hasher = argon2::Argon2::default();
+    let mut logins = Vec::new();
+    for (username, display_name, role) in USERS {
+        let password = format!("demo-{username}");
+        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+            .map_err(|error| anyhow::anyhow!("kunne ikke danne salt: {error}"))?;
+        let hash = hasher
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|error| anyhow::anyhow!("kunne ikke beregne adgangskodens hash: {error}"))?
+            .to_string();
+        store.upsert_user(username, display_name, role, &hash)?;
+        logins.push((username.to_owned(), password, role.to_owned()));
+    }
+    Ok(logins)
+}
+
+/// `wanted` if it can be bound, else a free port on the same address.
+fn free_address(wanted: SocketAddr) -> anyhow::Result<SocketAddr> {
+    if TcpListener::bind(wanted).is_ok() {
+        return Ok(wanted);
+    }
+    let listener = TcpListener::bind(SocketAddr::new(wanted.ip(), 0))
+        .with_context(|| format!("kunne ikke finde en ledig port på {}", wanted.ip()))?;
+    let free = listener.local_addr()?;
+    println!("Port {} er optaget; bruger {free}.", wanted.port());
+    Ok(free)
 }

@@ -25,9 +25,7 @@ pub const REJECTED: u8 = 3;
 pub fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::open(&args.path)?;
     let mut store = store_args.open()?;
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = args.today.unwrap_or_else(crate::clock::today);
     match import(&mut store, &source, today)? {
         ImportOutcome::Rejected { validation } => {
             for issue in &validation.issues {

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod bench_deadlines;
 pub mod deadlines;
 pub mod demo;
 pub mod export;
+pub mod generate;
 pub mod import;
 pub mod migrate;
 pub mod serve;

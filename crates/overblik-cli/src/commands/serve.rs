@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use crate::rules_args::RulesArgs;
 use crate::store_args::StoreArgs;
 
 #[derive(Debug, Args)]
@@ -15,8 +16,14 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
 }
 
-pub fn run(store_args: &StoreArgs, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    // Opening the store applies migrations and checks the key before anyone can connect.
+pub fn run(
+    store_args: &StoreArgs,
+    rules_args: &RulesArgs,
+    args: ServeArgs,
+) -> anyhow::Result<ExitCode> {
+    // The rule set is validated and the store opened (migrations applied, key checked) before
+    // anyone can connect: a broken rule file or key stops the start with a message.
+    rules_args.load()?;
     drop(store_args.open()?);
     serve_until_ctrl_c(args.listen)?;
     Ok(ExitCode::SUCCESS)

@@ -5,5 +5,6 @@ mod support;
 
 mod bad_input;
 mod deadlines;
+mod generate;
 mod kill;
 mod round_trip;

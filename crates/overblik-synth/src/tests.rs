@@ -1,0 +1,171 @@
+//! Determinism, consistency rules and calibration of one generated municipality.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use overblik_domain::Snapshot;
+
+use super::*;
+
+fn end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()
+}
+
+fn small(seed: u64) -> Snapshot {
+    generate(&Params::sized(15_000, 3, seed, end()))
+}
+
+#[test]
+fn the_same_seed_gives_the_same_snapshot_and_another_seed_another() {
+    let a = small(7);
+    assert_eq!(a, small(7));
+    assert_ne!(a.notifications, small(8).notifications);
+    assert!(a.total_rows() > 5_000, "{}", a.total_rows());
+}
+
+#[test]
+fn the_generated_data_keeps_its_consistency_rules() {
+    for (seed, inhabitants, years) in [(1, 3_000, 2), (2, 20_000, 4), (3, 1_800, 1)] {
+        let s = generate(&Params::sized(inhabitants, years, seed, end()));
+        consistency(&s, end());
+    }
+}
+
+/// Rules within and across tables that the importer does not all check.
+fn consistency(s: &Snapshot, end: NaiveDate) {
+    let cases: HashMap<&str, _> = s.cases.iter().map(|c| (c.case_id.as_str(), c)).collect();
+    for c in &s.cases {
+        assert!(c.opened_at <= end);
+        if let Some(closed) = c.closed_at {
+            assert!(
+                c.opened_at <= closed,
+                "case {} closes before it opens",
+                c.case_id
+            );
+        }
+    }
+    for n in &s.notifications {
+        if let Some(a) = n.assessed_at {
+            assert!(
+                a >= n.received_at,
+                "assessment before receipt: {}",
+                n.notification_id
+            );
+        }
+        if let Some(o) = n.outcome_at {
+            assert!(o >= n.received_at);
+        }
+        if let Some(r) = n.receipt_sent_at {
+            assert!(r >= n.received_at);
+        }
+    }
+    for m in &s.measures {
+        let case = cases[m.case_id.as_str()];
+        assert!(
+            m.start_date >= case.opened_at,
+            "measure {} before its case opens",
+            m.measure_id
+        );
+        if let Some(closed) = case.closed_at {
+            assert!(
+                m.end_date.is_some_and(|e| e <= closed),
+                "measure {} outlives its case",
+                m.measure_id
+            );
+        }
+        if let Some(e) = m.end_date {
+            assert!(m.start_date <= e && e <= end);
+        }
+    }
+    for d in &s.decisions {
+        assert!(d.decided_at >= cases[d.case_id.as_str()].opened_at);
+        assert!(d.decided_at <= end);
+    }
+    for i in &s.investigations {
+        assert!(i.aware_at >= cases[i.case_id.as_str()].opened_at);
+        for later in [i.decided_at, i.completed_at, i.preliminary_assessment_at]
+            .into_iter()
+            .flatten()
+        {
+            assert!(later >= i.aware_at && later <= end);
+        }
+    }
+    // Assignments of one case never overlap and lie within the case.
+    let mut by_case: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for a in &s.assignments {
+        by_case.entry(a.case_id.as_str()).or_default().push(a);
+        if let Some(to) = a.to_date {
+            assert!(
+                a.from_date <= to,
+                "assignment ends before it starts: {}",
+                a.case_id
+            );
+        }
+        let case = cases[a.case_id.as_str()];
+        if let Some(closed) = case.closed_at {
+            assert!(a.from_date <= closed && a.to_date.is_some_and(|t| t <= closed));
+        }
+    }
+    for list in by_case.values_mut() {
+        list.sort_by_key(|a| a.from_date);
+        for pair in list.windows(2) {
+            assert!(
+                pair[0].to_date.is_some_and(|t| t < pair[1].from_date),
+                "overlap in {}",
+                pair[0].case_id
+            );
+        }
+    }
+    // Staff are employed while assigned.
+    let staff: HashMap<&str, _> = s.staff.iter().map(|x| (x.staff_id.as_str(), x)).collect();
+    for a in &s.assignments {
+        let worker = staff[a.staff_id.as_str()];
+        assert!(worker.start_date.is_none_or(|d| d <= a.from_date));
+        if let Some(left) = worker.end_date {
+            assert!(
+                a.from_date <= left && a.to_date.is_some_and(|t| t <= left),
+                "assigned after leaving"
+            );
+        }
+    }
+    // Follow-ups, visits and plans lie within their case.
+    for f in &s.followups {
+        assert!(f.held_at >= cases[f.case_id.as_str()].opened_at && f.held_at <= end);
+    }
+    for v in &s.visits {
+        assert!(v.visited_at >= cases[v.case_id.as_str()].opened_at && v.visited_at <= end);
+    }
+    for c in &s.complaints {
+        assert!(c.received_at <= end);
+    }
+    assert!(s.persons.iter().all(|p| p.cpr.is_none()));
+}
+
+#[test]
+fn a_mid_size_municipality_is_roughly_calibrated() {
+    let params = Params::sized(50_000, 5, 11, end());
+    let s = generate(&params);
+    let window = Window::infer(&s).unwrap();
+    assert_eq!(
+        window,
+        Window {
+            end: end(),
+            years: 5
+        }
+    );
+    let table = check(&s, &window);
+    // One municipality is a small sample: the robust figures within 20 %.
+    for key in [
+        "notifications",
+        "notified_children",
+        "assessed_24h",
+        "support_started",
+        "caseload",
+        "placement_spending",
+        "placements_started",
+    ] {
+        let row = table.row(key).unwrap();
+        let deviation = row.deviation().unwrap();
+        assert!(deviation.abs() < 0.20, "{key}: {deviation:+.3}\n{table}");
+    }
+}
