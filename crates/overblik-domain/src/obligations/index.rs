@@ -229,8 +229,8 @@ pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn map<'a>(ids: impl Iterator<Item = &'a str>) -> Map<'a> {
-    let mut map = Map::default();
+fn map<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Map<'a> {
+    let mut map = Map::with_capacity_and_hasher(ids.len(), FixedState::default());
     for (row, id) in ids.enumerate() {
         map.entry(id).or_insert(row as u32);
     }
