@@ -191,7 +191,7 @@ pub fn evaluate(snapshot: &Snapshot, rules: &RuleSet, as_of: AsOf) -> Evaluation
     // (the engine runs on every page view); their outputs are joined in this fixed order.
     // Each group with an estimate of how many obligations it makes (to allocate once).
     let s = snapshot;
-    let groups: [(fn(&mut Output<'_>), usize); 7] = [
+    let groups: [(RuleGroup, usize); 7] = [
         (children::notifications, 2 * s.notifications.len()),
         (children::investigations, s.investigations.len()),
         (children::decisions, 2 * s.decisions.len()),
@@ -253,6 +253,9 @@ fn judge(due: Moment, met_by: Option<Event>, as_of: AsOf) -> Status {
         None => Status::Open,
     }
 }
+
+/// A module's evaluation of its group of rules.
+type RuleGroup = fn(&mut Output<'_>);
 
 /// What the rule modules write to, with what they read.
 struct Output<'a> {
