@@ -35,6 +35,9 @@ pub struct DeadlinesArgs {
     /// late_with_preliminary eller all. Standard: overdue,open,late_with_preliminary.
     #[arg(long, value_delimiter = ',', value_name = "STATUS")]
     pub status: Vec<String>,
+    /// Kun frister fra denne dato (fx de seneste 12 måneders røde tal); gælder også opgørelserne.
+    #[arg(long, value_name = "DATO")]
+    pub due_from: Option<NaiveDate>,
     /// Kun frister, der falder fra opgørelsesdagen og højst så mange dage frem.
     #[arg(long, value_name = "DAGE")]
     pub due_within: Option<u32>,
@@ -54,6 +57,7 @@ struct Scope {
     /// The unit and every unit below it.
     units: Option<Vec<String>>,
     rule: Option<RuleId>,
+    due_from: Option<NaiveDate>,
     statuses: Vec<Status>,
     due_within: Option<u32>,
 }
@@ -107,6 +111,7 @@ pub fn run(
         caseworker,
         units,
         rule,
+        due_from: args.due_from,
         statuses,
         due_within: args.due_within,
     };
@@ -235,9 +240,12 @@ fn units_under(snapshot: &Snapshot, id: &str) -> Option<Vec<String>> {
 }
 
 impl Scope {
-    /// Whether the obligation belongs to the caseworker, team and rule asked for.
+    /// Whether the obligation belongs to the caseworker, team, rule and due window asked for.
     fn covers(&self, snapshot: &Snapshot, obligation: &Obligation) -> bool {
         self.rule.is_none_or(|rule| obligation.rule == rule)
+            && self
+                .due_from
+                .is_none_or(|from| obligation.due.date() >= from)
             && self
                 .caseworker
                 .is_none_or(|staff| obligation.responsible == Some(staff))
@@ -388,6 +396,7 @@ fn to_json(
             "caseworker_id": scope.caseworker.map(|s| snapshot.staff[s as usize].staff_id.as_str()),
             "team_id": scope.units.as_ref().map(|units| units[0].as_str()),
             "rule": scope.rule.map(RuleId::id),
+            "due_from": scope.due_from.map(|date| date.to_string()),
             "status": scope.statuses.iter().map(|s| s.code()).collect::<Vec<_>>(),
             "due_within_days": scope.due_within,
         },

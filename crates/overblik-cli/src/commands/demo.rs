@@ -97,18 +97,24 @@ pub fn run(
         crate::commands::deadlines::overview(&snapshot, &rules, crate::clock::today())
     );
     let logins = demo_users(&mut store)?;
-    let listen = free_address(args.listen)?;
+    let listener = if args.no_serve {
+        None
+    } else {
+        Some(listen_on(args.listen)?)
+    };
     println!();
     println!("Demodatabase: {}", overblik_store::redact_url(&database));
-    println!("Adresse: http://{listen}/");
+    if let Some(listener) = &listener {
+        println!("Adresse: http://{}/", listener.local_addr()?);
+    }
     println!("Logins (demo; kun til afprøvning):");
     println!("  {:<15} {:<20} rolle", "brugernavn", "adgangskode");
     for (username, password, role) in &logins {
         println!("  {username:<15} {password:<20} {role}");
     }
     println!("Indtil webudgaven kommer, viser serveren kun en startside.");
-    if !args.no_serve {
-        serve_until_ctrl_c(listen)?;
+    if let Some(listener) = listener {
+        serve_until_ctrl_c(listener)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -131,14 +137,18 @@ fn demo_users(store: &mut Store) -> anyhow::Result<Vec<(String, String, String)>
     Ok(logins)
 }
 
-/// `wanted` if it can be bound, else a free port on the same address.
-fn free_address(wanted: SocketAddr) -> anyhow::Result<SocketAddr> {
-    if TcpListener::bind(wanted).is_ok() {
-        return Ok(wanted);
+/// A listener on `wanted` if it can be bound, else on a free port of the same address. The
+/// listener is handed to the server as it is, so no other program can take the port in between.
+fn listen_on(wanted: SocketAddr) -> anyhow::Result<TcpListener> {
+    if let Ok(listener) = TcpListener::bind(wanted) {
+        return Ok(listener);
     }
     let listener = TcpListener::bind(SocketAddr::new(wanted.ip(), 0))
         .with_context(|| format!("kunne ikke finde en ledig port på {}", wanted.ip()))?;
-    let free = listener.local_addr()?;
-    println!("Port {} er optaget; bruger {free}.", wanted.port());
-    Ok(free)
+    println!(
+        "Port {} er optaget; bruger {}.",
+        wanted.port(),
+        listener.local_addr()?
+    );
+    Ok(listener)
 }

@@ -25,19 +25,26 @@ pub fn run(
     // anyone can connect: a broken rule file or key stops the start with a message.
     rules_args.load()?;
     drop(store_args.open()?);
-    serve_until_ctrl_c(args.listen)?;
+    let listener = std::net::TcpListener::bind(args.listen).with_context(|| {
+        format!(
+            "kunne ikke lytte på {}; er porten optaget? brug --listen",
+            args.listen
+        )
+    })?;
+    serve_until_ctrl_c(listener)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Binds `listen`, prints the URL and serves until Ctrl-C.
-pub fn serve_until_ctrl_c(listen: SocketAddr) -> anyhow::Result<()> {
+/// Serves on an already bound `listener` (so the port cannot be taken in between), prints the
+/// URL and runs until Ctrl-C.
+pub fn serve_until_ctrl_c(listener: std::net::TcpListener) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("kunne ikke starte serveren")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| {
-                format!("kunne ikke lytte på {listen}; er porten optaget? brug --listen")
-            })?;
+        listener
+            .set_nonblocking(true)
+            .context("kunne ikke starte serveren")?;
+        let listener =
+            tokio::net::TcpListener::from_std(listener).context("kunne ikke starte serveren")?;
         println!(
             "overblik kører på http://{}/  (stop med Ctrl-C)",
             listener.local_addr()?

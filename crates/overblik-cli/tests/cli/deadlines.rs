@@ -81,6 +81,33 @@ fn the_compliance_list_is_computed_from_stored_data_and_audited() {
             assert!(("2025-06-01".."2025-07-02").contains(&&due[..10]), "{due}");
         }
 
+        // Red numbers since a date: older deadlines leave the list and the summaries.
+        let recent = json(
+            &store,
+            &[
+                "--as-of",
+                "2025-06-01",
+                "--due-from",
+                "2025-01-01",
+                "--status",
+                "all",
+            ],
+        );
+        let recent_obligations = recent["obligations"].as_array().unwrap();
+        assert!(!recent_obligations.is_empty() && recent_obligations.len() < obligations.len());
+        assert!(
+            recent_obligations
+                .iter()
+                .all(|o| o["due"].as_str().unwrap()[..10] >= *"2025-01-01")
+        );
+        let recent_total: u64 = recent["summary"]["by_rule"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|c| c["total"].as_u64().unwrap())
+            .sum();
+        assert_eq!(recent_total as usize, recent_obligations.len());
+
         let table = text(&store.run_ok(&["deadlines", "--as-of", "2025-06-01"]).stdout);
         assert!(
             table.contains("Røde tal (overskredne frister) pr. sagsbehandler"),
@@ -101,7 +128,7 @@ fn the_compliance_list_is_computed_from_stored_data_and_audited() {
             .iter()
             .filter(|entry| entry.action == "deadlines.list")
             .collect();
-        assert_eq!(listed.len(), 4, "{backend}: one audit entry per list");
+        assert_eq!(listed.len(), 5, "{backend}: one audit entry per list");
         assert!(
             listed[1]
                 .detail

@@ -5,6 +5,7 @@ mod support;
 
 mod bad_input;
 mod deadlines;
+mod demo;
 mod generate;
 mod kill;
 mod round_trip;
