@@ -169,3 +169,29 @@ fn a_mid_size_municipality_is_roughly_calibrated() {
         assert!(deviation.abs() < 0.20, "{key}: {deviation:+.3}\n{table}");
     }
 }
+
+/// The legal deadline engine, run on generated data, finds the compliance rates the generator
+/// was calibrated to (statistics.md §2.6 and §9): generator and engine agree on what "on time"
+/// means.
+#[test]
+fn the_deadline_engine_finds_the_published_compliance_rates_in_generated_data() {
+    use overblik_domain::obligations::summary::Summary;
+    use overblik_domain::obligations::{AsOf, evaluate};
+    use overblik_domain::rules::{RuleId, RuleSet};
+
+    let s = generate(&Params::sized(50_000, 5, 11, end()));
+    let evaluation = evaluate(&s, &RuleSet::embedded(), AsOf::end_of(end()));
+    let summary = Summary::<u32>::of(&evaluation.obligations, |_| None);
+    for (rule, published) in [
+        (RuleId::NotificationAssessment, 0.88),
+        (RuleId::InvestigationCompletion, 0.50),
+        (RuleId::ChildConversationBeforeDecision, 0.65),
+        (RuleId::FollowupFirst, 0.75),
+    ] {
+        let share = summary.by_rule[&rule].share_on_time().unwrap();
+        assert!(
+            (share - published).abs() / published < 0.10,
+            "{rule}: {share:.3} on time, published {published}"
+        );
+    }
+}
