@@ -8,9 +8,7 @@
 //! that range never panic: they take a slower path that computes the holidays of each year on the
 //! fly, because input files are not trusted to contain sensible dates.
 //!
-//! Throughput note (no timing test on purpose): build with `--release` and time a loop of
-//! `Calendar::strict().add_working_days(d, 6)` over a few million dates; the `#[ignore]`d test
-//! `calendar::working_days::tests::throughput_smoke` does exactly that and prints the result.
+//! Its speed is measured in context by `overblik bench deadlines` (no timing tests).
 
 mod holidays;
 mod local_time;

@@ -289,7 +289,6 @@ fn count_slow(mode: CalendarMode, start: NaiveDate, end: NaiveDate) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
 
     use chrono::Weekday;
     use proptest::prelude::*;
@@ -480,27 +479,6 @@ mod tests {
     fn debug_is_short() {
         let text = format!("{:?}", Calendar::strict());
         assert!(text.len() < 200, "{text}");
-    }
-
-    /// Prints timings; run with `cargo test --release -p overblik-domain throughput_smoke --
-    /// --ignored --nocapture`. No assertion on time: machines differ.
-    #[test]
-    #[ignore]
-    fn throughput_smoke() {
-        let started = Instant::now();
-        let cal = Calendar::new(CalendarMode::Strict);
-        println!("Calendar::new: {:?}", started.elapsed());
-        let started = Instant::now();
-        let mut day = date(1990, 1, 1);
-        let mut checksum = 0i64;
-        for i in 0..5_000_000u32 {
-            checksum += i64::from(cal.add_working_days(day, i % 90).num_days_from_ce());
-            checksum += i64::from(cal.working_days_between(day, date(2030, 1, 1)));
-            if i % 100 == 0 {
-                day = day.succ_opt().unwrap();
-            }
-        }
-        println!("5M add + between: {:?} ({checksum})", started.elapsed());
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {
