@@ -43,6 +43,8 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
                     Finding::NoPublishedDeadline,
                 ),
                 Some(span) => {
+                    // Settled here because whether a breach notice is owed depends on it;
+                    // `push` leaves a settled date as it is.
                     let due = out
                         .rules
                         .settings

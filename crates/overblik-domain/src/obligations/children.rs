@@ -138,36 +138,29 @@ pub(super) fn investigations(out: &mut Output<'_>) {
         {
             findings.push(Finding::CompletedBeforeAware);
         }
-        let due = out.rules.settings.adjust_due(Moment::Date(
-            rule.deadline().after_date(inv.aware_at, calendar),
-        ));
         let completed = inv
             .completed_at
             .filter(|date| as_of.reached(*date))
             .map(event);
+        let mut draft = Draft {
+            rule: RuleId::InvestigationCompletion,
+            version,
+            case: Some(case),
+            person,
+            trigger: event(inv.aware_at),
+            due: Moment::Date(rule.deadline().after_date(inv.aware_at, calendar)),
+            met: completed,
+            findings,
+        };
+        draft.due = out.settled_due(&draft);
         let preliminary_by_due = inv
             .preliminary_assessment_at
-            .is_some_and(|date| as_of.reached(date) && Moment::Date(date).on_or_before(due));
-        let mut status = super::judge(due, completed, as_of);
+            .is_some_and(|date| as_of.reached(date) && Moment::Date(date).on_or_before(draft.due));
+        let mut status = super::judge(draft.due, completed, as_of);
         if preliminary_by_due && matches!(status, Status::MetLate | Status::Overdue) {
             status = Status::LateWithPreliminary;
         }
-        out.push_with(
-            Draft {
-                rule: RuleId::InvestigationCompletion,
-                version,
-                case: Some(case),
-                person,
-                trigger: event(inv.aware_at),
-                due,
-                met: completed,
-                findings,
-            },
-            due,
-            status,
-            completed,
-            None,
-        );
+        out.push_with(draft, status, None);
     }
 }
 
@@ -260,8 +253,7 @@ pub(super) fn decisions(out: &mut Output<'_>) {
     }
 }
 
-/// The plan that meets a plan deadline `due` in `case`: the latest plan created by the due
-/// date (and not before `from`), else the first created after it.
+/// The plan that meets a plan deadline `due` in `case`, among the plans created from `from` on.
 pub(super) fn plan_for(
     out: &Output<'_>,
     case: u32,
@@ -269,19 +261,13 @@ pub(super) fn plan_for(
     due: NaiveDate,
 ) -> Option<Event> {
     let plans = &out.index.snapshot.plans;
-    let rows = out.index.plans.of(case);
-    let created = |row: &u32| plans[*row as usize].created_at;
-    let start = from.map_or(0, |from| rows.partition_point(|row| created(row) < from));
-    let rows = &rows[start..];
-    let after_due = rows.partition_point(|row| created(row) <= due);
-    let row = if after_due > 0 {
-        rows[after_due - 1]
-    } else {
-        *rows.first()?
-    };
-    Some(Event {
+    let events = out.index.plans.of(case).iter().map(|row| Event {
         table: EventTable::Plan,
-        row,
-        at: Moment::Date(plans[row as usize].created_at),
-    })
+        row: *row,
+        at: Moment::Date(plans[*row as usize].created_at),
+    });
+    super::meeting_event(
+        events.filter(|event| from.is_none_or(|from| event.at.date() >= from)),
+        due,
+    )
 }

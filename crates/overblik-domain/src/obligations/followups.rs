@@ -119,21 +119,21 @@ fn next(out: &mut Output<'_>) {
             continue;
         };
         let rows = index.followups.of(case);
-        let measures: Vec<&Measure> = index
-            .measures_of_case
-            .of(case)
-            .iter()
-            .map(|row| &snapshot.measures[*row as usize])
-            .collect();
+        let measures = || {
+            index
+                .measures_of_case
+                .of(case)
+                .iter()
+                .map(|row| &snapshot.measures[*row as usize])
+        };
         for (position, f_row) in rows.iter().enumerate() {
             let followup = &snapshot.followups[*f_row as usize];
             let held = followup.held_at;
             if !out.as_of.reached(held) {
                 break;
             }
-            let relevant = |measure: &&&Measure| concerns(followup, measure);
-            if !measures
-                .iter()
+            let relevant = |measure: &&Measure| concerns(followup, measure);
+            if !measures()
                 .filter(relevant)
                 .any(|m| active_on(out.as_of, m, held))
             {
@@ -155,8 +155,7 @@ fn next(out: &mut Output<'_>) {
             } else {
                 rule.deadline().after_date(held, calendar)
             };
-            if !measures
-                .iter()
+            if !measures()
                 .filter(relevant)
                 .any(|m| active_on(out.as_of, m, due))
             {

@@ -254,6 +254,20 @@ fn judge(due: Moment, met_by: Option<Event>, as_of: AsOf) -> Status {
     }
 }
 
+/// The event that meets a deadline on `due` among `events` in date order: the latest one by
+/// the due date (the one a reader checks), else the first one after it (met late).
+fn meeting_event(events: impl Iterator<Item = Event>, due: chrono::NaiveDate) -> Option<Event> {
+    let mut on_time = None;
+    for event in events {
+        if event.at.date() <= due {
+            on_time = Some(event);
+        } else {
+            return on_time.or(Some(event));
+        }
+    }
+    on_time
+}
+
 /// A module's evaluation of its group of rules.
 type RuleGroup = fn(&mut Output<'_>);
 
@@ -280,28 +294,30 @@ struct Draft {
 }
 
 impl Output<'_> {
-    fn push(&mut self, draft: Draft) {
-        let as_of = self.as_of;
-        // A deadline on the trigger's own day is an ordering ("before the decision"), not a
-        // period, so it is never moved to a working day.
-        let due = if draft.due.date() == draft.trigger.at.date() {
+    /// The due moment as the municipality counts it (`extend_to_working_day`). A deadline on
+    /// the trigger's own day is an ordering ("before the decision"), not a period, so it is
+    /// never moved to a working day.
+    fn settled_due(&self, draft: &Draft) -> Moment {
+        if draft.due.date() == draft.trigger.at.date() {
             draft.due
         } else {
             self.rules.settings.adjust_due(draft.due)
-        };
-        let met_by = draft.met.filter(|event| as_of.has_happened(event.at));
-        let status = judge(due, met_by, as_of);
-        self.push_with(draft, due, status, met_by, None);
+        }
     }
 
-    fn push_with(
-        &mut self,
-        draft: Draft,
-        due: Moment,
-        status: Status,
-        met_by: Option<Event>,
-        progress: Option<(u8, u8)>,
-    ) {
+    /// Adds the obligation with the ordinary status: met (on time or late) by `draft.met`,
+    /// else open or overdue.
+    fn push(&mut self, mut draft: Draft) {
+        let as_of = self.as_of;
+        draft.due = self.settled_due(&draft);
+        draft.met = draft.met.filter(|event| as_of.has_happened(event.at));
+        let status = judge(draft.due, draft.met, as_of);
+        self.push_with(draft, status, None);
+    }
+
+    /// Adds the obligation with a status the rule module decided; `draft.due` and `draft.met`
+    /// are taken as they are.
+    fn push_with(&mut self, draft: Draft, status: Status, progress: Option<(u8, u8)>) {
         let responsible = draft
             .case
             .and_then(|case| self.index.responsible_at_as_of(case));
@@ -311,8 +327,8 @@ impl Output<'_> {
             case: draft.case,
             person: draft.person,
             trigger: draft.trigger,
-            due,
-            met_by,
+            due: draft.due,
+            met_by: draft.met,
             status,
             responsible,
             progress,

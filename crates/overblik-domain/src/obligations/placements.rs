@@ -108,7 +108,7 @@ fn visits(out: &mut Output<'_>) {
                 findings: Vec::new(),
             };
             let progress = (required.min(255) as u8, done.min(255) as u8);
-            out.push_with(draft, due, status, met, Some(progress));
+            out.push_with(draft, status, Some(progress));
         }
     }
 }
@@ -127,22 +127,19 @@ fn age_rules(out: &mut Output<'_>) {
             continue;
         };
         let birth = snapshot.persons[person as usize].birth_date;
-        let placements: Vec<&Measure> = index
-            .measures_of_case
-            .of(case)
-            .iter()
-            .map(|row| &snapshot.measures[*row as usize])
-            .filter(|measure| is_placement(out, measure))
-            .collect();
-        if placements.is_empty() {
+        let (as_of, catalogue) = (out.as_of, &out.rules.catalogue);
+        let placements = || {
+            index
+                .measures_of_case
+                .of(case)
+                .iter()
+                .map(|row| &snapshot.measures[*row as usize])
+                .filter(|measure| catalogue.is_placement(measure.measure_type))
+        };
+        if placements().next().is_none() {
             continue;
         }
-        let as_of = out.as_of;
-        let placed_on = |date| {
-            placements
-                .iter()
-                .any(|measure| active_on(as_of, measure, date))
-        };
+        let placed_on = |date| placements().any(|measure| active_on(as_of, measure, date));
         let birthday_event = |date| Event {
             table: EventTable::Person,
             row: person,
@@ -206,26 +203,19 @@ fn age_rules(out: &mut Output<'_>) {
     }
 }
 
-/// The aftercare decision of `case` that meets a deadline on `due`: the latest decided by
-/// then, else the first after.
+/// The aftercare decision of `case` that meets a deadline on `due`.
 fn aftercare_decision(out: &Output<'_>, case: u32, due: NaiveDate) -> Option<Event> {
     let decisions = &out.index.snapshot.decisions;
-    let mut on_time = None;
-    for row in out.index.decisions.of(case) {
-        let decision = &decisions[*row as usize];
-        if decision.subject != Some(DecisionSubject::Aftercare) {
-            continue;
-        }
-        let event = Event {
+    let events = out
+        .index
+        .decisions
+        .of(case)
+        .iter()
+        .filter(|row| decisions[**row as usize].subject == Some(DecisionSubject::Aftercare))
+        .map(|row| Event {
             table: EventTable::Decision,
             row: *row,
-            at: Moment::Date(decision.decided_at),
-        };
-        if decision.decided_at <= due {
-            on_time = Some(event);
-        } else {
-            return on_time.or(Some(event));
-        }
-    }
-    on_time
+            at: Moment::Date(decisions[*row as usize].decided_at),
+        });
+    super::meeting_event(events, due)
 }

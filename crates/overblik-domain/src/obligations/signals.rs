@@ -55,17 +55,13 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
     let window_days = i64::from(settings.repeated_notifications_window_days);
     let mut alerts = Vec::new();
     for person in 0..snapshot.persons.len() as u32 {
-        let rows: Vec<u32> = index
-            .notifications_of_person
-            .of(person)
-            .iter()
-            .copied()
-            .filter(|row| {
-                out.as_of.has_happened(Moment::Instant(
-                    snapshot.notifications[*row as usize].received_at,
-                ))
-            })
-            .collect();
+        // Sorted by receipt, so the notifications received by T are a prefix.
+        let all = index.notifications_of_person.of(person);
+        let rows = &all[..all.partition_point(|row| {
+            out.as_of.has_happened(Moment::Instant(
+                snapshot.notifications[*row as usize].received_at,
+            ))
+        })];
         // Repeated notifications: a sliding window over the person's notifications by date.
         let mut window_start = 0;
         for (position, row) in rows.iter().enumerate() {

@@ -44,6 +44,16 @@ impl Counts {
     }
 }
 
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.met_on_time += other.met_on_time;
+        self.met_late += other.met_late;
+        self.open += other.open;
+        self.overdue += other.overdue;
+        self.late_with_preliminary += other.late_with_preliminary;
+    }
+}
+
 /// Counts per rule, and per group (team or caseworker) and rule.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary<K: Ord> {
@@ -88,11 +98,7 @@ impl<K: Ord + Clone> Summary<K> {
             .into_iter()
             .flat_map(|rules| rules.values())
         {
-            total.met_on_time += counts.met_on_time;
-            total.met_late += counts.met_late;
-            total.open += counts.open;
-            total.overdue += counts.overdue;
-            total.late_with_preliminary += counts.late_with_preliminary;
+            total += *counts;
         }
         total
     }
