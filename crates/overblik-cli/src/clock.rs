@@ -3,7 +3,5 @@
 use chrono::NaiveDate;
 
 pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Copenhagen)
-        .date_naive()
+    overblik_domain::calendar::local_date(chrono::Utc::now())
 }

@@ -57,7 +57,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&cli.store, args),
         Command::Deadlines(args) => commands::deadlines::run(&cli.store, &cli.rules, args),
         Command::Generate(args) => commands::generate::run(args),
-        Command::Bench(command) => commands::bench::run(&cli.store, command),
+        Command::Bench(command) => commands::bench::run(command),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,9 @@ use anyhow::Context;
 use clap::Args;
 use overblik_store::{KeyConfig, Store};
 
+/// The database used when none is given.
+pub const DEFAULT_DATABASE: &str = "sqlite://overblik.db";
+
 /// Database and key options shared by every command.
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
@@ -14,7 +17,7 @@ pub struct StoreArgs {
         long,
         global = true,
         env = "OVERBLIK_DATABASE_URL",
-        default_value = "sqlite://overblik.db",
+        default_value = DEFAULT_DATABASE,
         hide_env_values = true
     )]
     pub database: String,

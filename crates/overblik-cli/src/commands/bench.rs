@@ -10,7 +10,6 @@ use overblik_store::{KeyConfig, Store};
 use overblik_testkit::{BulkParams, write_dataset};
 
 use crate::import_run::import_generated;
-use crate::store_args::StoreArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -30,7 +29,7 @@ pub struct BenchImportArgs {
     pub into: Option<String>,
 }
 
-pub fn run(_store_args: &StoreArgs, command: BenchCommand) -> anyhow::Result<ExitCode> {
+pub fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => bench_import(args),
         BenchCommand::Deadlines(args) => super::bench_deadlines::run(args),
@@ -65,6 +64,8 @@ fn bench_import(args: BenchImportArgs) -> anyhow::Result<ExitCode> {
     let url = args
         .into
         .unwrap_or_else(|| format!("sqlite://{}", workdir.path().join("bench.db").display()));
+    // A key of its own next to the throwaway database, never OVERBLIK_KEY: a benchmark must
+    // not touch the production key.
     let keys = KeyConfig {
         key_file: Some(workdir.path().join("bench.key")),
         key_hex: None,

@@ -60,6 +60,8 @@ struct Scope {
     due_from: Option<NaiveDate>,
     statuses: Vec<Status>,
     due_within: Option<u32>,
+    /// The last due date `due_within` lets into the list.
+    due_until: Option<NaiveDate>,
 }
 
 pub fn run(
@@ -114,6 +116,12 @@ pub fn run(
         due_from: args.due_from,
         statuses,
         due_within: args.due_within,
+        due_until: args.due_within.map(|days| {
+            as_of
+                .date
+                .checked_add_days(Days::new(u64::from(days)))
+                .unwrap_or(NaiveDate::MAX)
+        }),
     };
 
     let evaluation = evaluate(&snapshot, &rules, scope.as_of);
@@ -164,7 +172,10 @@ pub fn run(
 /// One line on the state of the legal deadlines at the end of `date`, for the demo's start.
 pub fn overview(snapshot: &Snapshot, rules: &RuleSet, date: NaiveDate) -> String {
     let evaluation = evaluate(snapshot, rules, AsOf::end_of(date));
-    let counts = Summary::<u32>::of(&evaluation.obligations, |_| None).group_total(&None);
+    let mut counts = Counts::default();
+    for obligation in &evaluation.obligations {
+        counts.add(obligation.status);
+    }
     format!(
         "Lovkrav pr. {date}: {} forpligtelser, {} overskredne frister, {} åbne (se `overblik deadlines`).",
         counts.total(),
@@ -257,13 +268,8 @@ impl Scope {
     /// Whether a covered obligation is in the list (status and due-date window).
     fn lists(&self, obligation: &Obligation) -> bool {
         self.statuses.contains(&obligation.status)
-            && self.due_within.is_none_or(|days| {
+            && self.due_until.is_none_or(|last| {
                 let due = obligation.due.date();
-                let last = self
-                    .as_of
-                    .date
-                    .checked_add_days(Days::new(u64::from(days)))
-                    .unwrap_or(NaiveDate::MAX);
                 self.as_of.date <= due && due <= last
             })
     }
@@ -385,7 +391,10 @@ fn to_json(
             })
         })
         .collect();
-    let by_rule: serde_json::Map<_, _> = Summary::<String>::of(in_scope.iter().copied(), |_| None)
+    let by_team = Summary::of(in_scope.iter().copied(), |o| team_of(snapshot, o));
+    let by_caseworker = Summary::of(in_scope.iter().copied(), |o| caseworker_id(snapshot, o));
+    // Every summary counts all rules; the per-rule counts are the team summary's.
+    let by_rule: serde_json::Map<_, _> = by_team
         .by_rule
         .iter()
         .map(|(rule, counts)| (rule.id().to_owned(), counts_json(counts)))
@@ -405,8 +414,8 @@ fn to_json(
         "alerts": alerts,
         "summary": {
             "by_rule": by_rule,
-            "by_team": group_json(&Summary::of(in_scope.iter().copied(), |o| team_of(snapshot, o).map(str::to_owned))),
-            "by_caseworker": group_json(&Summary::of(in_scope.iter().copied(), |o| caseworker_id(snapshot, o).map(str::to_owned))),
+            "by_team": group_json(&by_team),
+            "by_caseworker": group_json(&by_caseworker),
         },
     })
 }
@@ -465,8 +474,7 @@ fn write_tables(
     );
 
     let _ = writeln!(out, "\nPr. regel");
-    let by_rule = Summary::<u32>::of(in_scope.iter().copied(), |_| None);
-    let rows = by_rule
+    let rows = by_caseworker
         .by_rule
         .iter()
         .map(|(rule, counts)| {

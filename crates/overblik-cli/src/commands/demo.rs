@@ -16,11 +16,10 @@ use overblik_synth::Params;
 use crate::commands::serve::serve_until_ctrl_c;
 use crate::import_run::{format_summary, import_generated};
 use crate::rules_args::RulesArgs;
-use crate::store_args::StoreArgs;
+use crate::store_args::{DEFAULT_DATABASE, StoreArgs};
 
 /// The database the demo uses unless `--database` names another.
 const DEMO_DATABASE: &str = "sqlite://overblik-demo.db";
-const DEFAULT_DATABASE: &str = "sqlite://overblik.db";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -63,14 +62,15 @@ pub fn run(
     };
     let mut store =
         Store::open(&database, &store_args.keys()).context("kunne ikke åbne demodatabasen")?;
+    let today = crate::clock::today();
     let stored: u64 = store.row_counts()?.iter().map(|(_, n)| n).sum();
-    if stored > 0 {
+    let snapshot = if stored > 0 {
         println!(
             "Demodatabasen {} har allerede data ({stored} rækker); de genbruges. Slet filen for at danne nye.",
             overblik_store::redact_url(&database)
         );
+        store.load_snapshot()?
     } else {
-        let today = crate::clock::today();
         let params = Params {
             name: "Demokommune".to_owned(),
             ..Params::sized(args.inhabitants, args.years, 2026, today)
@@ -90,11 +90,12 @@ pub fn run(
             .context("kunne ikke skrive demodata")?;
         let summary = import_generated(&mut store, &Source::open(&data_dir)?, today)?;
         print!("{}", format_summary(&summary));
-    }
-    let snapshot = store.load_snapshot()?;
+        // The import round trip is lossless (tested), so the generated data is what is stored.
+        snapshot
+    };
     println!(
         "{}",
-        crate::commands::deadlines::overview(&snapshot, &rules, crate::clock::today())
+        crate::commands::deadlines::overview(&snapshot, &rules, today)
     );
     let logins = demo_users(&mut store)?;
     let listener = if args.no_serve {

@@ -51,8 +51,57 @@ pub struct GenerateArgs {
     pub scale: f64,
 }
 
-/// One municipality's result: its position, rows per table, seconds simulating and writing.
-type Generated = (usize, Vec<(&'static str, usize)>, f64, f64);
+/// One municipality's result: rows per table, seconds simulating and writing.
+struct Generated {
+    rows: Vec<(&'static str, usize)>,
+    simulating: f64,
+    writing: f64,
+}
+
+/// `f` applied to every item on all cores, the results in the items' order; the first
+/// failure stops the workers and is returned.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> anyhow::Result<R> + Sync,
+) -> anyhow::Result<(Vec<R>, usize)> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(items.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(index) else {
+                        break;
+                    };
+                    if failure.lock().expect("lock").is_some() {
+                        break;
+                    }
+                    match f(item) {
+                        Ok(result) => results.lock().expect("lock").push((index, result)),
+                        Err(error) => {
+                            *failure.lock().expect("lock") = Some(error);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = failure.into_inner().expect("lock") {
+        return Err(error);
+    }
+    let mut results = results.into_inner().expect("lock");
+    results.sort_by_key(|(index, _)| *index);
+    Ok((
+        results.into_iter().map(|(_, result)| result).collect(),
+        workers,
+    ))
+}
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.check {
@@ -83,7 +132,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 (params, path)
             })
             .collect();
-        // Largest first, so the two workers finish together.
+        // Largest first, so the workers finish together.
         all.sort_by_key(|(p, _)| std::cmp::Reverse(p.inhabitants));
         all
     } else {
@@ -116,62 +165,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     refuse_non_empty(&out, args.force)?;
 
     let started = Instant::now();
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Generated>> = Mutex::new(Vec::new());
-    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let workers = if params.len() > 1 {
-        std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(params.len())
-    } else {
-        1
-    };
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((params, path)) = params.get(index) else {
-                        break;
-                    };
-                    if failure.lock().expect("lock").is_some() {
-                        break;
-                    }
-                    let generating = Instant::now();
-                    let snapshot = overblik_synth::generate(params);
-                    let generated = generating.elapsed().as_secs_f64();
-                    let writing = Instant::now();
-                    if let Err(error) = write(args.format, path, &snapshot) {
-                        *failure.lock().expect("lock") = Some(error);
-                        break;
-                    }
-                    let written = writing.elapsed().as_secs_f64();
-                    results.lock().expect("lock").push((
-                        index,
-                        snapshot.row_counts(),
-                        generated,
-                        written,
-                    ));
-                }
-            });
-        }
-    });
-    if let Some(error) = failure.into_inner().expect("lock") {
-        return Err(error);
-    }
+    let (results, workers) = parallel_map(&params, |(params, path)| {
+        let simulating = Instant::now();
+        let snapshot = overblik_synth::generate(params);
+        let simulating = simulating.elapsed().as_secs_f64();
+        let writing = Instant::now();
+        write(args.format, path, &snapshot)?;
+        Ok(Generated {
+            rows: snapshot.row_counts(),
+            simulating,
+            writing: writing.elapsed().as_secs_f64(),
+        })
+    })?;
     let seconds = started.elapsed().as_secs_f64();
-    let mut results = results.into_inner().expect("lock");
-    results.sort_by_key(|r| r.0);
     let mut totals: Vec<(&'static str, usize)> =
-        results[0].1.iter().map(|(t, _)| (*t, 0)).collect();
-    for (_, counts, _, _) in &results {
-        for (total, (_, count)) in totals.iter_mut().zip(counts) {
+        results[0].rows.iter().map(|(t, _)| (*t, 0)).collect();
+    for result in &results {
+        for (total, (_, count)) in totals.iter_mut().zip(&result.rows) {
             total.1 += count;
         }
     }
     let rows: usize = totals.iter().map(|(_, n)| n).sum();
-    let generating: f64 = results.iter().map(|r| r.2).sum();
-    let writing: f64 = results.iter().map(|r| r.3).sum();
+    let generating: f64 = results.iter().map(|r| r.simulating).sum();
+    let writing: f64 = results.iter().map(|r| r.writing).sum();
     println!("{:<18} {:>12}", "tabel", "rækker");
     for (table, count) in &totals {
         println!("{table:<18} {count:>12}");
@@ -231,37 +247,8 @@ fn refuse_non_empty(out: &Path, force: bool) -> anyhow::Result<()> {
 /// `--check DIR`: one generated folder or workbook, or a national folder of them.
 fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     let sources = sources(dir)?;
-    let next = AtomicUsize::new(0);
-    let tables: Mutex<Vec<(usize, CheckTable)>> = Mutex::new(Vec::new());
-    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(sources.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = sources.get(index) else {
-                        break;
-                    };
-                    match check_one(path) {
-                        Ok(table) => tables.lock().expect("lock").push((index, table)),
-                        Err(error) => {
-                            *failure.lock().expect("lock") = Some(error);
-                            break;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    if let Some(error) = failure.into_inner().expect("lock") {
-        return Err(error);
-    }
-    let mut tables = tables.into_inner().expect("lock");
-    tables.sort_by_key(|t| t.0);
-    let mut iter = tables.into_iter().map(|t| t.1);
+    let (tables, _) = parallel_map(&sources, |path| check_one(path))?;
+    let mut iter = tables.into_iter();
     let mut total = iter.next().context("ingen data at kontrollere")?;
     for table in iter {
         total.merge(&table);
@@ -333,7 +320,7 @@ fn check_one(path: &Path) -> anyhow::Result<CheckTable> {
 }
 
 /// Reads a data set through the importer's validation into memory.
-pub fn read_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
+fn read_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     let source = Source::open(path)?;
     let today = crate::clock::today();
     let validation = overblik_ingest::validate(&source, &NoKnownKeys, today);

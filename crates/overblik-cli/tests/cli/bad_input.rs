@@ -1,25 +1,11 @@
 //! Bad input gets a clear message, a non-zero exit, never a panic, and changes nothing stored.
 
-use crate::support::{TestStore, backends, bulk_dataset, fixture, overblik, text};
+use crate::support::{
+    TestStore, assert_clean_failure, backends, bulk_dataset, fixture, overblik, text,
+};
 
 /// Exit code of a rejected import (see `commands/import.rs`).
 const REJECTED: i32 = 3;
-
-fn assert_clean_failure(output: &std::process::Output, expected: &str) {
-    let stderr = text(&output.stderr);
-    assert!(
-        !output.status.success(),
-        "expected a failure, got success; stderr: {stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked"),
-        "panic instead of a message: {stderr}"
-    );
-    assert!(
-        stderr.contains(expected),
-        "expected `{expected}` in: {stderr}"
-    );
-}
 
 #[test]
 fn a_rejected_import_prints_every_problem_and_changes_nothing() {

@@ -1,7 +1,5 @@
 //! `overblik demo`: the quick start's data, users and deadline overview, without the server.
 
-use overblik_store::{KeyConfig, Store};
-
 use crate::support::{TestStore, text};
 
 #[test]
@@ -37,11 +35,7 @@ fn the_demo_loads_a_synthetic_municipality_creates_users_and_reuses_its_database
         assert!(first.contains(role), "{role} missing in: {first}");
     }
 
-    let keys = KeyConfig {
-        key_file: Some(store.key_file.clone()),
-        key_hex: None,
-    };
-    let mut opened = Store::open(&store.url, &keys).unwrap();
+    let mut opened = store.open_store();
     let rows: u64 = opened.row_counts().unwrap().iter().map(|(_, n)| n).sum();
     assert!(rows > 1000, "{rows} rows");
     assert_eq!(opened.users().unwrap().len(), 8);

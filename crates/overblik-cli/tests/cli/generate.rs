@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{backends, overblik, read_dir_files, text};
+use crate::support::{assert_clean_failure, backends, overblik, read_dir_files, text};
 
 const END: &str = "2025-06-30";
 
@@ -135,10 +135,7 @@ fn impossible_parameters_get_a_danish_message_and_a_failure() {
             ]
             .concat(),
         );
-        let stderr = text(&output.stderr);
-        assert!(!output.status.success(), "{args:?} succeeded");
-        assert!(stderr.contains(expected), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_clean_failure(&output, expected);
     }
     assert!(!fresh.exists(), "nothing is written for bad parameters");
     let output = overblik(&[

@@ -3,7 +3,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::{backends, bulk_dataset, overblik_command};
+use crate::support::{backends, bulk_dataset};
 
 /// Persons in the big data set (≈ 20 rows each): large enough that an import takes seconds.
 const BIG: usize = 25_000;
@@ -20,15 +20,8 @@ fn killing_an_import_midway_leaves_counts_and_content_unchanged() {
 
         let mut killed_midway = 0;
         for delay_ms in [150u64, 600, 1500] {
-            let mut child = overblik_command()
-                .args([
-                    "--database",
-                    &store.url,
-                    "--key-file",
-                    store.key_file.to_str().unwrap(),
-                    "import",
-                    big.to_str().unwrap(),
-                ])
+            let mut child = store
+                .command(&["import", big.to_str().unwrap()])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()

@@ -174,14 +174,7 @@ fn an_export_with_cpr_numbers_is_audited_and_one_without_is_not() {
         "--include-cpr",
         out.to_str().unwrap(),
     ]);
-    let keys = overblik_store::KeyConfig {
-        key_file: Some(store.key_file.clone()),
-        key_hex: None,
-    };
-    let log = overblik_store::Store::open(&store.url, &keys)
-        .unwrap()
-        .audit_log()
-        .unwrap();
+    let log = store.open_store().audit_log().unwrap();
     let actions: Vec<_> = log.iter().map(|entry| entry.action.as_str()).collect();
     assert_eq!(actions, ["export.cpr"]);
 }

@@ -46,20 +46,28 @@ impl TestStore {
         }
     }
 
+    /// `overblik` with this store's database and key, and `args`, not yet started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = overblik_command();
+        command
+            .args(["--database", &self.url, "--key-file"])
+            .arg(&self.key_file)
+            .args(args);
+        command
+    }
+
     /// Runs `overblik` with this store's database and key.
     pub fn run(&self, args: &[&str]) -> Output {
-        overblik(
-            &[
-                &[
-                    "--database",
-                    &self.url,
-                    "--key-file",
-                    self.key_file.to_str().unwrap(),
-                ],
-                args,
-            ]
-            .concat(),
-        )
+        self.command(args).output().expect("run overblik")
+    }
+
+    /// Opens the store directly, as the binary does, to check what it wrote.
+    pub fn open_store(&self) -> overblik_store::Store {
+        let keys = overblik_store::KeyConfig {
+            key_file: Some(self.key_file.clone()),
+            key_hex: None,
+        };
+        overblik_store::Store::open(&self.url, &keys).expect("open the test store")
     }
 
     /// Like [`run`](Self::run), asserting success.
@@ -121,13 +129,27 @@ pub fn backends() -> Vec<Backend> {
 }
 
 pub fn overblik(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_overblik"))
+    overblik_command()
         .args(args)
-        .env_remove("OVERBLIK_DATABASE_URL")
-        .env_remove("OVERBLIK_KEY")
-        .env_remove("OVERBLIK_KEY_FILE")
         .output()
         .expect("run overblik")
+}
+
+/// Asserts that `output` is a failure with `expected` in its message and no panic.
+pub fn assert_clean_failure(output: &Output, expected: &str) {
+    let stderr = text(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "expected a failure, got success; stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "panic instead of a message: {stderr}"
+    );
+    assert!(
+        stderr.contains(expected),
+        "expected `{expected}` in: {stderr}"
+    );
 }
 
 pub fn overblik_command() -> Command {

@@ -47,8 +47,8 @@ static STRICT: LazyLock<Calendar> = LazyLock::new(|| Calendar::new(CalendarMode:
 static LENIENT: LazyLock<Calendar> = LazyLock::new(|| Calendar::new(CalendarMode::Lenient));
 
 impl Calendar {
-    /// Builds the table for `mode`.
-    pub fn new(mode: CalendarMode) -> Calendar {
+    /// Builds the table for `mode`; callers share the two built ones through [`Calendar::of`].
+    fn new(mode: CalendarMode) -> Calendar {
         let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).expect("valid date");
         let last = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).expect("valid date");
         let base = first.num_days_from_ce();
@@ -93,6 +93,14 @@ impl Calendar {
             holidays: holidays.into(),
             working_before: working_before.into(),
             total,
+        }
+    }
+
+    /// The shared calendar of `mode`, built on first use.
+    pub fn of(mode: CalendarMode) -> &'static Calendar {
+        match mode {
+            CalendarMode::Strict => &STRICT,
+            CalendarMode::Lenient => &LENIENT,
         }
     }
 
@@ -300,13 +308,6 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn calendar(mode: CalendarMode) -> &'static Calendar {
-        match mode {
-            CalendarMode::Strict => Calendar::strict(),
-            CalendarMode::Lenient => Calendar::lenient(),
-        }
-    }
-
     /// Reference definition, written from the rule text without the table or its helpers.
     fn reference_is_working(d: NaiveDate, mode: CalendarMode) -> bool {
         let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
@@ -330,7 +331,7 @@ mod tests {
     #[test]
     fn table_matches_the_reference_for_every_day() {
         for mode in [CalendarMode::Strict, CalendarMode::Lenient] {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             assert_eq!(cal.mode(), mode);
             let mut day = date(FIRST_YEAR, 1, 1);
             while day.year() <= LAST_YEAR {
@@ -424,7 +425,7 @@ mod tests {
     #[test]
     fn outside_the_table_does_not_panic() {
         for mode in [CalendarMode::Strict, CalendarMode::Lenient] {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             for d in [
                 date(1899, 12, 20),
                 date(2200, 12, 20),
@@ -462,7 +463,7 @@ mod tests {
     #[test]
     fn crossing_the_table_edges_matches_the_reference() {
         for mode in [CalendarMode::Strict, CalendarMode::Lenient] {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             for (d, n) in [
                 (date(1899, 6, 1), 500),
                 (date(2200, 6, 1), 500),
@@ -495,7 +496,7 @@ mod tests {
     proptest! {
         #[test]
         fn adding_working_days_lands_on_a_working_day(d in any_date(), n in 1u32..=400, mode in any_mode()) {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             let end = cal.add_working_days(d, n);
             prop_assert!(!matches!(end.weekday(), Weekday::Sat | Weekday::Sun));
             prop_assert!(!cal.is_public_holiday(end));
@@ -505,18 +506,18 @@ mod tests {
 
         #[test]
         fn adding_working_days_equals_the_naive_loop(d in any_date(), n in 0u32..=300, mode in any_mode()) {
-            prop_assert_eq!(calendar(mode).add_working_days(d, n), reference_add(d, n, mode));
+            prop_assert_eq!(Calendar::of(mode).add_working_days(d, n), reference_add(d, n, mode));
         }
 
         #[test]
         fn adding_working_days_is_strictly_increasing(d in any_date(), n in 0u32..=2000, mode in any_mode()) {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             prop_assert!(cal.add_working_days(d, n) < cal.add_working_days(d, n + 1));
         }
 
         #[test]
         fn between_inverts_add(d in any_date(), n in 0u32..=5000, mode in any_mode()) {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             prop_assert_eq!(cal.working_days_between(d, cal.add_working_days(d, n)), n);
         }
 
@@ -529,12 +530,12 @@ mod tests {
                 day = day.succ_opt().unwrap();
                 expected += u32::from(reference_is_working(day, mode));
             }
-            prop_assert_eq!(calendar(mode).working_days_between(a, b), expected);
+            prop_assert_eq!(Calendar::of(mode).working_days_between(a, b), expected);
         }
 
         #[test]
         fn slow_path_agrees_with_the_table(d in any_date(), n in 1u32..=3000, mode in any_mode()) {
-            let cal = calendar(mode);
+            let cal = Calendar::of(mode);
             prop_assert_eq!(cal.add_slow(d, u64::from(n), false), cal.add_working_days(d, n));
             let end = cal.add_working_days(d, n);
             let start = d.succ_opt().unwrap();

@@ -60,10 +60,7 @@ impl Default for Settings {
 
 impl Settings {
     pub fn calendar(&self) -> &'static Calendar {
-        match self.calendar {
-            CalendarMode::Strict => Calendar::strict(),
-            CalendarMode::Lenient => Calendar::lenient(),
-        }
+        Calendar::of(self.calendar)
     }
 
     /// A due moment as the municipality counts it: with `extend_to_working_day`, a date on a
