@@ -16,9 +16,7 @@ fn main() {
     let mut total = None::<overblik_synth::CheckTable>;
     let mut rows = 0;
     for m in MUNICIPALITIES {
-        let mut params = Params::municipality(m, years, seed, end);
-        params.inhabitants = ((f64::from(m.inhabitants) * scale).round() as u32).max(1);
-        let snapshot = generate(&params);
+        let snapshot = generate(&Params::municipality_scaled(m, scale, years, seed, end));
         rows += snapshot.total_rows();
         let table = check(&snapshot, &Window { end, years });
         match &mut total {

@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use chrono_tz::Europe::Copenhagen;
+use chrono::{Datelike, NaiveDate};
+use overblik_domain::calendar::{self, local_date};
+
+use crate::util::age_on;
 use overblik_domain::Snapshot;
 use overblik_domain::codes::{
     AppealOutcome, DecisionKind, DecisionSubject, MeasureType, NotifierType, StaffRole, TeamType,
@@ -254,25 +256,12 @@ impl fmt::Display for CheckTable {
     }
 }
 
-fn local_date(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&Copenhagen).date_naive()
-}
-
 fn active(measure: &Measure, on: NaiveDate) -> bool {
     measure.start_date <= on && measure.end_date.is_none_or(|end| on <= end)
 }
 
 fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
-    date.checked_sub_months(Months::new(12 * years))
-        .expect("a date within range")
-}
-
-fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
-    let mut years = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    years
+    calendar::add_months(date, -12 * years as i32)
 }
 
 struct Builder {
@@ -449,15 +438,7 @@ pub fn check(snapshot: &Snapshot, window: &Window) -> CheckTable {
             total,
         );
     }
-    let end_instant = Copenhagen
-        .from_local_datetime(
-            &(end + chrono::Days::new(1))
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight"),
-        )
-        .earliest()
-        .expect("midnight exists")
-        .with_timezone(&Utc);
+    let end_instant = calendar::start_of_local_day(end + chrono::Days::new(1));
     let due_by_end: Vec<_> = notifications
         .iter()
         .filter(|n| n.received_at + chrono::TimeDelta::hours(24) <= end_instant)
@@ -671,7 +652,7 @@ pub fn check(snapshot: &Snapshot, window: &Window) -> CheckTable {
         .investigations
         .iter()
         .filter_map(|i| {
-            let due = i.aware_at.checked_add_months(Months::new(4))?;
+            let due = calendar::add_months(i.aware_at, 4);
             in_window(due).then_some((i, due))
         })
         .collect();
@@ -717,9 +698,7 @@ pub fn check(snapshot: &Snapshot, window: &Window) -> CheckTable {
     }
     let (mut first_due, mut first_met) = (0usize, 0usize);
     for m in &snapshot.measures {
-        let Some(due) = m.start_date.checked_add_months(Months::new(3)) else {
-            continue;
-        };
+        let due = calendar::add_months(m.start_date, 3);
         if !in_window(m.start_date) || due > end {
             continue;
         }
@@ -923,8 +902,6 @@ pub fn check(snapshot: &Snapshot, window: &Window) -> CheckTable {
         municipalities: 1,
     }
 }
-
-use chrono::TimeZone as _;
 
 #[cfg(test)]
 mod tests {

@@ -39,7 +39,7 @@ struct Open {
 impl Children<'_> {
     /// One child, first notified on `first`, simulated until 18 (23 for aftercare) or the end.
     pub fn child(&mut self, first: Day) {
-        let shares: Vec<f64> = CLASSES.iter().map(|c| c.share).collect();
+        let shares = CLASSES.map(|c| c.share);
         let class = self.rng.pick(&shares);
         let first_age = self.rng.pick(&FIRST_AGE) as i32;
         let birth = first - first_age * 365 - self.rng.int(0, 364);
@@ -224,7 +224,7 @@ impl Children<'_> {
         severity: Severity,
         outcome: Option<(NotificationOutcome, Day)>,
     ) {
-        let weights: Vec<f64> = NOTIFIERS.iter().map(|n| n.1).collect();
+        let weights = NOTIFIERS.map(|n| n.1);
         let (notifier, _, professional) = NOTIFIERS[self.rng.pick(&weights)];
         let minute = if notifier == NotifierType::Police || self.rng.chance(0.12) {
             self.rng.int(0, 1439) as u32
@@ -469,10 +469,7 @@ impl Children<'_> {
         let count = self.rng.pick(&[55.0, 32.0, 13.0]) + 1;
         let mut last = from;
         for index in 0..count {
-            let weights: Vec<f64> = SUPPORT
-                .iter()
-                .map(|s| if years >= s.2 { s.1 } else { 0.0 })
-                .collect();
+            let weights = SUPPORT.map(|s| if years >= s.2 { s.1 } else { 0.0 });
             let (kind, _, _, low, high) = SUPPORT[self.rng.pick(&weights)];
             let decided =
                 from + self.rng.int(0, 14) + if index > 0 { self.rng.int(0, 60) } else { 0 };
@@ -601,14 +598,11 @@ impl Children<'_> {
             return start;
         }
         let years = age(child.birth, start);
-        let weights: Vec<f64> = PLACEMENTS
-            .iter()
-            .map(|p| match p.0 {
-                MeasureType::PlacementOwnRoom if years < 15 => 0.0,
-                MeasureType::PlacementBoardingSchool if years < 14 => 0.0,
-                _ => p.1,
-            })
-            .collect();
+        let weights = PLACEMENTS.map(|p| match p.0 {
+            MeasureType::PlacementOwnRoom if years < 15 => 0.0,
+            MeasureType::PlacementBoardingSchool if years < 14 => 0.0,
+            _ => p.1,
+        });
         let (kind, _, low, high) = PLACEMENTS[self.rng.pick(&weights)];
         let consent = !self.rng.chance(WITHOUT_CONSENT);
         let decided = if acute {

@@ -10,6 +10,7 @@ use overblik_domain::{Snapshot, Value, YearMonth};
 use rust_decimal::Decimal;
 
 use crate::providers::Providers;
+use crate::rates::YOUNG_ADULT_FACTOR;
 use crate::staff::Org;
 use crate::util::{Day, Rng, date, day, local_day};
 use crate::world::{Basis, World};
@@ -98,7 +99,6 @@ pub(crate) struct Input<'a> {
     pub start: Day,
     pub end: Day,
     pub children: f64,
-    pub young_adult_factor: f64,
     pub district_names: &'a [&'a str],
 }
 
@@ -107,16 +107,18 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
         world,
         org,
         providers,
-        start,
         end,
         ..
     } = *input;
     let mut out = Snapshot::default();
 
+    let unit_ids: Vec<OrgUnitId> = (0..org.units.len())
+        .map(|i| id!(OrgUnitId, "E", i + 1))
+        .collect();
     for (index, unit) in org.units.iter().enumerate() {
         out.org_units.push(OrgUnit {
-            unit_id: id!(OrgUnitId, "E", index + 1),
-            parent_id: unit.parent.map(|p| id!(OrgUnitId, "E", p + 1)),
+            unit_id: unit_ids[index].clone(),
+            parent_id: unit.parent.map(|p| unit_ids[p as usize].clone()),
             name: unit.name.clone(),
             kind: unit.kind,
             team_type: unit.team,
@@ -132,7 +134,7 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
         out.staff.push(Staff {
             staff_id: staff_ids[index].clone(),
             name: field::<PersonName>(Value::Text(staff.name.clone())),
-            unit_id: id!(OrgUnitId, "E", staff.unit + 1),
+            unit_id: unit_ids[staff.unit as usize].clone(),
             role: staff.role,
             fte: Some(field::<Fraction>(Value::Decimal(
                 Decimal::new(i64::from(staff.fte), 1).normalize(),
@@ -357,6 +359,12 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
             });
         }
     }
+    // An assessment made while the case had no caseworker is put on the first one.
+    let first_caseworker = org
+        .staff
+        .iter()
+        .position(|s| s.role == StaffRole::Caseworker)
+        .map(|p| p as u32);
     for (index, r) in world.risks.iter().enumerate() {
         if r.day > end {
             continue;
@@ -374,12 +382,7 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
             }
             cursor = next_of[cursor as usize];
         }
-        let Some(staff) = staff.or_else(|| {
-            org.staff
-                .iter()
-                .position(|s| s.role == StaffRole::Caseworker)
-                .map(|p| p as u32)
-        }) else {
+        let Some(staff) = staff.or(first_caseworker) else {
             continue;
         };
         out.risk_assessments.push(RiskAssessment {
@@ -429,7 +432,6 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
         });
     }
     population(&mut out, input, rng);
-    let _ = start;
     out
 }
 
@@ -523,16 +525,13 @@ fn budgets(out: &mut Snapshot, input: &Input<'_>, rng: &mut Rng) {
     for year in date(input.start).year()..=date(input.end).year() {
         let first = day(chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("a date"));
         let last = day(chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("a date"));
-        let mut spend = [0i64; 15];
-        let mut person_days = [0i64; 15];
+        let mut spend = [0i64; MeasureType::ALL.len()];
+        let mut person_days = [0i64; MeasureType::ALL.len()];
         for m in &input.world.measures {
             let from = m.start.max(first);
             let to = m.end.min(last);
             if from <= to {
-                let position = MeasureType::ALL
-                    .iter()
-                    .position(|k| *k == m.kind)
-                    .expect("a type");
+                let position = m.kind as usize;
                 let days = i64::from(to - from + 1);
                 spend[position] += days * i64::from(m.daily_rate);
                 person_days[position] += days;
@@ -553,7 +552,7 @@ fn budgets(out: &mut Snapshot, input: &Input<'_>, rng: &mut Rng) {
             };
             out.budgets.push(Budget {
                 year: field::<Year>(Value::Int(i64::from(year))),
-                unit_id: id!(OrgUnitId, "E", unit + 1),
+                unit_id: out.org_units[unit].unit_id.clone(),
                 account: account(*kind).to_owned(),
                 measure_type: Some(*kind),
                 amount: Decimal::from(amount),
@@ -572,7 +571,7 @@ fn population(out: &mut Snapshot, input: &Input<'_>, rng: &mut Rng) {
     for year in date(input.start).year()..=date(input.end).year() {
         for age in 0..=22i64 {
             let base = if age >= 18 {
-                per_age * input.young_adult_factor
+                per_age * YOUNG_ADULT_FACTOR
             } else {
                 per_age
             };

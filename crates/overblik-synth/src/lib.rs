@@ -19,11 +19,10 @@ mod staff;
 mod util;
 mod world;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use overblik_domain::Snapshot;
 
 pub use check::{CheckRow, CheckTable, Tolerance, Window, check};
-pub use emit::account;
 pub use municipalities::{
     MUNICIPALITIES, Municipality, NATIONAL_CHILD_SHARE, close_matches, find as find_municipality,
 };
@@ -59,6 +58,21 @@ pub enum ParamError {
 }
 
 impl Params {
+    /// [`Params::municipality`] with the inhabitants scaled by `scale` (at least 1): a smaller
+    /// copy of the national set for tests.
+    pub fn municipality_scaled(
+        municipality: &Municipality,
+        scale: f64,
+        years: u32,
+        seed: u64,
+        end: NaiveDate,
+    ) -> Self {
+        Params {
+            inhabitants: ((f64::from(municipality.inhabitants) * scale).round() as u32).max(1),
+            ..Params::municipality(municipality, years, seed, end)
+        }
+    }
+
     /// One of the 98 municipalities.
     pub fn municipality(
         municipality: &Municipality,
@@ -105,9 +119,9 @@ impl Params {
 }
 
 /// The first day of a window of `years` years ending on `end`.
-pub fn window_start(end: NaiveDate, years: u32) -> NaiveDate {
-    end.checked_sub_months(Months::new(12 * years))
-        .and_then(|d| d.succ_opt())
+pub(crate) fn window_start(end: NaiveDate, years: u32) -> NaiveDate {
+    overblik_domain::calendar::add_months(end, -12 * years as i32)
+        .succ_opt()
         .expect("a date within range")
 }
 
@@ -168,7 +182,6 @@ pub fn generate(params: &Params) -> Snapshot {
             start,
             end,
             children,
-            young_adult_factor: 0.97,
             district_names: &DISTRICTS[..districts as usize],
         },
         &mut rng,

@@ -128,11 +128,8 @@ impl Providers {
     }
 
     pub fn pick(&self, rng: &mut Rng, kind: MeasureType) -> u16 {
-        let position = MeasureType::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .expect("a catalogue type");
-        let candidates = &self.candidates[position];
+        // `ALL` lists the codes in declaration order, so a type's position is its discriminant.
+        let candidates = &self.candidates[kind as usize];
         candidates[rng.int(0, candidates.len() as i32 - 1) as usize]
     }
 }

@@ -170,3 +170,6 @@ pub const ADULT_BASES: [(&str, f64, i32); 11] = [
     ("SEL § 108", 4.0, 90),
     ("SEL § 101", 16.0, 0),
 ];
+
+/// Inhabitants of one year of age 18-22 relative to one of age 0-17 (the population table).
+pub const YOUNG_ADULT_FACTOR: f64 = 0.97;

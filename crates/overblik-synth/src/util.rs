@@ -1,7 +1,8 @@
 //! Days as integers, the seeded random source and local timestamps.
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
+use overblik_domain::calendar;
 use rand::{Rng as _, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -18,38 +19,28 @@ pub(crate) fn date(day: Day) -> NaiveDate {
 
 /// `day` + `months` calendar months, clamped to the end of the month (key-figures.md).
 pub(crate) fn add_months(day: Day, months: u32) -> Day {
-    self::day(
-        date(day)
-            .checked_add_months(Months::new(months))
-            .expect("a date within range"),
-    )
+    self::day(calendar::add_months(date(day), months as i32))
 }
 
 /// `day` − `months` calendar months, clamped to the end of the month.
 pub(crate) fn sub_months(day: Day, months: u32) -> Day {
-    self::day(
-        date(day)
-            .checked_sub_months(Months::new(months))
-            .expect("a date within range"),
-    )
+    self::day(calendar::add_months(date(day), -(months as i32)))
 }
 
 /// The day `years` whole years after `birth` (a 29 February birthday falls on 28 February).
 pub(crate) fn birthday(birth: Day, years: i32) -> Day {
-    let born = date(birth);
-    let year = born.year() + years;
-    let on = NaiveDate::from_ymd_opt(year, born.month(), born.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, born.month(), 28))
-        .expect("a valid birthday");
-    day(on)
+    day(calendar::anniversary(date(birth), years))
 }
 
 /// Whole years of age on `on`.
 pub(crate) fn age(birth: Day, on: Day) -> i32 {
-    let born = date(birth);
-    let today = date(on);
-    let mut years = today.year() - born.year();
-    if (today.month(), today.day()) < (born.month(), born.day()) {
+    age_on(date(birth), date(on))
+}
+
+/// Whole years of age on `on`, for dates.
+pub(crate) fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut years = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
         years -= 1;
     }
     years
@@ -86,7 +77,7 @@ pub(crate) fn local_instant(day: Day, minute: u32) -> DateTime<Utc> {
 
 /// The Copenhagen calendar day of an instant.
 pub(crate) fn local_day(instant: DateTime<Utc>) -> Day {
-    day(instant.with_timezone(&Copenhagen).date_naive())
+    day(calendar::local_date(instant))
 }
 
 /// The seeded random source: every draw of the generator comes from here.

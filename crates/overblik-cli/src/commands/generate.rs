@@ -122,9 +122,7 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         let mut all: Vec<_> = MUNICIPALITIES
             .iter()
             .map(|m| {
-                let mut params = Params::municipality(m, args.years, args.seed, end);
-                params.inhabitants =
-                    ((f64::from(m.inhabitants) * args.scale).round() as u32).max(1);
+                let params = Params::municipality_scaled(m, args.scale, args.years, args.seed, end);
                 let path = match args.format {
                     ExportFormat::Csv => out.join(m.name),
                     ExportFormat::Xlsx => out.join(format!("{}.xlsx", m.name)),
