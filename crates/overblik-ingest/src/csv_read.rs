@@ -35,7 +35,7 @@ pub(crate) fn list_folder(dir: &Path) -> io::Result<FolderListing> {
         if name.starts_with('.') {
             continue;
         }
-        match TABLES.iter().find(|spec| spec.file_name() == name) {
+        match name.strip_suffix(".csv").and_then(overblik_domain::table) {
             Some(spec) => listing.tables.push((spec, entry.path())),
             None => listing.others.push(name),
         }

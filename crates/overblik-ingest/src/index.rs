@@ -30,11 +30,10 @@ pub(crate) enum Resolution {
 impl KeyIndex {
     /// Records the key of a row; on a duplicate, the line of the earlier row.
     pub fn insert(&mut self, table: &'static str, key: String, line: u64) -> Option<u64> {
-        let keys = self.keys.entry(table).or_default();
-        match keys.get(&key) {
-            Some(first) => Some(*first),
-            None => {
-                keys.insert(key, line);
+        match self.keys.entry(table).or_default().entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(line);
                 None
             }
         }

@@ -74,22 +74,10 @@ pub fn load<T: ImportTarget>(
                 load_table(spec, &file, records, validation, target)
             }
             Entry::Unreadable { file, problem, .. } => Err(LoadError::SourceChanged {
-                issue: Box::new(Issue::error(
-                    &file,
-                    problem.line,
-                    NO_COLUMN,
-                    problem.code,
-                    problem.message,
-                )),
+                issue: Box::new(problem.into_issue(&file)),
             }),
             Entry::Broken { problem } => Err(LoadError::SourceChanged {
-                issue: Box::new(Issue::error(
-                    "-",
-                    problem.line,
-                    NO_COLUMN,
-                    problem.code,
-                    problem.message,
-                )),
+                issue: Box::new(problem.into_issue("-")),
             }),
             Entry::Absent { .. } | Entry::Stray { .. } => Ok(()),
         };

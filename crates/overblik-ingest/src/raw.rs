@@ -38,6 +38,13 @@ pub(crate) struct ReadProblem {
     pub message: String,
 }
 
+impl ReadProblem {
+    /// The problem as an error of `file` (no column: the record itself could not be read).
+    pub(crate) fn into_issue(self, file: &str) -> crate::Issue {
+        crate::Issue::error(file, self.line, crate::NO_COLUMN, self.code, self.message)
+    }
+}
+
 /// Delivers the records of one table, header first. Blank records are skipped by the reader.
 pub(crate) trait RecordReader {
     /// The next record; after a problem, `None`.

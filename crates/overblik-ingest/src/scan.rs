@@ -60,13 +60,7 @@ pub(crate) fn scan_table(
             return summary;
         }
         Some(Err(problem)) => {
-            let _ = emit(Scanned::Issue(Issue::error(
-                file,
-                problem.line,
-                NO_COLUMN,
-                problem.code,
-                problem.message,
-            )));
+            let _ = emit(Scanned::Issue(problem.into_issue(file)));
             return summary;
         }
         Some(Ok(header)) => {
@@ -86,13 +80,7 @@ pub(crate) fn scan_table(
         let record = match next {
             Ok(record) => record,
             Err(problem) => {
-                let _ = emit(Scanned::Issue(Issue::error(
-                    file,
-                    problem.line,
-                    NO_COLUMN,
-                    problem.code,
-                    problem.message,
-                )));
+                let _ = emit(Scanned::Issue(problem.into_issue(file)));
                 summary.complete = false;
                 break;
             }

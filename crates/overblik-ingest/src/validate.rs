@@ -100,13 +100,7 @@ pub fn validate(source: &Source, known: &dyn KnownKeys, today: NaiveDate) -> Val
             problem,
         } => {
             index.mark_incomplete(spec.name);
-            validation.issues.push(Issue::error(
-                &file,
-                problem.line,
-                NO_COLUMN,
-                problem.code,
-                problem.message,
-            ));
+            validation.issues.push(problem.into_issue(&file));
             validation.tables.push(spec);
             validation.rows.push((spec.name, 0));
         }
@@ -143,13 +137,9 @@ pub fn validate(source: &Source, known: &dyn KnownKeys, today: NaiveDate) -> Val
         }
         Entry::Broken { problem } => {
             // The path the user gave, repeated as given (the CLI prints it anyway).
-            validation.issues.push(Issue::error(
-                &source.display_name(),
-                problem.line,
-                NO_COLUMN,
-                problem.code,
-                problem.message,
-            ));
+            validation
+                .issues
+                .push(problem.into_issue(&source.display_name()));
         }
     });
     validation

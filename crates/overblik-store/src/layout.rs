@@ -304,6 +304,11 @@ fn key_column(spec: &TableSpec, name: &str) -> &'static ColumnSpec {
         .expect("key columns are columns of their spec")
 }
 
+/// `name` as a quoted SQL identifier (the same syntax in SQLite and PostgreSQL).
+pub(crate) fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use overblik_domain::TABLES;
 
 use crate::StoreError;
 use crate::error::postgres_message;
+use crate::layout::quote;
 use crate::migrate::{self, check_not_newer};
 use crate::summary::{ImportRecord, ImportSource, summary_from_stored};
 
@@ -52,10 +53,6 @@ pub(crate) fn connect(url: &str, redacted_url: &str) -> Result<Client> {
         )
         .map_err(cannot_connect)?;
     Ok(client)
-}
-
-pub(crate) fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The schema versions recorded in the database (none for a new one).

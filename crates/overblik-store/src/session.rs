@@ -74,7 +74,8 @@ pub struct ImportSession<'a> {
     index: HashMap<&'static str, KeyMap>,
     /// By position in `TABLES`; `Some` for every table begun in this session.
     summaries: Vec<Option<TableSummary>>,
-    open_table: Option<&'static TableSpec>,
+    /// The table being written and its position in `TABLES`.
+    open_table: Option<(&'static TableSpec, usize)>,
 }
 
 impl<'a> ImportSession<'a> {
@@ -115,7 +116,7 @@ impl ImportSession<'_> {
 
     /// Starts writing `spec`. One table is open at a time.
     pub fn begin_table(&mut self, spec: &'static TableSpec) -> Result<(), StoreError> {
-        if let Some(open) = self.open_table {
+        if let Some((open, _)) = self.open_table {
             return Err(StoreError::Misuse(format!(
                 "`{}` was begun while `{}` is still open",
                 spec.name, open.name
@@ -123,13 +124,13 @@ impl ImportSession<'_> {
         }
         let position = position_of(spec)?;
         self.summaries[position].get_or_insert_with(|| TableSummary::new(spec.name));
-        self.open_table = Some(spec);
+        self.open_table = Some((spec, position));
         Ok(())
     }
 
     /// Inserts, updates or skips one row of the open table, by its key and row hash.
     pub fn write_row(&mut self, spec: &'static TableSpec, row: &Row) -> Result<(), StoreError> {
-        self.expect_open(spec)?;
+        let position = self.expect_open(spec)?;
         check_row(spec, row)?;
         let cpr_hash = row.0.iter().find_map(|value| match value {
             Value::Cpr(cpr) => Some(self.cpr_keys.hash(cpr)),
@@ -137,7 +138,6 @@ impl ImportSession<'_> {
         });
         let hash = hashing::row_hash(spec, row, cpr_hash.as_ref());
         let key = spec.key_of(row);
-        let position = position_of(spec)?;
         let summary = self.summaries[position]
             .as_mut()
             .expect("an open table has a summary");
@@ -177,11 +177,10 @@ impl ImportSession<'_> {
 
     /// Finishes the open table; for a snapshot table, deletes the stored rows it did not contain.
     pub fn end_table(&mut self, spec: &'static TableSpec) -> Result<(), StoreError> {
-        self.expect_open(spec)?;
+        let position = self.expect_open(spec)?;
         self.writer.flush(spec)?;
         if spec.is_snapshot() {
             let removed = self.remove_unseen(spec)?;
-            let position = position_of(spec)?;
             if let Some(summary) = self.summaries[position].as_mut() {
                 summary.removed += removed;
             }
@@ -215,11 +214,11 @@ impl ImportSession<'_> {
 
     /// Ends an open table, records the import and commits. Returns what changed.
     pub fn commit(mut self, source: &ImportSource) -> Result<ImportSummary, StoreError> {
-        if let Some(open) = self.open_table {
+        if let Some((open, _)) = self.open_table {
             self.end_table(open)?;
         }
-        let mut tables: Vec<TableSummary> = self.summaries.iter().flatten().cloned().collect();
-        tables.sort_by_key(|summary| table_position(summary.table));
+        // `summaries` is indexed by position in `TABLES`, so this is `TABLES` order.
+        let tables: Vec<TableSummary> = self.summaries.iter().flatten().cloned().collect();
         let summary = ImportSummary { tables };
         self.writer.record(source, &summary, &now_text())?;
         self.writer.commit()?;
@@ -231,10 +230,11 @@ impl ImportSession<'_> {
         self.writer.rollback()
     }
 
-    fn expect_open(&self, spec: &'static TableSpec) -> Result<(), StoreError> {
+    /// Checks that `spec` is the open table; returns its position in `TABLES`.
+    fn expect_open(&self, spec: &'static TableSpec) -> Result<usize, StoreError> {
         match self.open_table {
-            Some(open) if open.name == spec.name => Ok(()),
-            Some(open) => Err(StoreError::Misuse(format!(
+            Some((open, position)) if open.name == spec.name => Ok(position),
+            Some((open, _)) => Err(StoreError::Misuse(format!(
                 "a row for `{}` while `{}` is open",
                 spec.name, open.name
             ))),
@@ -247,8 +247,7 @@ impl ImportSession<'_> {
 }
 
 fn position_of(spec: &'static TableSpec) -> Result<usize, StoreError> {
-    TABLES
-        .iter()
-        .position(|known| known.name == spec.name)
+    Some(table_position(spec.name))
+        .filter(|position| *position != usize::MAX)
         .ok_or_else(|| StoreError::Misuse(format!("`{}` is not a table of TABLES", spec.name)))
 }

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use overblik_domain::TABLES;
 
 use crate::StoreError;
+use crate::layout::quote;
 use crate::migrate::{self, check_not_newer};
 use crate::summary::{ImportRecord, ImportSource, summary_from_stored};
 
@@ -140,10 +141,6 @@ pub(crate) fn insert_meta(connection: &Connection, key: &str, value: &str) -> Re
         )
         .map(|_| ())
         .map_err(StoreError::sqlite("writing store_meta"))
-}
-
-pub(crate) fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The row count of every table, in `TABLES` order.

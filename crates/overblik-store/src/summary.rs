@@ -89,6 +89,14 @@ pub(crate) fn summary_from_stored(
     Ok(ImportSummary { tables })
 }
 
+impl TableSummary {
+    /// inserted, updated, unchanged and removed as stored (BIGINT).
+    pub(crate) fn stored_counts(&self) -> [i64; 4] {
+        [self.inserted, self.updated, self.unchanged, self.removed]
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
 /// The position of `table` in `TABLES`.
 pub(crate) fn table_position(table: &str) -> usize {
     overblik_domain::TABLES

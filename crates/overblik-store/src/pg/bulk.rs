@@ -19,7 +19,7 @@ use postgres::Transaction;
 use overblik_domain::TABLES;
 
 use crate::StoreError;
-use crate::pg::quote;
+use crate::layout::quote;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -6,8 +6,9 @@ use overblik_domain::{ColumnKind, Row, TableSpec, Value};
 
 use crate::StoreError;
 use crate::keys::CprKeys;
+use crate::layout::quote;
 use crate::layout::{decode_cpr, decode_text, is_text_kind};
-use crate::pg::{BATCH_ROWS, quote};
+use crate::pg::BATCH_ROWS;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 

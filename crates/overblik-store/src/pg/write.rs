@@ -14,9 +14,10 @@ use postgres::{Client, Transaction};
 use overblik_domain::TableSpec;
 
 use crate::StoreError;
+use crate::layout::quote;
 use crate::layout::{Stored, key_text_from_stored, stored_columns};
 use crate::pg::copy::{CopyBuffer, copy};
-use crate::pg::{BATCH_ROWS, LOCK_KEY, bulk, quote};
+use crate::pg::{BATCH_ROWS, LOCK_KEY, bulk};
 use crate::session::Writer;
 use crate::summary::{ImportSource, ImportSummary};
 
@@ -302,19 +303,25 @@ impl Writer for PgWriter<'_> {
             )
             .and_then(|row| row.try_get(0))
             .map_err(StoreError::postgres(context))?;
+        let insert = self
+            .transaction
+            .prepare(
+                "INSERT INTO import_batch_tables (batch_id, table_name, inserted, updated, unchanged, removed)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .map_err(StoreError::postgres(context))?;
         for table in &summary.tables {
-            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            let [inserted, updated, unchanged, removed] = table.stored_counts();
             self.transaction
                 .execute(
-                    "INSERT INTO import_batch_tables (batch_id, table_name, inserted, updated, unchanged, removed)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    &insert,
                     &[
                         &batch_id,
                         &table.table,
-                        &count(table.inserted),
-                        &count(table.updated),
-                        &count(table.unchanged),
-                        &count(table.removed),
+                        &inserted,
+                        &updated,
+                        &unchanged,
+                        &removed,
                     ],
                 )
                 .map_err(StoreError::postgres(context))?;

@@ -6,8 +6,8 @@ use overblik_domain::{ColumnKind, Row, TableSpec, Value};
 
 use crate::StoreError;
 use crate::keys::CprKeys;
+use crate::layout::quote;
 use crate::layout::{decode_cpr, decode_text};
-use crate::sqlite::quote;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -9,9 +9,9 @@ use rusqlite::{Connection, TransactionBehavior, params, params_from_iter};
 use overblik_domain::TableSpec;
 
 use crate::StoreError;
+use crate::layout::quote;
 use crate::layout::{Stored, StoredColumn, key_text_from_stored, stored_columns};
 use crate::session::Writer;
-use crate::sqlite::quote;
 use crate::summary::{ImportSource, ImportSummary};
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -224,21 +224,24 @@ impl Writer for SqliteWriter<'_> {
             )
             .map_err(StoreError::sqlite(context))?;
         let batch_id = self.transaction.last_insert_rowid();
+        let mut insert = self
+            .transaction
+            .prepare(
+                "INSERT INTO import_batch_tables (batch_id, table_name, inserted, updated, unchanged, removed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(StoreError::sqlite(context))?;
         for table in &summary.tables {
-            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-            self.transaction
-                .execute(
-                    "INSERT INTO import_batch_tables (batch_id, table_name, inserted, updated, unchanged, removed)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![
-                        batch_id,
-                        table.table,
-                        count(table.inserted),
-                        count(table.updated),
-                        count(table.unchanged),
-                        count(table.removed)
-                    ],
-                )
+            let [inserted, updated, unchanged, removed] = table.stored_counts();
+            insert
+                .execute(params![
+                    batch_id,
+                    table.table,
+                    inserted,
+                    updated,
+                    unchanged,
+                    removed
+                ])
                 .map_err(StoreError::sqlite(context))?;
         }
         Ok(())
