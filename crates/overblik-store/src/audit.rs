@@ -5,7 +5,8 @@
 
 use chrono::{SecondsFormat, Utc};
 
-use crate::{Connection, Store, StoreError};
+use crate::query::{Param, required};
+use crate::{Store, StoreError};
 
 /// One audit entry to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,89 +39,48 @@ impl Store {
     /// Records `entry` now, in its own transaction.
     pub fn audit(&mut self, entry: &AuditEntry<'_>) -> Result<(), StoreError> {
         let at = Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true);
-        let context = "writing the audit log";
-        match &mut self.connection {
-            Connection::Sqlite(connection) => connection
-                .execute(
-                    "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    rusqlite::params![
-                        at,
-                        entry.user_id,
-                        entry.action,
-                        entry.object_type,
-                        entry.object_id,
-                        entry.detail
-                    ],
-                )
-                .map(drop)
-                .map_err(StoreError::sqlite(context)),
-            Connection::Postgres(client) => client
-                .execute(
-                    "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail)
-                     VALUES ($1::text::timestamptz, $2, $3, $4, $5, $6)",
-                    &[
-                        &at,
-                        &entry.user_id,
-                        &entry.action,
-                        &entry.object_type,
-                        &entry.object_id,
-                        &entry.detail,
-                    ],
-                )
-                .map(drop)
-                .map_err(StoreError::postgres(context)),
-        }
+        self.connection.execute(
+            "writing the audit log",
+            [
+                "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO audit_log (at, user_id, action, object_type, object_id, detail)
+                 VALUES ($1::text::timestamptz, $2, $3, $4, $5, $6)",
+            ],
+            &[
+                Param::Text(Some(&at)),
+                Param::Int(entry.user_id),
+                Param::Text(Some(entry.action)),
+                Param::Text(entry.object_type),
+                Param::Text(entry.object_id),
+                Param::Text(entry.detail),
+            ],
+        )
     }
 
     /// The audit log, oldest first.
     pub fn audit_log(&mut self) -> Result<Vec<AuditRecord>, StoreError> {
-        let context = "reading the audit log";
-        match &mut self.connection {
-            Connection::Sqlite(connection) => {
-                let mut statement = connection
-                    .prepare(
-                        "SELECT id, at, user_id, action, object_type, object_id, detail
-                         FROM audit_log ORDER BY id",
-                    )
-                    .map_err(StoreError::sqlite(context))?;
-                statement
-                    .query_map([], |row| {
-                        Ok(AuditRecord {
-                            id: row.get(0)?,
-                            at: row.get(1)?,
-                            user_id: row.get(2)?,
-                            action: row.get(3)?,
-                            object_type: row.get(4)?,
-                            object_id: row.get(5)?,
-                            detail: row.get(6)?,
-                        })
-                    })
-                    .and_then(Iterator::collect)
-                    .map_err(StoreError::sqlite(context))
-            }
-            Connection::Postgres(client) => client
-                .query(
-                    "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),
-                            user_id, action, object_type, object_id, detail
-                     FROM audit_log ORDER BY id",
-                    &[],
-                )
-                .map_err(StoreError::postgres(context))?
-                .iter()
-                .map(|row| {
-                    Ok(AuditRecord {
-                        id: row.try_get(0)?,
-                        at: row.try_get(1)?,
-                        user_id: row.try_get(2)?,
-                        action: row.try_get(3)?,
-                        object_type: row.try_get(4)?,
-                        object_id: row.try_get(5)?,
-                        detail: row.try_get(6)?,
-                    })
+        self.connection.query(
+            "reading the audit log",
+            [
+                "SELECT id, at, user_id, action, object_type, object_id, detail
+                 FROM audit_log ORDER BY id",
+                "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),
+                        user_id, action, object_type, object_id, detail
+                 FROM audit_log ORDER BY id",
+            ],
+            &[],
+            |row| {
+                Ok(AuditRecord {
+                    id: required(row.int(0)?, "audit_log", "id")?,
+                    at: required(row.text(1)?, "audit_log", "at")?,
+                    user_id: row.int(2)?,
+                    action: required(row.text(3)?, "audit_log", "action")?,
+                    object_type: row.text(4)?,
+                    object_id: row.text(5)?,
+                    detail: row.text(6)?,
                 })
-                .collect::<Result<_, postgres::Error>>()
-                .map_err(StoreError::postgres(context)),
-        }
+            },
+        )
     }
 }

@@ -244,6 +244,63 @@ pub(crate) fn decode_cpr(
     }
 }
 
+/// The query that reads a table's keys (as text) and row hashes, for the import's key index.
+pub(crate) fn index_sql(spec: &TableSpec) -> String {
+    let keys: Vec<String> = spec
+        .key
+        .iter()
+        .map(|name| format!("CAST({} AS TEXT)", quote(name)))
+        .collect();
+    format!(
+        "SELECT {}, row_hash FROM {}",
+        keys.join(", "),
+        quote(spec.name)
+    )
+}
+
+/// One row of [`index_sql`] as the index's key text and row hash, reading column `i` through
+/// the backend's `text(i)` and the hash through `bytes(i)`.
+pub(crate) fn index_entry(
+    spec: &'static TableSpec,
+    texts: &mut Vec<Option<String>>,
+    mut text: impl FnMut(usize) -> Result<Option<String>, StoreError>,
+    bytes: impl FnOnce(usize) -> Result<Vec<u8>, StoreError>,
+) -> Result<(String, [u8; 32]), StoreError> {
+    let n_keys = spec.key.len();
+    texts.clear();
+    for position in 0..n_keys {
+        texts.push(text(position)?);
+    }
+    let hash = bytes(n_keys)?.try_into().map_err(|_| StoreError::Corrupt {
+        table: spec.name,
+        column: "row_hash".to_owned(),
+        reason: "not 32 bytes".to_owned(),
+    })?;
+    Ok((key_text_from_stored(spec, texts)?, hash))
+}
+
+/// One stored row back as a [`Row`], reading column `i` through the backend's `bytes(i)` (the
+/// CPR ciphertext) or `text(i)`. The CPR column is `Value::Null` without `cpr_keys`.
+pub(crate) fn decode_row(
+    spec: &'static TableSpec,
+    cpr_keys: Option<&CprKeys>,
+    mut bytes: impl FnMut(usize) -> Result<Option<Vec<u8>>, StoreError>,
+    mut text: impl FnMut(usize) -> Result<Option<String>, StoreError>,
+) -> Result<Row, StoreError> {
+    let mut values = Vec::with_capacity(spec.columns.len());
+    for (position, column) in spec.columns.iter().enumerate() {
+        values.push(if column.kind == ColumnKind::Cpr {
+            match cpr_keys {
+                Some(cpr_keys) => decode_cpr(spec, cpr_keys, bytes(position)?.as_deref())?,
+                None => Value::Null,
+            }
+        } else {
+            decode_text(spec, column, text(position)?.as_deref())?
+        });
+    }
+    Ok(Row(values))
+}
+
 /// The key text (as [`TableSpec::key_of`] makes it) of a stored row, from its key columns'
 /// stored text in key order.
 pub(crate) fn key_text_from_stored(

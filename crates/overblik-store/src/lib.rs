@@ -8,6 +8,7 @@ mod keys;
 mod layout;
 mod migrate;
 mod pg;
+mod query;
 mod session;
 mod sqlite;
 mod summary;

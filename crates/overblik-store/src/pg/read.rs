@@ -2,12 +2,12 @@
 
 use postgres::{Client, IsolationLevel};
 
-use overblik_domain::{ColumnKind, Row, TableSpec, Value};
+use overblik_domain::{ColumnKind, Row, TableSpec};
 
 use crate::StoreError;
 use crate::keys::CprKeys;
 use crate::layout::quote;
-use crate::layout::{decode_cpr, decode_text, is_text_kind};
+use crate::layout::{decode_row, is_text_kind};
 use crate::pg::BATCH_ROWS;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -86,25 +86,13 @@ pub(crate) fn for_each_row(
             break;
         }
         for stored in rows {
-            let mut values = Vec::with_capacity(spec.columns.len());
-            for (position, column) in spec.columns.iter().enumerate() {
-                let value = if column.kind == ColumnKind::Cpr {
-                    let bytes: Option<Vec<u8>> = stored
-                        .try_get(position)
-                        .map_err(StoreError::postgres(context()))?;
-                    match cpr_keys {
-                        Some(cpr_keys) => decode_cpr(spec, cpr_keys, bytes.as_deref())?,
-                        None => Value::Null,
-                    }
-                } else {
-                    let text: Option<String> = stored
-                        .try_get(position)
-                        .map_err(StoreError::postgres(context()))?;
-                    decode_text(spec, column, text.as_deref())?
-                };
-                values.push(value);
-            }
-            f(Row(values))?;
+            let row = decode_row(
+                spec,
+                cpr_keys,
+                |i| stored.try_get(i).map_err(StoreError::postgres(context())),
+                |i| stored.try_get(i).map_err(StoreError::postgres(context())),
+            )?;
+            f(row)?;
         }
     }
     transaction

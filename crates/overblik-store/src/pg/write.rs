@@ -14,8 +14,7 @@ use postgres::{Client, Transaction};
 use overblik_domain::TableSpec;
 
 use crate::StoreError;
-use crate::layout::quote;
-use crate::layout::{Stored, key_text_from_stored, stored_columns};
+use crate::layout::{Stored, index_entry, index_sql, quote, stored_columns};
 use crate::pg::copy::{CopyBuffer, copy};
 use crate::pg::{BATCH_ROWS, LOCK_KEY, bulk};
 use crate::session::Writer;
@@ -174,22 +173,12 @@ impl Writer for PgWriter<'_> {
         sink: &mut dyn FnMut(String, [u8; 32]),
     ) -> Result<()> {
         let context = || format!("loading the keys of `{}`", spec.name);
-        let keys: Vec<String> = spec
-            .key
-            .iter()
-            .map(|name| format!("{}::text", quote(name)))
-            .collect();
-        let sql = format!(
-            "SELECT {}, row_hash FROM {}",
-            keys.join(", "),
-            quote(spec.name)
-        );
+        let sql = index_sql(spec);
         let portal = self
             .transaction
             .bind(sql.as_str(), &[])
             .map_err(StoreError::postgres(context()))?;
-        let n_keys = spec.key.len();
-        let mut texts = Vec::with_capacity(n_keys);
+        let mut texts = Vec::with_capacity(spec.key.len());
         loop {
             let rows = self
                 .transaction
@@ -199,22 +188,13 @@ impl Writer for PgWriter<'_> {
                 return Ok(());
             }
             for row in rows {
-                texts.clear();
-                for position in 0..n_keys {
-                    texts.push(
-                        row.try_get(position)
-                            .map_err(StoreError::postgres(context()))?,
-                    );
-                }
-                let hash: Vec<u8> = row
-                    .try_get(n_keys)
-                    .map_err(StoreError::postgres(context()))?;
-                let hash = hash.try_into().map_err(|_| StoreError::Corrupt {
-                    table: spec.name,
-                    column: "row_hash".to_owned(),
-                    reason: "not 32 bytes".to_owned(),
-                })?;
-                sink(key_text_from_stored(spec, &texts)?, hash);
+                let (key, hash) = index_entry(
+                    spec,
+                    &mut texts,
+                    |i| row.try_get(i).map_err(StoreError::postgres(context())),
+                    |i| row.try_get(i).map_err(StoreError::postgres(context())),
+                )?;
+                sink(key, hash);
             }
         }
     }

@@ -2,12 +2,12 @@
 
 use rusqlite::Connection;
 
-use overblik_domain::{ColumnKind, Row, TableSpec, Value};
+use overblik_domain::{ColumnKind, Row, TableSpec};
 
 use crate::StoreError;
 use crate::keys::CprKeys;
+use crate::layout::decode_row;
 use crate::layout::quote;
-use crate::layout::{decode_cpr, decode_text};
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -50,25 +50,13 @@ pub(crate) fn for_each_row(
             .map_err(StoreError::sqlite(context()))?;
         let mut rows = statement.query([]).map_err(StoreError::sqlite(context()))?;
         while let Some(stored) = rows.next().map_err(StoreError::sqlite(context()))? {
-            let mut values = Vec::with_capacity(spec.columns.len());
-            for (position, column) in spec.columns.iter().enumerate() {
-                let value = if column.kind == ColumnKind::Cpr {
-                    let bytes: Option<Vec<u8>> = stored
-                        .get(position)
-                        .map_err(StoreError::sqlite(context()))?;
-                    match cpr_keys {
-                        Some(cpr_keys) => decode_cpr(spec, cpr_keys, bytes.as_deref())?,
-                        None => Value::Null,
-                    }
-                } else {
-                    let text: Option<String> = stored
-                        .get(position)
-                        .map_err(StoreError::sqlite(context()))?;
-                    decode_text(spec, column, text.as_deref())?
-                };
-                values.push(value);
-            }
-            f(Row(values))?;
+            let row = decode_row(
+                spec,
+                cpr_keys,
+                |i| stored.get(i).map_err(StoreError::sqlite(context())),
+                |i| stored.get(i).map_err(StoreError::sqlite(context())),
+            )?;
+            f(row)?;
         }
     }
     transaction.commit().map_err(StoreError::sqlite(context()))

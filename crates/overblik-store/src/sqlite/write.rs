@@ -9,8 +9,7 @@ use rusqlite::{Connection, TransactionBehavior, params, params_from_iter};
 use overblik_domain::TableSpec;
 
 use crate::StoreError;
-use crate::layout::quote;
-use crate::layout::{Stored, StoredColumn, key_text_from_stored, stored_columns};
+use crate::layout::{Stored, StoredColumn, index_entry, index_sql, quote, stored_columns};
 use crate::session::Writer;
 use crate::summary::{ImportSource, ImportSummary};
 
@@ -150,35 +149,20 @@ impl Writer for SqliteWriter<'_> {
         sink: &mut dyn FnMut(String, [u8; 32]),
     ) -> Result<()> {
         let context = || format!("loading the keys of `{}`", spec.name);
-        let keys: Vec<String> = spec
-            .key
-            .iter()
-            .map(|name| format!("CAST({} AS TEXT)", quote(name)))
-            .collect();
-        let sql = format!(
-            "SELECT {}, row_hash FROM {}",
-            keys.join(", "),
-            quote(spec.name)
-        );
         let mut statement = self
             .transaction
-            .prepare(&sql)
+            .prepare(&index_sql(spec))
             .map_err(StoreError::sqlite(context()))?;
         let mut rows = statement.query([]).map_err(StoreError::sqlite(context()))?;
-        let n_keys = spec.key.len();
-        let mut texts = Vec::with_capacity(n_keys);
+        let mut texts = Vec::with_capacity(spec.key.len());
         while let Some(row) = rows.next().map_err(StoreError::sqlite(context()))? {
-            texts.clear();
-            for position in 0..n_keys {
-                texts.push(row.get(position).map_err(StoreError::sqlite(context()))?);
-            }
-            let hash: Vec<u8> = row.get(n_keys).map_err(StoreError::sqlite(context()))?;
-            let hash = hash.try_into().map_err(|_| StoreError::Corrupt {
-                table: spec.name,
-                column: "row_hash".to_owned(),
-                reason: "not 32 bytes".to_owned(),
-            })?;
-            sink(key_text_from_stored(spec, &texts)?, hash);
+            let (key, hash) = index_entry(
+                spec,
+                &mut texts,
+                |i| row.get(i).map_err(StoreError::sqlite(context())),
+                |i| row.get(i).map_err(StoreError::sqlite(context())),
+            )?;
+            sink(key, hash);
         }
         Ok(())
     }
