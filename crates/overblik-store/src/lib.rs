@@ -166,18 +166,24 @@ impl Store {
 
     /// The number of rows of every table of `TABLES`, in `TABLES` order.
     pub fn row_counts(&mut self) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        match &mut self.connection {
-            Connection::Sqlite(connection) => sqlite::row_counts(connection),
-            Connection::Postgres(client) => pg::row_counts(client),
-        }
+        TABLES
+            .iter()
+            .map(|spec| {
+                let sql = format!("SELECT count(*) FROM {}", layout::quote(spec.name));
+                let count = self.connection.query(
+                    &format!("counting `{}`", spec.name),
+                    [&sql, &sql],
+                    &[],
+                    |row| query::required(row.int(0)?, spec.name, "count"),
+                )?;
+                Ok((spec.name, count.first().map_or(0, |n| (*n).max(0) as u64)))
+            })
+            .collect()
     }
 
     /// The committed imports, oldest first.
     pub fn imports(&mut self) -> Result<Vec<ImportRecord>, StoreError> {
-        match &mut self.connection {
-            Connection::Sqlite(connection) => sqlite::imports(connection),
-            Connection::Postgres(client) => pg::imports(client),
-        }
+        summary::read_imports(&mut self.connection)
     }
 
     /// The key file used when none is configured: next to an SQLite database
@@ -190,18 +196,33 @@ impl Store {
         }
     }
 
+    /// A value of `store_meta`.
     fn get_meta(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        match &mut self.connection {
-            Connection::Sqlite(connection) => sqlite::get_meta(connection, key),
-            Connection::Postgres(client) => pg::get_meta(client, key),
-        }
+        let values = self.connection.query(
+            "reading store_meta",
+            [
+                "SELECT value FROM store_meta WHERE key = ?1",
+                "SELECT value FROM store_meta WHERE key = $1",
+            ],
+            &[query::Param::Text(Some(key))],
+            |row| query::required(row.text(0)?, "store_meta", "value"),
+        )?;
+        Ok(values.into_iter().next())
     }
 
+    /// Sets a value of `store_meta` unless it is already set.
     fn insert_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        match &mut self.connection {
-            Connection::Sqlite(connection) => sqlite::insert_meta(connection, key, value),
-            Connection::Postgres(client) => pg::insert_meta(client, key, value),
-        }
+        self.connection.execute(
+            "writing store_meta",
+            [
+                "INSERT INTO store_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO store_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            ],
+            &[
+                query::Param::Text(Some(key)),
+                query::Param::Text(Some(value)),
+            ],
+        )
     }
 
     /// Finds the key, checks it against the database, and creates one only for a store that

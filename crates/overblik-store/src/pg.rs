@@ -9,18 +9,13 @@ mod copy;
 mod read;
 mod write;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use postgres::{Client, NoTls};
 
-use overblik_domain::TABLES;
-
 use crate::StoreError;
 use crate::error::postgres_message;
-use crate::layout::quote;
 use crate::migrate::{self, check_not_newer};
-use crate::summary::{ImportRecord, ImportSource, summary_from_stored};
 
 pub(crate) use read::for_each_row;
 pub(crate) use write::begin;
@@ -111,95 +106,4 @@ pub(crate) fn migrate(client: &mut Client) -> Result<Vec<String>> {
         .commit()
         .map_err(StoreError::postgres("committing the migration"))?;
     Ok(names)
-}
-
-/// A value of `store_meta`.
-pub(crate) fn get_meta(client: &mut Client, key: &str) -> Result<Option<String>> {
-    client
-        .query_opt("SELECT value FROM store_meta WHERE key = $1", &[&key])
-        .and_then(|row| row.map(|row| row.try_get(0)).transpose())
-        .map_err(StoreError::postgres("reading store_meta"))
-}
-
-/// Sets a value of `store_meta` unless it is already set.
-pub(crate) fn insert_meta(client: &mut Client, key: &str, value: &str) -> Result<()> {
-    client
-        .execute(
-            "INSERT INTO store_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-            &[&key, &value],
-        )
-        .map(|_| ())
-        .map_err(StoreError::postgres("writing store_meta"))
-}
-
-/// The row count of every table, in `TABLES` order.
-pub(crate) fn row_counts(client: &mut Client) -> Result<Vec<(&'static str, u64)>> {
-    TABLES
-        .iter()
-        .map(|spec| {
-            let count: i64 = client
-                .query_one(&format!("SELECT count(*) FROM {}", quote(spec.name)), &[])
-                .and_then(|row| row.try_get(0))
-                .map_err(StoreError::postgres(format!("counting `{}`", spec.name)))?;
-            Ok((spec.name, count.max(0) as u64))
-        })
-        .collect()
-}
-
-/// Every recorded import, oldest first.
-pub(crate) fn imports(client: &mut Client) -> Result<Vec<ImportRecord>> {
-    let context = "reading import_batches";
-    let mut tables: HashMap<i64, Vec<(String, [u64; 4])>> = HashMap::new();
-    let rows = client
-        .query(
-            "SELECT batch_id, table_name, inserted, updated, unchanged, removed FROM import_batch_tables",
-            &[],
-        )
-        .map_err(StoreError::postgres(context))?;
-    for row in rows {
-        let read = || -> std::result::Result<_, postgres::Error> {
-            let count = |index| {
-                row.try_get::<_, i64>(index)
-                    .map(|count| count.max(0) as u64)
-            };
-            Ok((
-                row.try_get::<_, i64>(0)?,
-                row.try_get::<_, String>(1)?,
-                [count(2)?, count(3)?, count(4)?, count(5)?],
-            ))
-        };
-        let (batch_id, table, counts) = read().map_err(StoreError::postgres(context))?;
-        tables.entry(batch_id).or_default().push((table, counts));
-    }
-    let rows = client
-        .query(
-            "SELECT id, to_char(imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
-                    source_name, source_format, source_sha256, warnings
-             FROM import_batches ORDER BY id",
-            &[],
-        )
-        .map_err(StoreError::postgres(context))?;
-    rows.iter()
-        .map(|row| {
-            let read = || -> std::result::Result<_, postgres::Error> {
-                Ok((
-                    row.try_get::<_, i64>(0)?,
-                    row.try_get::<_, String>(1)?,
-                    ImportSource {
-                        name: row.try_get(2)?,
-                        format: row.try_get(3)?,
-                        sha256: row.try_get(4)?,
-                        warnings: row.try_get::<_, i64>(5)?.max(0) as u64,
-                    },
-                ))
-            };
-            let (id, imported_at, source) = read().map_err(StoreError::postgres(context))?;
-            Ok(ImportRecord {
-                id,
-                imported_at,
-                source,
-                summary: summary_from_stored(tables.remove(&id).unwrap_or_default())?,
-            })
-        })
-        .collect()
 }

@@ -7,17 +7,12 @@
 mod read;
 mod write;
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-
-use overblik_domain::TABLES;
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::StoreError;
-use crate::layout::quote;
 use crate::migrate::{self, check_not_newer};
-use crate::summary::{ImportRecord, ImportSource, summary_from_stored};
 
 pub(crate) use read::for_each_row;
 pub(crate) use write::begin;
@@ -46,7 +41,7 @@ pub(crate) fn connect(path: &Path, url: &str) -> Result<Connection> {
              PRAGMA cache_size = -65536;",
         )
         .map_err(|error| cannot_open(Box::new(error)))?;
-    connection.set_prepared_statement_cache_capacity(4 * TABLES.len());
+    connection.set_prepared_statement_cache_capacity(4 * overblik_domain::TABLES.len());
     Ok(connection)
 }
 
@@ -118,100 +113,4 @@ pub(crate) fn migrate(connection: &mut Connection) -> Result<Vec<String>> {
         .commit()
         .map_err(StoreError::sqlite("committing the migration"))?;
     Ok(names)
-}
-
-/// A value of `store_meta`.
-pub(crate) fn get_meta(connection: &Connection, key: &str) -> Result<Option<String>> {
-    connection
-        .query_row(
-            "SELECT value FROM store_meta WHERE key = ?1",
-            [key],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(StoreError::sqlite("reading store_meta"))
-}
-
-/// Sets a value of `store_meta` unless it is already set.
-pub(crate) fn insert_meta(connection: &Connection, key: &str, value: &str) -> Result<()> {
-    connection
-        .execute(
-            "INSERT OR IGNORE INTO store_meta (key, value) VALUES (?1, ?2)",
-            [key, value],
-        )
-        .map(|_| ())
-        .map_err(StoreError::sqlite("writing store_meta"))
-}
-
-/// The row count of every table, in `TABLES` order.
-pub(crate) fn row_counts(connection: &Connection) -> Result<Vec<(&'static str, u64)>> {
-    TABLES
-        .iter()
-        .map(|spec| {
-            let count: i64 = connection
-                .query_row(
-                    &format!("SELECT count(*) FROM {}", quote(spec.name)),
-                    [],
-                    |row| row.get(0),
-                )
-                .map_err(StoreError::sqlite(format!("counting `{}`", spec.name)))?;
-            Ok((spec.name, count.max(0) as u64))
-        })
-        .collect()
-}
-
-/// Every recorded import, oldest first.
-pub(crate) fn imports(connection: &Connection) -> Result<Vec<ImportRecord>> {
-    let context = "reading import_batches";
-    let mut tables: HashMap<i64, Vec<(String, [u64; 4])>> = HashMap::new();
-    let mut statement = connection
-        .prepare(
-            "SELECT batch_id, table_name, inserted, updated, unchanged, removed FROM import_batch_tables",
-        )
-        .map_err(StoreError::sqlite(context))?;
-    let mut rows = statement.query([]).map_err(StoreError::sqlite(context))?;
-    while let Some(row) = rows.next().map_err(StoreError::sqlite(context))? {
-        let read = || -> rusqlite::Result<_> {
-            let count = |index| row.get::<_, i64>(index).map(|count| count.max(0) as u64);
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                [count(2)?, count(3)?, count(4)?, count(5)?],
-            ))
-        };
-        let (batch_id, table, counts) = read().map_err(StoreError::sqlite(context))?;
-        tables.entry(batch_id).or_default().push((table, counts));
-    }
-    let mut statement = connection
-        .prepare(
-            "SELECT id, imported_at, source_name, source_format, source_sha256, warnings
-             FROM import_batches ORDER BY id",
-        )
-        .map_err(StoreError::sqlite(context))?;
-    let batches = statement
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                ImportSource {
-                    name: row.get(2)?,
-                    format: row.get(3)?,
-                    sha256: row.get(4)?,
-                    warnings: row.get::<_, i64>(5)?.max(0) as u64,
-                },
-            ))
-        })
-        .and_then(Iterator::collect::<rusqlite::Result<Vec<_>>>)
-        .map_err(StoreError::sqlite(context))?;
-    batches
-        .into_iter()
-        .map(|(id, imported_at, source)| {
-            Ok(ImportRecord {
-                id,
-                imported_at,
-                source,
-                summary: summary_from_stored(tables.remove(&id).unwrap_or_default())?,
-            })
-        })
-        .collect()
 }

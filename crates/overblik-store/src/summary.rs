@@ -97,6 +97,68 @@ impl TableSummary {
     }
 }
 
+/// Every recorded import, oldest first, with its per-table counts.
+pub(crate) fn read_imports(
+    connection: &mut crate::Connection,
+) -> Result<Vec<ImportRecord>, crate::StoreError> {
+    use crate::query::required;
+    let context = "reading import_batches";
+    let count = |value: Option<i64>| value.unwrap_or(0).max(0) as u64;
+    const TABLES_SQL: &str = "SELECT batch_id, table_name, inserted, updated, unchanged, removed FROM import_batch_tables";
+    let mut tables: std::collections::HashMap<i64, Vec<(String, [u64; 4])>> =
+        std::collections::HashMap::new();
+    for (batch_id, table, counts) in
+        connection.query(context, [TABLES_SQL, TABLES_SQL], &[], |row| {
+            Ok((
+                required(row.int(0)?, "import_batch_tables", "batch_id")?,
+                required(row.text(1)?, "import_batch_tables", "table_name")?,
+                [
+                    count(row.int(2)?),
+                    count(row.int(3)?),
+                    count(row.int(4)?),
+                    count(row.int(5)?),
+                ],
+            ))
+        })?
+    {
+        tables.entry(batch_id).or_default().push((table, counts));
+    }
+    let batches = connection.query(
+        context,
+        [
+            "SELECT id, imported_at, source_name, source_format, source_sha256, warnings
+             FROM import_batches ORDER BY id",
+            "SELECT id, to_char(imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                    source_name, source_format, source_sha256, warnings
+             FROM import_batches ORDER BY id",
+        ],
+        &[],
+        |row| {
+            Ok((
+                required(row.int(0)?, "import_batches", "id")?,
+                required(row.text(1)?, "import_batches", "imported_at")?,
+                ImportSource {
+                    name: required(row.text(2)?, "import_batches", "source_name")?,
+                    format: required(row.text(3)?, "import_batches", "source_format")?,
+                    sha256: required(row.text(4)?, "import_batches", "source_sha256")?,
+                    warnings: count(row.int(5)?),
+                },
+            ))
+        },
+    )?;
+    batches
+        .into_iter()
+        .map(|(id, imported_at, source)| {
+            Ok(ImportRecord {
+                id,
+                imported_at,
+                source,
+                summary: summary_from_stored(tables.remove(&id).unwrap_or_default())?,
+            })
+        })
+        .collect()
+}
+
 /// The position of `table` in `TABLES`.
 pub(crate) fn table_position(table: &str) -> usize {
     overblik_domain::TABLES
