@@ -6,11 +6,14 @@ pub mod checks;
 pub mod codes;
 pub mod cpr;
 pub mod field;
+pub mod figures;
 pub mod ids;
 pub mod month;
 pub mod obligations;
+pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod sources;
 pub mod tables;
 pub mod value;
 

@@ -1,0 +1,252 @@
+//! What every figure reads: the data, the obligations at T, the supplied files, lookups built
+//! once, and the unit filter (the scope).
+
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use serde::Serialize;
+
+use super::settings::FigureSettings;
+use crate::Snapshot;
+use crate::obligations::{AsOf, Evaluation};
+use crate::sources::Sources;
+
+type Map<'a> = HashMap<&'a str, u32, FixedState>;
+
+fn map<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Map<'a> {
+    let mut out = Map::with_capacity_and_hasher(ids.len(), FixedState::default());
+    for (i, id) in ids.enumerate() {
+        out.entry(id).or_insert(i as u32);
+    }
+    out
+}
+
+/// Id → row index of the tables others refer to.
+pub struct Lookup<'a> {
+    pub cases: Map<'a>,
+    pub persons: Map<'a>,
+    pub staff: Map<'a>,
+    pub units: Map<'a>,
+    pub measures: Map<'a>,
+    /// Per case: the staff row assigned at T (an assignment active at T).
+    pub assigned_at_t: Vec<Option<u32>>,
+    /// Per case: the staff row of the latest assignment that started by T (the team a case
+    /// belongs to when nobody is assigned at T).
+    pub last_assigned: Vec<Option<u32>>,
+    /// Per staff row: the unit row.
+    pub unit_of_staff: Vec<Option<u32>>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn build(s: &'a Snapshot, as_of: AsOf) -> Lookup<'a> {
+        let cases = map(s.cases.iter().map(|c| c.case_id.as_str()));
+        let staff = map(s.staff.iter().map(|x| x.staff_id.as_str()));
+        let units = map(s.org_units.iter().map(|u| u.unit_id.as_str()));
+        let mut assigned_at_t = vec![None; s.cases.len()];
+        let mut last_assigned: Vec<Option<(chrono::NaiveDate, u32)>> = vec![None; s.cases.len()];
+        for a in &s.assignments {
+            if a.from_date > as_of.date {
+                continue;
+            }
+            let (Some(&case), Some(&person)) = (
+                cases.get(a.case_id.as_str()),
+                staff.get(a.staff_id.as_str()),
+            ) else {
+                continue;
+            };
+            if a.to_date.is_none_or(|to| as_of.date <= to) {
+                assigned_at_t[case as usize] = Some(person);
+            }
+            let last = &mut last_assigned[case as usize];
+            if last.is_none_or(|(from, _)| from < a.from_date) {
+                *last = Some((a.from_date, person));
+            }
+        }
+        let unit_of_staff = s
+            .staff
+            .iter()
+            .map(|x| units.get(x.unit_id.as_str()).copied())
+            .collect();
+        Lookup {
+            persons: map(s.persons.iter().map(|p| p.person_id.as_str())),
+            measures: map(s.measures.iter().map(|m| m.measure_id.as_str())),
+            cases,
+            staff,
+            units,
+            assigned_at_t,
+            last_assigned: last_assigned
+                .into_iter()
+                .map(|l| l.map(|(_, s)| s))
+                .collect(),
+            unit_of_staff,
+        }
+    }
+
+    pub fn case(&self, id: &str) -> Option<u32> {
+        self.cases.get(id).copied()
+    }
+
+    pub fn person(&self, id: &str) -> Option<u32> {
+        self.persons.get(id).copied()
+    }
+
+    pub fn measure(&self, id: &str) -> Option<u32> {
+        self.measures.get(id).copied()
+    }
+
+    pub fn staff_row(&self, id: &str) -> Option<u32> {
+        self.staff.get(id).copied()
+    }
+
+    pub fn unit(&self, id: &str) -> Option<u32> {
+        self.units.get(id).copied()
+    }
+}
+
+/// The unit a figure is computed for: the unit and every unit below it. A case belongs to the
+/// unit of the caseworker assigned at T, or, when nobody is, of the last caseworker assigned
+/// before T (so a team sees its own cases without a caseworker). Rows without a case (a
+/// notification not yet tied to one) belong to the unit of any case of the same person.
+/// Without a unit, everything is in scope.
+pub struct Scope {
+    pub unit: Option<u32>,
+    units: Vec<bool>,
+    cases: Vec<bool>,
+    persons: Vec<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("enheden `{0}` findes ikke i data")]
+pub struct UnknownUnit(pub String);
+
+impl Scope {
+    pub fn build(
+        s: &Snapshot,
+        lookup: &Lookup<'_>,
+        unit: Option<&str>,
+    ) -> Result<Scope, UnknownUnit> {
+        let Some(unit_id) = unit else {
+            return Ok(Scope {
+                unit: None,
+                units: vec![true; s.org_units.len()],
+                cases: vec![true; s.cases.len()],
+                persons: vec![true; s.persons.len()],
+            });
+        };
+        let root = lookup
+            .unit(unit_id)
+            .ok_or_else(|| UnknownUnit(unit_id.to_owned()))?;
+        // A unit is inside when its chain of parents reaches the root (cycles end the walk).
+        let parent: Vec<Option<u32>> = s
+            .org_units
+            .iter()
+            .map(|u| u.parent_id.as_ref().and_then(|p| lookup.unit(p.as_str())))
+            .collect();
+        let units: Vec<bool> = (0..s.org_units.len() as u32)
+            .map(|mut u| {
+                for _ in 0..=s.org_units.len() {
+                    if u == root {
+                        return true;
+                    }
+                    match parent[u as usize] {
+                        Some(p) => u = p,
+                        None => return false,
+                    }
+                }
+                false
+            })
+            .collect();
+        let cases: Vec<bool> = (0..s.cases.len())
+            .map(|c| {
+                lookup.assigned_at_t[c]
+                    .or(lookup.last_assigned[c])
+                    .and_then(|staff| lookup.unit_of_staff[staff as usize])
+                    .is_some_and(|u| units[u as usize])
+            })
+            .collect();
+        let mut persons = vec![false; s.persons.len()];
+        for (c, case) in s.cases.iter().enumerate() {
+            if cases[c]
+                && let Some(p) = lookup.person(case.person_id.as_str())
+            {
+                persons[p as usize] = true;
+            }
+        }
+        Ok(Scope {
+            unit: Some(root),
+            units,
+            cases,
+            persons,
+        })
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        self.unit.is_some()
+    }
+
+    pub fn has_unit(&self, unit: u32) -> bool {
+        self.units[unit as usize]
+    }
+
+    pub fn has_case(&self, case: u32) -> bool {
+        self.cases[case as usize]
+    }
+
+    pub fn has_person(&self, person: u32) -> bool {
+        self.persons[person as usize]
+    }
+}
+
+/// Everything a figure reads. Built once per (data, T, unit); each figure is then a function
+/// of the context and a period.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub sources: &'a Sources,
+    pub evaluation: &'a Evaluation,
+    pub as_of: AsOf,
+    pub settings: FigureSettings,
+    pub lookup: Lookup<'a>,
+    pub scope: Scope,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        snapshot: &'a Snapshot,
+        sources: &'a Sources,
+        evaluation: &'a Evaluation,
+        as_of: AsOf,
+        unit: Option<&str>,
+    ) -> Result<Context<'a>, UnknownUnit> {
+        let lookup = Lookup::build(snapshot, as_of);
+        let scope = Scope::build(snapshot, &lookup, unit)?;
+        Ok(Context {
+            snapshot,
+            sources,
+            evaluation,
+            as_of,
+            settings: FigureSettings::default(),
+            lookup,
+            scope,
+        })
+    }
+
+    /// Whether the file `table` was supplied.
+    pub fn has(&self, table: &str) -> bool {
+        self.sources.has(table)
+    }
+
+    /// The case row of `id` if it resolves and is in scope.
+    pub fn case_in_scope(&self, id: &str) -> Option<u32> {
+        self.lookup.case(id).filter(|c| self.scope.has_case(*c))
+    }
+}
+
+/// A figure part that depends on an input file: `None` (JSON null) when the file is absent.
+pub type Available<T> = Option<T>;
+
+/// The reference to a unit in output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitLabel {
+    pub id: String,
+    pub name: String,
+}

@@ -1,0 +1,13 @@
+//! Key figures KF01-KF23 (key-figures.md, the contract): pure functions of the data, the
+//! as-of moment T, a period and a unit filter. Each figure module documents its definition;
+//! every figure reports the rows it had to leave out ([`Exclusion`]).
+
+mod context;
+mod period;
+mod settings;
+mod value;
+
+pub use context::{Available, Context, Lookup, Scope, UnitLabel, UnknownUnit};
+pub use period::{Period, PeriodError};
+pub use settings::FigureSettings;
+pub use value::{Exclusion, Exclusions, Share, Stats};
