@@ -10,6 +10,7 @@ pub mod figures;
 pub mod ids;
 pub mod month;
 pub mod obligations;
+pub mod quality;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -343,6 +343,24 @@ impl TableSpec {
     }
 }
 
+impl Snapshot {
+    /// Adds a row to `table` from named interchange-format cell texts (other columns empty),
+    /// failing with the table and column on a bad cell. For tests and tools that build small
+    /// data sets by hand; the importer reads whole files instead.
+    pub fn add(&mut self, table: &str, cells: &[(&str, &str)]) -> Result<(), String> {
+        let spec = self::table(table).ok_or_else(|| format!("unknown table `{table}`"))?;
+        let mut row = vec![""; spec.columns.len()];
+        for (column, value) in cells {
+            let index = spec
+                .column_index(column)
+                .ok_or_else(|| format!("{table}.{column}: unknown column"))?;
+            row[index] = value;
+        }
+        let row = spec.parse_row(&row)?;
+        self.push_row(spec, &row).map_err(|e| e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

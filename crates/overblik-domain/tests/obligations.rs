@@ -14,14 +14,7 @@ use overblik_domain::tables::*;
 use overblik_domain::{Snapshot, TableSpec};
 
 fn add(snapshot: &mut Snapshot, spec: &'static TableSpec, cells: &[(&str, &str)]) {
-    let mut row = vec![""; spec.columns.len()];
-    for (column, value) in cells {
-        row[spec
-            .column_index(column)
-            .unwrap_or_else(|| panic!("{}.{column}", spec.name))] = value;
-    }
-    let row = spec.parse_row(&row).unwrap();
-    snapshot.push_row(spec, &row).unwrap();
+    snapshot.add(spec.name, cells).unwrap();
 }
 
 /// One team, one caseworker, a child born `birth` with a children's case C1 assigned to S1.

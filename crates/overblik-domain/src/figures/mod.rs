@@ -11,3 +11,12 @@ pub use context::{Available, Context, Lookup, Scope, UnitLabel, UnknownUnit};
 pub use period::{Period, PeriodError};
 pub use settings::FigureSettings;
 pub use value::{Exclusion, Exclusions, Share, Stats};
+
+pub mod activity;
+pub mod caseload;
+pub mod deadlines;
+pub mod economy;
+pub mod investigations;
+pub mod notifications;
+pub mod results;
+pub mod waiting;

@@ -101,10 +101,7 @@ impl Period {
     pub fn months(self) -> Vec<(YearMonth, Period)> {
         let mut out = Vec::new();
         let mut month = YearMonth::of(self.from);
-        loop {
-            let Some(part) = Period::month(month).intersect(self) else {
-                break;
-            };
+        while let Some(part) = Period::month(month).intersect(self) {
             out.push((month, part));
             let next = add_months(month.first_day(), 1);
             month = YearMonth::of(next);

@@ -1,0 +1,303 @@
+//! KF21-KF23: goal attainment, complaints, and the calibration of risk assessments.
+
+use std::collections::BTreeMap;
+
+use chrono::Days;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+use super::{Available, Context, Exclusions, Period, Share};
+use crate::codes::{AppealOutcome, ComplaintOutcome};
+
+/// The progress of one goal at T: its first and latest score by T, in follow-up order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoalProgress {
+    /// Row of `snapshot.goals`.
+    pub goal: u32,
+    /// Row of `snapshot.cases` (through the goal's plan).
+    pub case: u32,
+    pub scores: u32,
+    pub first: u8,
+    pub latest: u8,
+    /// Not closed by T.
+    pub open: bool,
+}
+
+impl GoalProgress {
+    /// Latest − first score.
+    pub fn change(&self) -> i32 {
+        i32::from(self.latest) - i32::from(self.first)
+    }
+}
+
+/// The progress of every goal set by T and in scope, with at least one score.
+pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
+    let s = ctx.snapshot;
+    let t = ctx.as_of.date;
+    let goals: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.goal_id.as_str(), i as u32))
+        .collect();
+    let followups: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
+        .followups
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.followup_id.as_str(), i as u32))
+        .collect();
+    let plans: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.plan_id.as_str(), i as u32))
+        .collect();
+    // (goal, held_at, followup row, score), sorted so each goal's scores are in time order.
+    let mut scores: Vec<(u32, chrono::NaiveDate, u32, u8)> = s
+        .goal_scores
+        .iter()
+        .filter_map(|gs| {
+            let goal = *goals.get(gs.goal_id.as_str())?;
+            let f = *followups.get(gs.followup_id.as_str())?;
+            let held = s.followups[f as usize].held_at;
+            (held <= t).then(|| (goal, held, f, *gs.score.get() as u8))
+        })
+        .collect();
+    scores.sort_unstable();
+    let mut out = Vec::new();
+    for chunk in scores.chunk_by(|a, b| a.0 == b.0) {
+        let goal = chunk[0].0;
+        let g = &s.goals[goal as usize];
+        if g.set_at > t {
+            continue;
+        }
+        let Some(case) = plans
+            .get(g.plan_id.as_str())
+            .and_then(|p| ctx.case_in_scope(s.plans[*p as usize].case_id.as_str()))
+        else {
+            continue;
+        };
+        out.push(GoalProgress {
+            goal,
+            case,
+            scores: chunk.len() as u32,
+            first: chunk[0].3,
+            latest: chunk[chunk.len() - 1].3,
+            open: g.closed_at.is_none_or(|closed| closed > t),
+        });
+    }
+    out
+}
+
+/// KF21 Målopfyldelse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf21 {
+    /// Goals with at least one score by T.
+    pub goals_scored: u64,
+    /// Mean of latest − first over goals with at least two scores.
+    pub mean_progress: Option<f64>,
+    /// Open goals with ≥ 2 scores: how many show no increase ("ingen fremgang").
+    pub no_progress: Share,
+}
+
+pub fn kf21(ctx: &Context<'_>) -> Available<Kf21> {
+    (ctx.has("goals") && ctx.has("goal_scores") && ctx.has("followups")).then(|| {
+        let progress = goal_progress(ctx);
+        let two: Vec<&GoalProgress> = progress.iter().filter(|g| g.scores >= 2).collect();
+        let mut no_progress = Share::default();
+        for g in two.iter().filter(|g| g.open) {
+            no_progress.count(g.change() <= 0);
+        }
+        Kf21 {
+            goals_scored: progress.len() as u64,
+            mean_progress: (!two.is_empty())
+                .then(|| two.iter().map(|g| g.change() as f64).sum::<f64>() / two.len() as f64),
+            no_progress,
+        }
+    })
+}
+
+/// KF22 Klager.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf22 {
+    pub received: u64,
+    /// Personal contact within 5 days of receipt, among complaints whose 5 days have passed
+    /// by T or that had contact by T.
+    pub personal_contact_within_5_days: Share,
+    /// Informally resolved, among complaints of the period with an outcome by T.
+    pub informally_resolved: Share,
+    /// Omgørelsesprocent: (changed + remitted) ÷ (confirmed + changed + remitted).
+    pub reversal_rate: Share,
+    pub by_appeal_outcome: BTreeMap<&'static str, u64>,
+}
+
+pub fn kf22(ctx: &Context<'_>, period: Period) -> Available<Kf22> {
+    (ctx.has("complaints") && ctx.has("decisions")).then(|| {
+        let s = ctx.snapshot;
+        let t = ctx.as_of.date;
+        let decisions: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
+            .decisions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.decision_id.as_str(), i as u32))
+            .collect();
+        let mut out = Kf22 {
+            received: 0,
+            personal_contact_within_5_days: Share::default(),
+            informally_resolved: Share::default(),
+            reversal_rate: Share::default(),
+            by_appeal_outcome: AppealOutcome::ALL.iter().map(|o| (o.code(), 0)).collect(),
+        };
+        for c in &s.complaints {
+            if c.received_at > t || !period.contains(c.received_at) {
+                continue;
+            }
+            let in_scope = decisions.get(c.decision_id.as_str()).is_some_and(|d| {
+                ctx.case_in_scope(s.decisions[*d as usize].case_id.as_str())
+                    .is_some()
+            });
+            if !in_scope {
+                continue;
+            }
+            out.received += 1;
+            let due = c.received_at + Days::new(5);
+            let contact = c.personal_contact_at.filter(|d| *d <= t);
+            if due <= t || contact.is_some() {
+                out.personal_contact_within_5_days
+                    .count(contact.is_some_and(|d| c.received_at <= d && d <= due));
+            }
+            // The outcome is known at T when the complaint was resolved by T (or no date says
+            // otherwise).
+            if let Some(outcome) = c.outcome
+                && c.resolved_at.is_none_or(|d| d <= t)
+            {
+                out.informally_resolved
+                    .count(outcome == ComplaintOutcome::InformallyResolved);
+            }
+            if let Some(appeal) = c.appeal_outcome {
+                *out.by_appeal_outcome.entry(appeal.code()).or_default() += 1;
+                match appeal {
+                    AppealOutcome::Confirmed => out.reversal_rate.count(false),
+                    AppealOutcome::Changed | AppealOutcome::Remitted => {
+                        out.reversal_rate.count(true)
+                    }
+                    AppealOutcome::Dismissed => {}
+                }
+            }
+        }
+        out
+    })
+}
+
+/// A Brier score over some assessments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Brier {
+    pub n: u64,
+    pub score: Option<f64>,
+}
+
+/// One decile of predicted probability: how often the event happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decile {
+    pub from: f64,
+    pub to: f64,
+    pub n: u64,
+    pub mean_probability: Option<f64>,
+    pub observed_rate: Option<f64>,
+}
+
+/// KF23 Kalibrering af risikovurderinger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf23 {
+    pub brier: Brier,
+    pub reliability: Vec<Decile>,
+    /// Keyed by the assessing caseworker's unit id.
+    pub by_team: BTreeMap<String, Brier>,
+    /// Keyed by staff id. Visible only to the caseworker and their leader (key-figures.md):
+    /// the web layer filters it; aggregate audiences never get it.
+    pub by_caseworker: BTreeMap<String, Brier>,
+    pub excluded: Exclusions,
+}
+
+#[derive(Default, Clone, Copy)]
+struct BrierSum {
+    n: u64,
+    sum: f64,
+}
+
+impl BrierSum {
+    fn add(&mut self, p: f64, outcome: bool) {
+        self.n += 1;
+        self.sum += (p - f64::from(u8::from(outcome))).powi(2);
+    }
+    fn brier(self) -> Brier {
+        Brier {
+            n: self.n,
+            score: (self.n > 0).then(|| self.sum / self.n as f64),
+        }
+    }
+}
+
+pub fn kf23(ctx: &Context<'_>, period: Period) -> Available<Kf23> {
+    ctx.has("risk_assessments").then(|| {
+        let s = ctx.snapshot;
+        let mut all = BrierSum::default();
+        let mut deciles = [(0u64, 0.0f64, 0u64); 10];
+        let mut by_team: BTreeMap<String, BrierSum> = BTreeMap::new();
+        let mut by_caseworker: BTreeMap<String, BrierSum> = BTreeMap::new();
+        let mut excluded = Exclusions::default();
+        for a in &s.risk_assessments {
+            if a.assessed_at > ctx.as_of.date
+                || !period.contains(a.assessed_at)
+                || ctx.case_in_scope(a.case_id.as_str()).is_none()
+            {
+                continue;
+            }
+            let Some(outcome) = a.outcome else {
+                excluded.add(
+                    "risk_assessments",
+                    "outcome_unknown",
+                    "udfaldet er endnu ikke kendt",
+                );
+                continue;
+            };
+            let p = a.probability.get().to_f64().unwrap_or(0.0);
+            all.add(p, outcome);
+            let bin = ((p * 10.0) as usize).min(9);
+            deciles[bin].0 += 1;
+            deciles[bin].1 += p;
+            deciles[bin].2 += u64::from(outcome);
+            by_caseworker
+                .entry(a.staff_id.as_str().to_owned())
+                .or_default()
+                .add(p, outcome);
+            if let Some(unit) = ctx
+                .lookup
+                .staff_row(a.staff_id.as_str())
+                .map(|staff| s.staff[staff as usize].unit_id.as_str())
+            {
+                by_team.entry(unit.to_owned()).or_default().add(p, outcome);
+            }
+        }
+        Kf23 {
+            brier: all.brier(),
+            reliability: deciles
+                .iter()
+                .enumerate()
+                .map(|(i, (n, sum_p, hits))| Decile {
+                    from: i as f64 / 10.0,
+                    to: (i + 1) as f64 / 10.0,
+                    n: *n,
+                    mean_probability: (*n > 0).then(|| sum_p / *n as f64),
+                    observed_rate: (*n > 0).then(|| *hits as f64 / *n as f64),
+                })
+                .collect(),
+            by_team: by_team.into_iter().map(|(k, v)| (k, v.brier())).collect(),
+            by_caseworker: by_caseworker
+                .into_iter()
+                .map(|(k, v)| (k, v.brier()))
+                .collect(),
+            excluded,
+        }
+    })
+}
