@@ -2,6 +2,7 @@
 
 mod clock;
 mod commands;
+mod figures_input;
 mod import_run;
 mod output;
 mod rules_args;
@@ -40,6 +41,12 @@ enum Command {
     Export(commands::export::ExportArgs),
     /// Lovkrav og frister: røde tal pr. sagsbehandler, kommende frister, opgørelse pr. regel og enhed.
     Deadlines(commands::deadlines::DeadlinesArgs),
+    /// Nøgletal KF01-KF23 for en opgørelsesdag, en periode og en enhed (--json: ét JSON-objekt).
+    Figures(commands::figures::FiguresArgs),
+    /// Rapporter: ugerapport, udvalgsrapport, budgetopfølgning, sagsstammegennemgang (HTML, XLSX, CSV, JSON).
+    Report(commands::report::ReportArgs),
+    /// Datakvalitet: aktualitet, udfyldelse, modstridende data og rækker udeladt af nøgletal.
+    Quality(commands::quality::QualityArgs),
     /// Dan syntetiske kommuner (eller alle 98) i udvekslingsformatet; --check sammenligner med offentliggjorte tal.
     Generate(commands::generate::GenerateArgs),
     /// Mål hastighed og hukommelse (udskriver tal; påstår intet).
@@ -56,6 +63,9 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(&cli.store, args),
         Command::Export(args) => commands::export::run(&cli.store, args),
         Command::Deadlines(args) => commands::deadlines::run(&cli.store, &cli.rules, args),
+        Command::Figures(args) => commands::figures::run(&cli.store, &cli.rules, args),
+        Command::Report(args) => commands::report::run(&cli.store, &cli.rules, args),
+        Command::Quality(args) => commands::quality::run(&cli.store, &cli.rules, args),
         Command::Generate(args) => commands::generate::run(args),
         Command::Bench(command) => commands::bench::run(command),
     };

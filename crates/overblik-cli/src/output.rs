@@ -14,3 +14,26 @@ pub fn write_stdout(text: &str) -> anyhow::Result<()> {
         _ => Ok(()),
     }
 }
+
+/// Writes `bytes` to `path` so that either the whole file appears or nothing does: the bytes
+/// go to a temporary file next to it, which is renamed over `path` at the end. A folder that
+/// does not exist or cannot be written is reported with the path.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if path.is_dir() {
+        anyhow::bail!("--out: `{}` er en mappe; angiv et filnavn", path.display());
+    }
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("--out: kan ikke skrive i mappen `{}`", folder.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .with_context(|| format!("--out: kunne ikke skrive `{}`", path.display()))?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("--out: kunne ikke gemme `{}`", path.display()))?;
+    Ok(())
+}

@@ -15,6 +15,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod sources;
+pub mod suppression;
 pub mod tables;
 pub mod value;
 

@@ -1,1 +1,1330 @@
-//! (in progress)
+//! KF17 Forbrug, KF18 Forventet regnskab (prognose), KF19 Enhedspris and KF20
+//! Budgetafvigelse (key-figures.md).
+//!
+//! Money is kept exact (`Decimal`) and serialised as a JSON number rounded to øre (2 decimals).
+//! Payments of months after month(T) are facts after T and ignored. A payment is in the unit
+//! filter's scope when its case is; without a case it takes its measure's case; with neither it
+//! is in scope only when no unit filter is active. A payment whose case cannot be found is kept
+//! without a filter and left out (and counted) with one.
+//!
+//! Spend is attributed to a measure type through `measure_id`; payments without a measure are
+//! shown under [`UNKNOWN`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use foldhash::fast::FixedState;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Serialize, Serializer};
+
+use super::activity::{
+    MeasureAt, Span, TYPES, dated_active_at, dated_touches, day, days_in_year, group, measure_at,
+    person_days,
+};
+use super::{Available, Context, Exclusions, Period};
+use crate::YearMonth;
+use crate::calendar::add_months;
+use crate::codes::MeasureType;
+use crate::tables::Payment;
+
+/// The key of spend without a (resolvable) measure, and the account of a measure's future
+/// spend when it has no payment by T.
+pub const UNKNOWN: &str = "unknown";
+/// The provider key of spend without a provider.
+pub const NO_PROVIDER: &str = "none";
+
+/// The group of spend without a measure type.
+const UNKNOWN_GROUP: usize = TYPES;
+
+/// The code of a type group, [`UNKNOWN`] for [`UNKNOWN_GROUP`].
+fn code(group: usize) -> &'static str {
+    MeasureType::ALL
+        .get(group)
+        .map_or(UNKNOWN, |kind| kind.code())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money in JSON.
+
+/// Decimal kroner → JSON number, rounded to øre.
+struct Money<'a>(&'a Decimal);
+
+impl Serialize for Money<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.0.round_dp(2).to_f64().unwrap_or(f64::NAN))
+    }
+}
+
+struct MoneyMap<'a, K>(&'a BTreeMap<K, Decimal>);
+
+impl<K: Serialize> Serialize for MoneyMap<'_, K> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, Money(v))))
+    }
+}
+
+fn money<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    Money(value).serialize(serializer)
+}
+
+fn money_opt<S: Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+    value.as_ref().map(Money).serialize(serializer)
+}
+
+fn money_map<K: Serialize, S: Serializer>(
+    map: &BTreeMap<K, Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    MoneyMap(map).serialize(serializer)
+}
+
+fn money_map_opt<K: Serialize, S: Serializer>(
+    map: &Option<BTreeMap<K, Decimal>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    map.as_ref().map(MoneyMap).serialize(serializer)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared: months, payments in scope.
+
+fn month_index(month: YearMonth) -> i32 {
+    month.year() * 12 + month.month() as i32 - 1
+}
+
+fn shift(month: YearMonth, months: i32) -> YearMonth {
+    YearMonth::of(add_months(month.first_day(), months))
+}
+
+fn last_day(month: YearMonth) -> NaiveDate {
+    Period::month(month).to
+}
+
+/// The last day a measure active at T is expected to run: min(end, planned end, year end),
+/// empty dates ignored. A planned end before T is ignored too: the measure has outrun its
+/// plan, so the plan says nothing about when it ends.
+fn stop(
+    end: Option<NaiveDate>,
+    planned: Option<NaiveDate>,
+    t: NaiveDate,
+    year_end: NaiveDate,
+) -> NaiveDate {
+    [end, planned.filter(|p| *p >= t), Some(year_end)]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(year_end)
+}
+
+type Interner<'a> = HashMap<&'a str, u32, FixedState>;
+
+const PAYMENT_UNKNOWN_CASE: (&str, &str) = (
+    "unknown_case",
+    "Betalingens sag findes ikke: kan ikke henføres til en enhed",
+);
+const PAYMENT_UNKNOWN_MEASURE_NO_CASE: (&str, &str) = (
+    "unknown_measure_no_case",
+    "Betalingen har ingen sag, og dens indsats findes ikke: kan ikke henføres til en enhed",
+);
+
+/// A payment in scope: its measure row, and whether its `measure_id` does not resolve.
+struct PaymentAt {
+    measure: Option<u32>,
+    dangling_measure: bool,
+}
+
+/// The measure row a payment names: `None` without `measure_id`, `Some(None)` when it does not
+/// resolve.
+fn measure_of(ctx: &Context<'_>, p: &Payment) -> Option<Option<u32>> {
+    p.measure_id
+        .as_ref()
+        .map(|id| ctx.lookup.measure(id.as_str()))
+}
+
+/// Whether a payment is in the unit filter's scope; `None` when not (counted in `excluded`
+/// when the reason is bad data).
+fn payment_at(
+    ctx: &Context<'_>,
+    p: &Payment,
+    measure: Option<Option<u32>>,
+    excluded: &mut Exclusions,
+) -> Option<PaymentAt> {
+    let case = match (&p.case_id, measure) {
+        (Some(id), _) => Some(ctx.lookup.case(id.as_str()).ok_or(PAYMENT_UNKNOWN_CASE)),
+        (None, Some(Some(m))) => {
+            let case_id = &ctx.snapshot.measures[m as usize].case_id;
+            Some(
+                ctx.lookup
+                    .case(case_id.as_str())
+                    .ok_or(PAYMENT_UNKNOWN_CASE),
+            )
+        }
+        (None, Some(None)) => Some(Err(PAYMENT_UNKNOWN_MEASURE_NO_CASE)),
+        (None, None) => None,
+    };
+    let in_scope = match case {
+        Some(Ok(case)) => ctx.scope.has_case(case),
+        Some(Err((reason, label))) => {
+            if ctx.scope.is_filtered() {
+                excluded.add("payments", reason, label);
+            }
+            !ctx.scope.is_filtered()
+        }
+        None => !ctx.scope.is_filtered(),
+    };
+    in_scope.then_some(PaymentAt {
+        measure: measure.flatten(),
+        dangling_measure: matches!(measure, Some(None)),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// KF17
+
+/// KF17 Forbrug.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf17 {
+    pub period: Period,
+    /// The months counted: those the period touches, up to month(T).
+    pub from_month: String,
+    pub to_month: String,
+    #[serde(serialize_with = "money")]
+    pub total: Decimal,
+    /// Per account (kontoplan), the accounts with payments.
+    #[serde(serialize_with = "money_map")]
+    pub by_account: BTreeMap<String, Decimal>,
+    /// Per measure type code (every code) and [`UNKNOWN`] (payments without a resolvable
+    /// measure); `None` without `measures.csv`.
+    #[serde(serialize_with = "money_map_opt")]
+    pub by_measure_type: Available<BTreeMap<&'static str, Decimal>>,
+    /// Per provider id of the payment's measure, and [`NO_PROVIDER`] (no measure, or a
+    /// measure without provider; always present); `None` without `measures.csv`.
+    #[serde(serialize_with = "money_map_opt")]
+    pub by_provider: Available<BTreeMap<String, Decimal>>,
+    pub excluded: Exclusions,
+}
+
+/// KF17: Σ `payments.amount` of the months the period touches (a payment is for a whole
+/// month), months after month(T) ignored. Not available without `payments.csv`.
+pub fn kf17(ctx: &Context<'_>, period: Period) -> Available<Kf17> {
+    if !ctx.has("payments") {
+        return None;
+    }
+    let with_measures = ctx.has("measures");
+    let first = YearMonth::of(period.from);
+    let last = YearMonth::of(period.to).min(YearMonth::of(ctx.as_of.date));
+    let mut excluded = Exclusions::default();
+    let mut total = Decimal::ZERO;
+    let mut by_account: HashMap<&str, Decimal, FixedState> = HashMap::default();
+    let mut by_provider: HashMap<&str, Decimal, FixedState> = HashMap::default();
+    let mut by_type = [Decimal::ZERO; TYPES + 1];
+    for p in &ctx.snapshot.payments {
+        if p.month < first || p.month > last {
+            continue;
+        }
+        let Some(at) = payment_at(ctx, p, measure_of(ctx, p), &mut excluded) else {
+            continue;
+        };
+        total += p.amount;
+        *by_account.entry(p.account.as_str()).or_default() += p.amount;
+        let measure = at.measure.map(|m| &ctx.snapshot.measures[m as usize]);
+        by_type[measure.map_or(UNKNOWN_GROUP, |m| group(m.measure_type))] += p.amount;
+        let provider = measure
+            .and_then(|m| m.provider_id.as_ref())
+            .map_or(NO_PROVIDER, |id| id.as_str());
+        *by_provider.entry(provider).or_default() += p.amount;
+        if at.dangling_measure && with_measures {
+            excluded.add(
+                "payments",
+                "unknown_measure",
+                "Betalingens indsats findes ikke: beløbet er talt under ukendt indsatstype",
+            );
+        }
+    }
+    by_provider.entry(NO_PROVIDER).or_default();
+    Some(Kf17 {
+        period,
+        from_month: first.to_string(),
+        to_month: last.max(first).to_string(),
+        total,
+        by_account: by_account
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        by_measure_type: with_measures
+            .then(|| (0..=TYPES).map(|g| (code(g), by_type[g])).collect()),
+        by_provider: with_measures.then(|| {
+            by_provider
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect()
+        }),
+        excluded,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// KF18
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    spent: Decimal,
+    rate: Decimal,
+    payments: Decimal,
+    touched: bool,
+}
+
+impl Parts {
+    fn total(&self) -> Decimal {
+        self.spent + self.rate + self.payments
+    }
+}
+
+/// A measure active at T while the payments are read.
+struct Active<'a> {
+    /// (month, account) of its latest payment by T.
+    latest: Option<(YearMonth, &'a str)>,
+    /// Σ of its payments of the 3 months before month(T), and whether there was any.
+    basis: Decimal,
+    has_basis: bool,
+    /// The last day it is expected to run ([`stop`]).
+    stop: NaiveDate,
+}
+
+const NOT_ACTIVE: u32 = u32::MAX;
+
+/// KF18 by account and type group, before output.
+struct Forecast<'a> {
+    year: i32,
+    forecast_from: NaiveDate,
+    accounts: Vec<&'a str>,
+    parts: Vec<[Parts; TYPES + 1]>,
+    excluded: Exclusions,
+}
+
+impl<'a> Forecast<'a> {
+    fn compute(ctx: &Context<'a>) -> Forecast<'a> {
+        let s = ctx.snapshot;
+        let t = ctx.as_of.date;
+        let year = t.year();
+        let month_t = YearMonth::of(t);
+        let january = YearMonth::of(Period::year(year).from);
+        let year_end = Period::year(year).to;
+        let forecast_from = month_t.first_day();
+        let basis_from = shift(month_t, -3);
+        let mut excluded = Exclusions::default();
+
+        // The measures active at T.
+        let mut active_of = vec![NOT_ACTIVE; s.measures.len()];
+        let mut active: Vec<Active<'a>> = Vec::new();
+        for (row, m) in s.measures.iter().enumerate() {
+            match measure_at(ctx, m) {
+                MeasureAt::Known(known) if known.active_on(t) => {
+                    active_of[row] = active.len() as u32;
+                    let stop = stop(known.end, m.planned_end_date, t, year_end);
+                    active.push(Active {
+                        latest: None,
+                        basis: Decimal::ZERO,
+                        has_basis: false,
+                        stop,
+                    });
+                }
+                MeasureAt::Bad(reason, label) if dated_active_at(m, t) => {
+                    excluded.add("measures", reason, label);
+                }
+                _ => {}
+            }
+        }
+
+        let mut table = AccountTable::default();
+        for p in &s.payments {
+            if p.month > month_t {
+                continue;
+            }
+            let measure = measure_of(ctx, p);
+            if let Some(Some(m)) = measure
+                && let Some(a) = active.get_mut(active_of[m as usize] as usize)
+            {
+                if a.latest.is_none_or(|(month, _)| month <= p.month) {
+                    a.latest = Some((p.month, p.account.as_str()));
+                }
+                if p.month >= basis_from && p.month < month_t {
+                    a.basis += p.amount;
+                    a.has_basis = true;
+                }
+            }
+            if p.month < january || p.month >= month_t {
+                continue;
+            }
+            let Some(at) = payment_at(ctx, p, measure, &mut excluded) else {
+                continue;
+            };
+            let g = at.measure.map_or(UNKNOWN_GROUP, |m| {
+                group(s.measures[m as usize].measure_type)
+            });
+            if at.dangling_measure {
+                excluded.add(
+                    "payments",
+                    "unknown_measure",
+                    "Betalingens indsats findes ikke: forbruget er talt under ukendt indsatstype",
+                );
+            }
+            let part = &mut table.parts(p.account.as_str())[g];
+            part.spent += p.amount;
+            part.touched = true;
+        }
+
+        // The rest of the year of every measure active at T.
+        for (row, m) in s.measures.iter().enumerate() {
+            let Some(a) = active.get(active_of[row] as usize) else {
+                continue;
+            };
+            let (rate, payments) = match &m.daily_rate {
+                Some(rate) => {
+                    let from = forecast_from.max(m.start_date);
+                    let days = (a.stop - from).num_days() + 1;
+                    if days <= 0 {
+                        continue;
+                    }
+                    (*rate.get() * Decimal::from(days), Decimal::ZERO)
+                }
+                None => {
+                    let months = month_index(YearMonth::of(a.stop)) - month_index(month_t) + 1;
+                    if a.stop < forecast_from || months <= 0 {
+                        continue;
+                    }
+                    if !a.has_basis {
+                        excluded.add(
+                            "measures",
+                            "no_rate_no_payments",
+                            "Indsats uden dagstakst og uden betalinger de seneste 3 måneder: \
+                             ingen prognose for resten af året",
+                        );
+                        continue;
+                    }
+                    // The months of the three before month(T) in which the measure ran.
+                    let ran = (1..=3)
+                        .filter(|k| last_day(shift(month_t, -k)) >= m.start_date)
+                        .count()
+                        .max(1);
+                    let average = a.basis / Decimal::from(ran as u64);
+                    (Decimal::ZERO, average * Decimal::from(months))
+                }
+            };
+            let account = a.latest.map_or(UNKNOWN, |(_, account)| account);
+            let part = &mut table.parts(account)[group(m.measure_type)];
+            part.rate += rate;
+            part.payments += payments;
+            part.touched = true;
+        }
+        Forecast {
+            year,
+            forecast_from,
+            accounts: table.accounts,
+            parts: table.parts,
+            excluded,
+        }
+    }
+
+    /// The forecast of `account`, of one type group or all.
+    fn total(&self, account: &str, group: Option<usize>) -> Decimal {
+        let Some(index) = self.accounts.iter().position(|a| *a == account) else {
+            return Decimal::ZERO;
+        };
+        let parts = &self.parts[index];
+        match group {
+            Some(g) => parts[g].total(),
+            None => parts.iter().map(Parts::total).sum(),
+        }
+    }
+}
+
+/// Accounts interned in order of appearance, with their parts per type group.
+#[derive(Default)]
+struct AccountTable<'a> {
+    index: Interner<'a>,
+    accounts: Vec<&'a str>,
+    parts: Vec<[Parts; TYPES + 1]>,
+}
+
+impl<'a> AccountTable<'a> {
+    fn parts(&mut self, account: &'a str) -> &mut [Parts; TYPES + 1] {
+        let index = *self.index.entry(account).or_insert_with(|| {
+            self.accounts.push(account);
+            self.parts.push([Parts::default(); TYPES + 1]);
+            (self.accounts.len() - 1) as u32
+        });
+        &mut self.parts[index as usize]
+    }
+}
+
+/// KF18 Forventet regnskab for the year of T.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf18 {
+    pub year: i32,
+    /// The first day of month(T): spend before it is what was paid, from it on is forecast.
+    pub forecast_from: NaiveDate,
+    /// Payments of the months of the year before month(T).
+    #[serde(serialize_with = "money")]
+    pub spent_before_month: Decimal,
+    /// Measures active at T with a daily rate: rate × days to min(end, planned end, 31 Dec)
+    /// (see [`kf18`] for the dates).
+    #[serde(serialize_with = "money")]
+    pub rate_based_rest: Decimal,
+    /// Measures active at T without a daily rate: average monthly payment × remaining months.
+    #[serde(serialize_with = "money")]
+    pub payment_based_rest: Decimal,
+    #[serde(serialize_with = "money")]
+    pub total: Decimal,
+    /// Per (account, measure type), sorted; only combinations with spend or forecast.
+    pub lines: Vec<Kf18Line>,
+    pub excluded: Exclusions,
+}
+
+/// One (account, measure type) of KF18. A measure's future spend goes to the account of its
+/// latest payment by T, else [`UNKNOWN`]; payments without a measure have type [`UNKNOWN`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf18Line {
+    pub account: String,
+    pub measure_type: &'static str,
+    #[serde(serialize_with = "money")]
+    pub spent_before_month: Decimal,
+    #[serde(serialize_with = "money")]
+    pub rate_based_rest: Decimal,
+    #[serde(serialize_with = "money")]
+    pub payment_based_rest: Decimal,
+    #[serde(serialize_with = "money")]
+    pub total: Decimal,
+}
+
+/// KF18: for the year of T, spend of the months before month(T) + the rest of the year of the
+/// measures active at T. Not available without `payments.csv` or `measures.csv`.
+///
+/// A measure runs to min(end, planned end, 31 Dec): an end after T is not known at T, and a
+/// planned end before T is ignored (the measure still runs at T, past its plan). A daily-rate
+/// measure is forecast from max(first day of month(T), its start); a measure without a daily
+/// rate at the average of its payments over those of the three months before month(T) in
+/// which it ran, for each month from month(T) to the month it runs to. One without any
+/// payment in those months is listed in `excluded`.
+pub fn kf18(ctx: &Context<'_>) -> Available<Kf18> {
+    if !ctx.has("payments") || !ctx.has("measures") {
+        return None;
+    }
+    let forecast = Forecast::compute(ctx);
+    let mut lines = Vec::new();
+    let mut sum = Parts::default();
+    for (account, parts) in forecast.accounts.iter().zip(&forecast.parts) {
+        for (g, part) in parts.iter().enumerate().filter(|(_, p)| p.touched) {
+            sum.spent += part.spent;
+            sum.rate += part.rate;
+            sum.payments += part.payments;
+            lines.push(Kf18Line {
+                account: (*account).to_owned(),
+                measure_type: code(g),
+                spent_before_month: part.spent,
+                rate_based_rest: part.rate,
+                payment_based_rest: part.payments,
+                total: part.total(),
+            });
+        }
+    }
+    lines.sort_by(|a, b| (&a.account, a.measure_type).cmp(&(&b.account, b.measure_type)));
+    Some(Kf18 {
+        year: forecast.year,
+        forecast_from: forecast.forecast_from,
+        spent_before_month: sum.spent,
+        rate_based_rest: sum.rate,
+        payment_based_rest: sum.payments,
+        total: sum.total(),
+        lines,
+        excluded: forecast.excluded,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// KF19
+
+/// KF19 Enhedspris for the year of T.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf19 {
+    pub year: i32,
+    /// 1 January to the end of the last month complete by T (month(T) itself when T is its
+    /// last day); `None` when no month of the year is complete yet.
+    pub span: Option<Period>,
+    /// The days of the year: full-year persons = person-days ÷ this.
+    pub days_in_year: u32,
+    /// Per measure type code (every code).
+    pub by_measure_type: BTreeMap<&'static str, Kf19Line>,
+    pub excluded: Exclusions,
+}
+
+/// One measure type of KF19.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf19Line {
+    /// Payments of the span's months for measures of the type.
+    #[serde(serialize_with = "money")]
+    pub spend: Decimal,
+    /// Σ over the span's days of distinct persons with an active measure of the type.
+    pub person_days: u64,
+    /// KF12 for the year with the days after the span excluded: person-days ÷ days of year.
+    pub full_year_persons: f64,
+    /// spend ÷ full_year_persons: the price of one full-year person; `None` when there are
+    /// no full-year persons.
+    #[serde(serialize_with = "money_opt")]
+    pub unit_price: Option<Decimal>,
+}
+
+/// KF19: spend per full-year person for each measure type, over the year of T up to the last
+/// complete month. Not available without `payments.csv` or `measures.csv`.
+pub fn kf19(ctx: &Context<'_>) -> Available<Kf19> {
+    if !ctx.has("payments") || !ctx.has("measures") {
+        return None;
+    }
+    let s = ctx.snapshot;
+    let t = ctx.as_of.date;
+    let year = t.year();
+    let month_t = YearMonth::of(t);
+    let last_complete = if t == last_day(month_t) {
+        month_t
+    } else {
+        shift(month_t, -1)
+    };
+    let span = (last_complete.year() == year).then(|| Period {
+        from: Period::year(year).from,
+        to: last_day(last_complete),
+    });
+    let mut excluded = Exclusions::default();
+    let mut spend = [Decimal::ZERO; TYPES];
+    let mut days = vec![0u64; TYPES + 1];
+    if let Some(span) = span {
+        let january = YearMonth::of(span.from);
+        for p in &s.payments {
+            if p.month < january || p.month > last_complete {
+                continue;
+            }
+            let Some(at) = payment_at(ctx, p, measure_of(ctx, p), &mut excluded) else {
+                continue;
+            };
+            match at.measure {
+                Some(m) => spend[group(s.measures[m as usize].measure_type)] += p.amount,
+                None if at.dangling_measure => excluded.add(
+                    "payments",
+                    "unknown_measure",
+                    "Betalingens indsats findes ikke: ikke med i enhedsprisen",
+                ),
+                None => excluded.add(
+                    "payments",
+                    "without_measure",
+                    "Betaling uden indsats: kan ikke henføres til en indsatstype",
+                ),
+            }
+        }
+        let mut spans = Vec::new();
+        for m in &s.measures {
+            match measure_at(ctx, m) {
+                MeasureAt::Known(known) => {
+                    let from = known.start.max(span.from);
+                    let to = known.end.map_or(span.to, |end| end.min(span.to));
+                    spans.extend(Span::clipped(group(m.measure_type), known.person, from, to));
+                }
+                MeasureAt::Bad(reason, label) if dated_touches(m, t, span) => {
+                    excluded.add("measures", reason, label);
+                }
+                _ => {}
+            }
+        }
+        days = person_days(&mut spans, &[(day(span.from), day(span.to))]);
+    }
+    let year_days = days_in_year(year);
+    Some(Kf19 {
+        year,
+        span,
+        days_in_year: year_days,
+        by_measure_type: MeasureType::ALL
+            .iter()
+            .map(|kind| {
+                let g = group(*kind);
+                let line = Kf19Line {
+                    spend: spend[g],
+                    person_days: days[g],
+                    full_year_persons: days[g] as f64 / f64::from(year_days),
+                    unit_price: (days[g] > 0)
+                        .then(|| spend[g] * Decimal::from(year_days) / Decimal::from(days[g])),
+                };
+                (kind.code(), line)
+            })
+            .collect(),
+        excluded,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// KF20
+
+/// KF20 Budgetafvigelse for the year of T.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf20 {
+    pub year: i32,
+    /// One line per budget row of the year whose unit is in scope, sorted by account,
+    /// measure type and unit.
+    pub lines: Vec<Kf20Line>,
+    /// Rows left out by the forecast (KF18), the full-year persons and the budget rows.
+    pub excluded: Exclusions,
+}
+
+/// One budget row of KF20.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf20Line {
+    pub unit_id: String,
+    pub account: String,
+    /// `None` when the budget row covers every measure type of the account.
+    pub measure_type: Option<&'static str>,
+    #[serde(serialize_with = "money")]
+    pub budget: Decimal,
+    /// KF18 of the account (and the row's measure type when it has one), in scope.
+    #[serde(serialize_with = "money")]
+    pub forecast: Decimal,
+    /// forecast − budget (positive = overspend).
+    #[serde(serialize_with = "money")]
+    pub deviation: Decimal,
+    pub planned_full_year_persons: Option<f64>,
+    /// Full-year persons of the row's measure type by T, plus the persons active at T
+    /// counted on to min(end, planned end, 31 Dec) as in KF18; `None` without a measure
+    /// type.
+    pub forecast_full_year_persons: Option<f64>,
+    /// (forecast − planned full-year persons) × budget ÷ planned; `None` when the row has
+    /// no measure type or planned persons are empty or 0.
+    #[serde(serialize_with = "money_opt")]
+    pub activity_effect: Option<Decimal>,
+    /// deviation − activity effect; `None` with the activity effect.
+    #[serde(serialize_with = "money_opt")]
+    pub price_effect: Option<Decimal>,
+}
+
+/// Person-days per type group in the year of T: each measure's active days up to T, and for
+/// a measure active at T on to min(end, planned end, 31 Dec); a person counted once per day.
+fn forecast_person_days(ctx: &Context<'_>, excluded: &mut Exclusions) -> Vec<u64> {
+    let t = ctx.as_of.date;
+    let year = Period::year(t.year());
+    let mut spans = Vec::new();
+    for m in &ctx.snapshot.measures {
+        match measure_at(ctx, m) {
+            MeasureAt::Known(known) => {
+                let to = match known.end {
+                    Some(end) if end < t => end,
+                    end => stop(end, m.planned_end_date, t, year.to).max(t),
+                };
+                let from = known.start.max(year.from);
+                spans.extend(Span::clipped(group(m.measure_type), known.person, from, to));
+            }
+            // Rows active at T were counted by the forecast already.
+            MeasureAt::Bad(reason, label)
+                if !dated_active_at(m, t) && dated_touches(m, t, year) =>
+            {
+                excluded.add("measures", reason, label);
+            }
+            _ => {}
+        }
+    }
+    person_days(&mut spans, &[(day(year.from), day(year.to))])
+}
+
+/// KF20: per budget row of the year of T in scope, the deviation of the forecast (KF18) from
+/// the budget, split into an activity and a price effect. Not available without
+/// `budgets.csv`, `payments.csv` or `measures.csv`.
+pub fn kf20(ctx: &Context<'_>) -> Available<Kf20> {
+    if !ctx.has("budgets") || !ctx.has("payments") || !ctx.has("measures") {
+        return None;
+    }
+    let t = ctx.as_of.date;
+    let year = t.year();
+    let forecast = Forecast::compute(ctx);
+    let mut excluded = forecast.excluded.clone();
+    let days = forecast_person_days(ctx, &mut excluded);
+    let year_days = Decimal::from(days_in_year(year));
+    let mut lines = Vec::new();
+    for b in &ctx.snapshot.budgets {
+        if *b.year.get() != i64::from(year) {
+            continue;
+        }
+        let Some(unit) = ctx.lookup.unit(b.unit_id.as_str()) else {
+            excluded.add("budgets", "unknown_unit", "Budgetlinjens enhed findes ikke");
+            continue;
+        };
+        if !ctx.scope.has_unit(unit) {
+            continue;
+        }
+        let g = b.measure_type.map(group);
+        let amount = forecast.total(&b.account, g);
+        let deviation = amount - b.amount;
+        let planned = b.planned_full_year_persons.as_ref().map(|p| *p.get());
+        let persons = g.map(|g| Decimal::from(days[g]) / year_days);
+        let activity_effect = match (persons, planned) {
+            (Some(persons), Some(planned)) if !planned.is_zero() => {
+                Some((persons - planned) * b.amount / planned)
+            }
+            _ => None,
+        };
+        lines.push(Kf20Line {
+            unit_id: b.unit_id.as_str().to_owned(),
+            account: b.account.clone(),
+            measure_type: b.measure_type.map(MeasureType::code),
+            budget: b.amount,
+            forecast: amount,
+            deviation,
+            planned_full_year_persons: planned.and_then(|p| p.to_f64()),
+            forecast_full_year_persons: persons.and_then(|p| p.to_f64()),
+            activity_effect,
+            price_effect: activity_effect.map(|effect| deviation - effect),
+        });
+    }
+    lines.sort_by(|a, b| {
+        (&a.account, a.measure_type, &a.unit_id).cmp(&(&b.account, b.measure_type, &b.unit_id))
+    });
+    Some(Kf20 {
+        year,
+        lines,
+        excluded,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::activity::test_data::*;
+    use super::*;
+    use crate::codes::MeasureType::*;
+    use crate::ids::ProviderId;
+    use crate::tables::{Measure, Snapshot};
+
+    fn rate(m: Measure, rate: &str) -> Measure {
+        Measure {
+            daily_rate: Some(non_negative(rate)),
+            ..m
+        }
+    }
+
+    fn children(n: u32, staff: &str) -> Snapshot {
+        let mut s = world();
+        for i in 1..=n {
+            child(&mut s, i, "2015-01-01", staff);
+        }
+        s
+    }
+
+    // ---- KF17
+
+    fn kf17_world() -> Snapshot {
+        let mut s = world();
+        child(&mut s, 1, "2015-01-01", "SA");
+        child(&mut s, 2, "2015-01-01", "SB");
+        s.providers.push(provider("X"));
+        s.measures.push(Measure {
+            provider_id: Some(ProviderId::parse("X").unwrap()),
+            ..measure("M1", 1, FamilyTreatment, "2024-01-01")
+        });
+        s.measures
+            .push(measure("M2", 2, PlacementFosterFamily, "2024-01-01"));
+        for p in [
+            payment("B1", Some(1), Some("M1"), "5.28.21", "2025-04", "100"),
+            // No case: the measure's case (C1, team A).
+            payment("B2", None, Some("M1"), "5.28.21", "2025-05", "50"),
+            // Month(T) counts; the month after does not; nor a month before the period.
+            payment("B3", Some(2), Some("M2"), "5.28.23", "2025-06", "200"),
+            payment("B4", Some(1), Some("M1"), "5.28.21", "2025-07", "1000"),
+            payment("B5", Some(1), Some("M1"), "5.28.21", "2025-03", "1000"),
+            // Neither case nor measure: only without a unit filter.
+            payment("B6", None, None, "5.28.99", "2025-05", "7"),
+            // A measure that does not exist: under "unknown", and reported.
+            payment("B7", Some(1), Some("MX"), "5.28.21", "2025-05", "3"),
+            payment("B8", Some(2), Some("M2"), "5.28.23", "2025-05", "-20"),
+        ] {
+            s.payments.push(p);
+        }
+        s
+    }
+
+    #[test]
+    fn kf17_sums_the_months_of_the_period_up_to_month_of_t() {
+        let s = kf17_world();
+        let p = Period::new(d("2025-04-01"), d("2025-07-31")).unwrap();
+        let out = with(&s, all(), "2025-06-15", None, |ctx| kf17(ctx, p)).unwrap();
+        assert_eq!(out.total, dec("340"));
+        assert_eq!(
+            (out.from_month.as_str(), out.to_month.as_str()),
+            ("2025-04", "2025-06")
+        );
+        let accounts: Vec<(&str, Decimal)> = out
+            .by_account
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        assert_eq!(
+            accounts,
+            vec![
+                ("5.28.21", dec("153")),
+                ("5.28.23", dec("180")),
+                ("5.28.99", dec("7"))
+            ]
+        );
+        let types = out.by_measure_type.as_ref().unwrap();
+        assert_eq!(types.len(), MeasureType::ALL.len() + 1);
+        assert_eq!(types["family_treatment"], dec("150"));
+        assert_eq!(types["placement_foster_family"], dec("180"));
+        assert_eq!(types["home_support"], Decimal::ZERO);
+        assert_eq!(types[UNKNOWN], dec("10"));
+        let providers = out.by_provider.as_ref().unwrap();
+        assert_eq!(providers["X"], dec("150"));
+        assert_eq!(providers[NO_PROVIDER], dec("190"));
+        assert_eq!(out.excluded.rows("unknown_measure"), 1);
+
+        let json = serde_json::to_value(&out).unwrap();
+        assert_eq!(json["total"], serde_json::json!(340.0));
+        assert_eq!(json["by_measure_type"]["unknown"], serde_json::json!(10.0));
+    }
+
+    #[test]
+    fn kf17_unit_filter_uses_the_payments_case_or_its_measures_case() {
+        let s = kf17_world();
+        let p = Period::year(2025);
+        let team_a = with(&s, all(), "2025-06-15", Some("A"), |ctx| kf17(ctx, p)).unwrap();
+        // B5 (March) + B1 + B2 (through M1's case) + B7; not B6 (no case, no measure).
+        assert_eq!(team_a.total, dec("1153"));
+        let team_b = with(&s, all(), "2025-06-15", Some("B"), |ctx| kf17(ctx, p)).unwrap();
+        assert_eq!(team_b.total, dec("180"));
+    }
+
+    #[test]
+    fn kf17_without_payments_is_not_available_and_without_measures_has_no_type_split() {
+        let s = kf17_world();
+        let p = Period::year(2025);
+        let none = with(&s, all().without("payments"), "2025-06-15", None, |ctx| {
+            kf17(ctx, p)
+        });
+        assert_eq!(none, None);
+        let out = with(&s, all().without("measures"), "2025-06-15", None, |ctx| {
+            kf17(ctx, p)
+        })
+        .unwrap();
+        assert_eq!(out.by_measure_type, None);
+        assert_eq!(out.by_provider, None);
+        assert!(out.excluded.is_empty());
+        assert_eq!(
+            serde_json::to_value(&out).unwrap()["by_measure_type"],
+            serde_json::Value::Null
+        );
+    }
+
+    // ---- KF18
+
+    fn line<'a>(out: &'a Kf18, account: &str, kind: &str) -> &'a Kf18Line {
+        out.lines
+            .iter()
+            .find(|l| l.account == account && l.measure_type == kind)
+            .unwrap_or_else(|| panic!("no line {account} {kind}: {:?}", out.lines))
+    }
+
+    #[test]
+    fn kf18_rate_based_rest_runs_to_end_planned_end_or_year_end() {
+        let mut s = children(6, "SA");
+        // Open: 1 June - 31 December = 214 days.
+        s.measures
+            .push(rate(measure("M1", 1, FamilyTreatment, "2025-01-01"), "100"));
+        // Planned end 31 August: 92 days.
+        s.measures.push(rate(
+            Measure {
+                planned_end_date: Some(d("2025-08-31")),
+                ..measure("M2", 2, FamilyTreatment, "2025-01-01")
+            },
+            "10",
+        ));
+        // An end date after T is not known at T: 214 days, not 122.
+        s.measures.push(rate(
+            Measure {
+                end_date: Some(d("2025-09-30")),
+                ..measure("M3", 3, FamilyTreatment, "2025-01-01")
+            },
+            "1",
+        ));
+        // Ended before T: not active at T, no rest.
+        s.measures.push(rate(
+            Measure {
+                end_date: Some(d("2025-06-10")),
+                ..measure("M4", 4, FamilyTreatment, "2025-01-01")
+            },
+            "1000",
+        ));
+        // Started in month(T): from its start, 10 June - 31 December = 205 days.
+        s.measures
+            .push(rate(measure("M5", 5, FamilyTreatment, "2025-06-10"), "5"));
+        // Planned end after the year: to 31 December.
+        s.measures.push(rate(
+            Measure {
+                planned_end_date: Some(d("2026-03-31")),
+                ..measure("M6", 6, ContactPerson, "2024-01-01")
+            },
+            "7",
+        ));
+        // Ends on T (known, inclusive): 1-15 June = 15 days.
+        s.measures.push(rate(
+            Measure {
+                end_date: Some(d("2025-06-15")),
+                ..measure("M8", 5, HomeSupport, "2025-01-01")
+            },
+            "3",
+        ));
+        // Planned end before T, still running at T: the plan is outrun, to 31 December.
+        s.measures.push(rate(
+            Measure {
+                planned_end_date: Some(d("2025-06-10")),
+                ..measure("M7", 6, ContactPerson, "2025-01-01")
+            },
+            "2",
+        ));
+        for month in ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"] {
+            s.payments.push(payment(
+                &format!("B{month}"),
+                Some(1),
+                Some("M1"),
+                "A1",
+                month,
+                "3100",
+            ));
+        }
+        // Month(T), after T, and the year before: not spend of the year before month(T).
+        s.payments
+            .push(payment("B6", Some(1), Some("M1"), "A1", "2025-06", "999"));
+        s.payments
+            .push(payment("B7", Some(1), Some("M1"), "A9", "2025-07", "999"));
+        s.payments
+            .push(payment("B8", Some(1), Some("M1"), "A1", "2024-12", "999"));
+        s.payments
+            .push(payment("B9", Some(4), Some("M4"), "A2", "2025-05", "500"));
+        let out = with(&s, all(), "2025-06-15", None, kf18).unwrap();
+        assert_eq!(out.year, 2025);
+        assert_eq!(out.forecast_from, d("2025-06-01"));
+        assert_eq!(out.spent_before_month, dec("16000"));
+        assert_eq!(
+            out.rate_based_rest,
+            dec("21400")
+                + dec("920")
+                + dec("214")
+                + dec("1025")
+                + dec("1498")
+                + dec("428")
+                + dec("45")
+        );
+        assert_eq!(out.payment_based_rest, Decimal::ZERO);
+        assert_eq!(out.total, out.spent_before_month + out.rate_based_rest);
+        // M1's rest goes to the account of its latest payment by T (not July's A9).
+        let m1 = line(&out, "A1", "family_treatment");
+        assert_eq!(
+            (m1.spent_before_month, m1.rate_based_rest),
+            (dec("15500"), dec("21400"))
+        );
+        assert!(out.lines.iter().all(|l| l.account != "A9"));
+        // Without any payment the account is unknown.
+        assert_eq!(
+            line(&out, UNKNOWN, "contact_person").rate_based_rest,
+            dec("1926")
+        );
+        assert_eq!(line(&out, "A2", "family_treatment").total, dec("500"));
+        assert!(out.excluded.is_empty());
+    }
+
+    #[test]
+    fn kf18_without_rate_uses_the_average_of_the_last_three_months() {
+        let mut s = children(4, "SA");
+        s.measures.push(measure("E", 1, HomeSupport, "2025-01-01"));
+        s.measures
+            .push(measure("F", 2, ContactPerson, "2025-01-01"));
+        s.measures.push(measure("G", 3, RespiteCare, "2025-05-01"));
+        s.measures.push(Measure {
+            planned_end_date: Some(d("2025-08-15")),
+            ..measure("H", 4, OtherSupport, "2025-01-01")
+        });
+        for (id, case, m, account, month, amount) in [
+            // E: February is not among the last 3 months; avg (300 + 600 + 900) / 3 = 600.
+            ("B1", 1, "E", "K1", "2025-02", "10000"),
+            ("B2", 1, "E", "K1", "2025-03", "300"),
+            ("B3", 1, "E", "K1", "2025-04", "600"),
+            ("B4", 1, "E", "K2", "2025-05", "900"),
+            // F: nothing in March-May: no basis, listed as excluded.
+            ("B5", 2, "F", "K1", "2025-02", "100"),
+            // G: ran only in May of the three months: 500 a month.
+            ("B6", 3, "G", "K1", "2025-05", "500"),
+            // H: 300 a month until its planned end in August: 3 months.
+            ("B7", 4, "H", "K1", "2025-03", "300"),
+            ("B8", 4, "H", "K1", "2025-04", "300"),
+            ("B9", 4, "H", "K1", "2025-05", "300"),
+        ] {
+            s.payments
+                .push(payment(id, Some(case), Some(m), account, month, amount));
+        }
+        let out = with(&s, all(), "2025-06-15", None, kf18).unwrap();
+        // June - December = 7 months.
+        assert_eq!(
+            line(&out, "K2", "home_support").payment_based_rest,
+            dec("4200")
+        );
+        assert_eq!(
+            line(&out, "K2", "home_support").spent_before_month,
+            dec("900")
+        );
+        assert_eq!(
+            line(&out, "K1", "home_support").payment_based_rest,
+            Decimal::ZERO
+        );
+        assert_eq!(
+            line(&out, "K1", "respite_care").payment_based_rest,
+            dec("3500")
+        );
+        assert_eq!(
+            line(&out, "K1", "other_support").payment_based_rest,
+            dec("900")
+        );
+        assert_eq!(
+            line(&out, "K1", "contact_person").payment_based_rest,
+            Decimal::ZERO
+        );
+        assert_eq!(out.payment_based_rest, dec("8600"));
+        assert_eq!(out.spent_before_month, dec("13300"));
+        assert_eq!(out.excluded.rows("no_rate_no_payments"), 1);
+        assert_eq!(
+            with(&s, all().without("payments"), "2025-06-15", None, kf18),
+            None
+        );
+    }
+
+    // ---- KF19
+
+    fn kf19_world() -> Snapshot {
+        let mut s = children(2, "SA");
+        s.measures
+            .push(measure("M1", 1, FamilyTreatment, "2024-06-01"));
+        s.measures
+            .push(measure("M2", 2, ContactPerson, "2025-03-01"));
+        for p in [
+            payment("B1", Some(1), Some("M1"), "A", "2025-01", "31000"),
+            payment("B2", Some(1), Some("M1"), "A", "2025-02", "28000"),
+            payment("B3", Some(1), Some("M1"), "A", "2025-03", "31000"),
+            payment("B4", Some(2), Some("M2"), "A", "2025-02", "1000"),
+            payment("B5", Some(2), None, "A", "2025-02", "5"),
+        ] {
+            s.payments.push(p);
+        }
+        s
+    }
+
+    #[test]
+    fn kf19_divides_spend_by_full_year_persons_up_to_the_last_complete_month() {
+        let s = kf19_world();
+        let out = with(&s, all(), "2025-03-15", None, kf19).unwrap();
+        assert_eq!(
+            out.span,
+            Some(Period::new(d("2025-01-01"), d("2025-02-28")).unwrap())
+        );
+        let ft = &out.by_measure_type["family_treatment"];
+        // March is not complete: its payment is not in the spend.
+        assert_eq!((ft.spend, ft.person_days), (dec("59000"), 59));
+        assert!((ft.full_year_persons - 59.0 / 365.0).abs() < 1e-12);
+        assert_eq!(ft.unit_price, Some(dec("365000")));
+        assert_eq!(out.excluded.rows("without_measure"), 1);
+        assert_eq!(out.by_measure_type.len(), MeasureType::ALL.len());
+    }
+
+    #[test]
+    fn kf19_unit_price_is_none_when_full_year_persons_are_zero() {
+        let s = kf19_world();
+        let out = with(&s, all(), "2025-03-15", None, kf19).unwrap();
+        // Spend on a measure whose days all lie after the span.
+        let cp = &out.by_measure_type["contact_person"];
+        assert_eq!(
+            (cp.spend, cp.person_days, cp.unit_price),
+            (dec("1000"), 0, None)
+        );
+        assert_eq!(out.by_measure_type["home_support"].unit_price, None);
+        let json = serde_json::to_value(&out).unwrap();
+        assert_eq!(
+            json["by_measure_type"]["contact_person"]["unit_price"],
+            serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn kf19_span_includes_month_of_t_on_its_last_day_and_is_none_in_january() {
+        let s = kf19_world();
+        let march = with(&s, all(), "2025-03-31", None, kf19).unwrap();
+        let ft = &march.by_measure_type["family_treatment"];
+        assert_eq!((ft.spend, ft.person_days), (dec("90000"), 90));
+        let january = with(&s, all(), "2025-01-30", None, kf19).unwrap();
+        assert_eq!(january.span, None);
+        assert_eq!(january.by_measure_type["family_treatment"].unit_price, None);
+        assert_eq!(
+            with(&s, all().without("measures"), "2025-03-15", None, kf19),
+            None
+        );
+    }
+
+    // ---- KF20
+
+    /// 12 children in team A with family treatment at 300 a day all year; each paid
+    /// 151 × 300 = 45,300 for January-May; T = 30 June 2025.
+    fn kf20_world() -> Snapshot {
+        let mut s = children(12, "SA");
+        for i in 1..=12 {
+            let id = format!("M{i}");
+            s.measures
+                .push(rate(measure(&id, i, FamilyTreatment, "2025-01-01"), "300"));
+            s.payments.push(payment(
+                &format!("B{i}"),
+                Some(i),
+                Some(&id),
+                "5.28.21",
+                "2025-01",
+                "45300",
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn kf20_splits_the_deviation_into_activity_and_price() {
+        let mut s = kf20_world();
+        s.budgets.push(budget(
+            2025,
+            "A",
+            "5.28.21",
+            Some(FamilyTreatment),
+            "1000000",
+            Some("10"),
+        ));
+        let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
+        let l = &out.lines[0];
+        // Forecast: 543,600 paid + 12 × 300 × 214 days = 1,314,000 = 12 × 109,500.
+        assert_eq!(l.forecast, dec("1314000"));
+        assert_eq!(l.deviation, dec("314000"));
+        assert_eq!(l.forecast_full_year_persons, Some(12.0));
+        assert_eq!(l.planned_full_year_persons, Some(10.0));
+        // Activity: 2 persons more × budgeted price 100,000; price: 12 × 9,500.
+        assert_eq!(l.activity_effect, Some(dec("200000")));
+        assert_eq!(l.price_effect, Some(dec("114000")));
+        let json = serde_json::to_value(&out).unwrap();
+        assert_eq!(
+            json["lines"][0]["activity_effect"],
+            serde_json::json!(200000.0)
+        );
+        assert_eq!(json["lines"][0]["measure_type"], "family_treatment");
+    }
+
+    #[test]
+    fn kf20_has_no_split_without_planned_persons_or_measure_type() {
+        let mut s = kf20_world();
+        s.budgets.push(budget(
+            2025,
+            "B",
+            "5.28.21",
+            Some(FamilyTreatment),
+            "1000000",
+            Some("0"),
+        ));
+        s.budgets
+            .push(budget(2025, "A", "5.28.21", None, "1200000", Some("10")));
+        s.budgets.push(budget(
+            2025,
+            "A",
+            "5.28.22",
+            Some(FamilyTreatment),
+            "5",
+            None,
+        ));
+        s.budgets.push(budget(
+            2024,
+            "A",
+            "5.28.21",
+            Some(FamilyTreatment),
+            "1",
+            Some("1"),
+        ));
+        s.budgets
+            .push(budget(2025, "Z", "5.28.21", None, "1", None));
+        let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
+        let keys: Vec<(&str, &str, Option<&str>)> = out
+            .lines
+            .iter()
+            .map(|l| (l.unit_id.as_str(), l.account.as_str(), l.measure_type))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("A", "5.28.21", None),
+                ("B", "5.28.21", Some("family_treatment")),
+                ("A", "5.28.22", Some("family_treatment")),
+            ]
+        );
+        for l in &out.lines {
+            assert_eq!((l.activity_effect, l.price_effect), (None, None));
+        }
+        // Without a measure type: every type of the account, no persons.
+        assert_eq!(out.lines[0].forecast, dec("1314000"));
+        assert_eq!(out.lines[0].forecast_full_year_persons, None);
+        assert_eq!(out.lines[1].forecast_full_year_persons, Some(12.0));
+        assert_eq!(out.lines[2].forecast, Decimal::ZERO);
+        assert_eq!(out.excluded.rows("unknown_unit"), 1);
+        // A unit filter keeps the budget rows of the unit.
+        let team_b = with(&s, all(), "2025-06-30", Some("B"), kf20).unwrap();
+        assert_eq!(team_b.lines.len(), 1);
+        assert_eq!(team_b.lines[0].forecast, Decimal::ZERO);
+        assert_eq!(
+            with(&s, all().without("budgets"), "2025-06-30", None, kf20),
+            None
+        );
+    }
+
+    #[test]
+    fn kf20_forecast_persons_run_to_planned_end_or_year_end() {
+        let mut s = children(4, "SA");
+        // Active at T, planned end 30 September: 273 days; a second overlapping measure of
+        // the same person does not add days.
+        s.measures.push(Measure {
+            planned_end_date: Some(d("2025-09-30")),
+            ..measure("M1", 1, FamilyTreatment, "2025-01-01")
+        });
+        s.measures.push(Measure {
+            planned_end_date: Some(d("2025-08-31")),
+            ..measure("M2", 1, FamilyTreatment, "2025-03-01")
+        });
+        // Ended in March: 90 days.
+        s.measures.push(Measure {
+            end_date: Some(d("2025-03-31")),
+            ..measure("M3", 2, FamilyTreatment, "2025-01-01")
+        });
+        // Starts after T: not known.
+        s.measures
+            .push(measure("M4", 3, FamilyTreatment, "2025-07-01"));
+        // Planned end before T, still running at T: to the year end, 365 days (person 3).
+        s.measures.push(Measure {
+            planned_end_date: Some(d("2025-05-31")),
+            ..measure("M6", 3, FamilyTreatment, "2025-01-01")
+        });
+        // End after T is unknown: to the year end, 365 days.
+        s.measures.push(Measure {
+            end_date: Some(d("2025-10-31")),
+            ..measure("M5", 4, FamilyTreatment, "2025-01-01")
+        });
+        s.budgets.push(budget(
+            2025,
+            "A",
+            "5.28.21",
+            Some(FamilyTreatment),
+            "100",
+            Some("2"),
+        ));
+        let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
+        let persons = out.lines[0].forecast_full_year_persons.unwrap();
+        assert!(
+            (persons - (273.0 + 90.0 + 365.0 + 365.0) / 365.0).abs() < 1e-9,
+            "{persons}"
+        );
+    }
+}

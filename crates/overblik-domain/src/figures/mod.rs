@@ -13,6 +13,7 @@ pub use settings::FigureSettings;
 pub use value::{Exclusion, Exclusions, Share, Stats};
 
 pub mod activity;
+pub mod all;
 pub mod caseload;
 pub mod deadlines;
 pub mod economy;

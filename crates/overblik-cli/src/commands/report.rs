@@ -1,0 +1,135 @@
+//! `overblik report weekly|committee|budget|caseload`: one of the four reports as HTML
+//! (printable), XLSX (for controllers), CSV or JSON, with the data quality section.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use overblik_domain::figures::Context;
+use overblik_domain::figures::Exclusion;
+use overblik_domain::quality;
+use overblik_domain::report::{self, Document};
+use overblik_report::Format;
+use overblik_store::AuditEntry;
+
+use crate::figures_input::{AsOfArgs, Loaded};
+use crate::rules_args::RulesArgs;
+use crate::store_args::StoreArgs;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    /// Ugerapport til teamleder (KF01, KF03, KF04, KF07, KF08, KF10, KF16).
+    Weekly,
+    /// Månedsrapport til udvalget (diskretioneret).
+    Committee,
+    /// Budgetopfølgning (KF17-KF20).
+    Budget,
+    /// Gennemgang af sagsstamme pr. sagsbehandler.
+    Caseload,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Html,
+    Xlsx,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub kind: Kind,
+    #[command(flatten)]
+    pub at: AsOfArgs,
+    /// Filformat.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: FormatArg,
+    /// Filen, rapporten skrives til (erstattes, hvis den findes).
+    #[arg(long, value_name = "FIL")]
+    pub out: PathBuf,
+}
+
+pub fn run(
+    store: &StoreArgs,
+    rules_args: &RulesArgs,
+    args: ReportArgs,
+) -> anyhow::Result<ExitCode> {
+    if args.out.is_dir() {
+        bail!(
+            "--out: `{}` er en mappe; angiv et filnavn",
+            args.out.display()
+        );
+    }
+    let format = match args.format {
+        FormatArg::Html => Format::Html,
+        FormatArg::Xlsx => Format::Xlsx,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Json => Format::Json,
+    };
+    let rules = rules_args.load()?;
+    // The committee report is as of the end of a month: the last one by the date asked for.
+    let requested = args.at.as_of.unwrap_or_else(crate::clock::today);
+    let as_of = match args.kind {
+        Kind::Committee => report::month_end_on_or_before(requested),
+        _ => requested,
+    };
+    let mut loaded = Loaded::load(store, rules_args, Some(as_of))?;
+    let document = {
+        let ctx = loaded.context(args.at.unit.as_deref())?;
+        let (document, exclusions) = build(&ctx, &rules, args.kind);
+        finish(&ctx, document, &exclusions)
+    };
+    let bytes = overblik_report::render(&document, format)?;
+    // Reports are exports: audited before the file is written. The caseload review lists
+    // cases, the others aggregates.
+    loaded.store.audit(&AuditEntry {
+        user_id: None,
+        action: "report.export",
+        object_type: Some(document.kind),
+        object_id: args.at.unit.as_deref(),
+        detail: Some(&format!(
+            "as_of={} format={} rows={}",
+            document.as_of,
+            format.code(),
+            document
+                .sections
+                .iter()
+                .flat_map(|s| &s.tables)
+                .map(|t| t.rows.len())
+                .sum::<usize>()
+        )),
+    })?;
+    crate::output::write_file_atomically(&args.out, &bytes)?;
+    eprintln!(
+        "{} pr. {} skrevet til {}",
+        document.title,
+        document.as_of,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Assembles one report.
+pub fn build(
+    ctx: &Context<'_>,
+    rules: &overblik_domain::rules::RuleSet,
+    kind: Kind,
+) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
+    match kind {
+        Kind::Weekly => report::weekly(ctx, rules),
+        Kind::Committee => report::committee(ctx),
+        Kind::Budget => report::budget(ctx),
+        Kind::Caseload => report::caseload(ctx),
+    }
+}
+
+/// Appends the data quality section.
+pub fn finish(
+    ctx: &Context<'_>,
+    document: Document,
+    exclusions: &[(&'static str, Vec<Exclusion>)],
+) -> Document {
+    let quality = quality::assess(ctx.snapshot, ctx.sources, ctx.as_of);
+    report::with_quality(document, quality, exclusions)
+}

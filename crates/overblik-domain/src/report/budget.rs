@@ -1,0 +1,174 @@
+//! The budget follow-up (S1 ch. 7, S2) for the year of T: per account and measure type the
+//! budget, spend to date, forecast, deviation split into activity and price, unit prices and
+//! planned vs. forecast full-year persons. Economy tied to activity, in one table.
+
+use chrono::Datelike;
+
+use super::build::*;
+use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section};
+use crate::codes::MeasureType;
+use crate::figures::economy::{kf17, kf18, kf19, kf20};
+use crate::figures::{Context, Exclusion, Period};
+
+fn measure_label(code: Option<&str>) -> String {
+    match code.and_then(MeasureType::from_code) {
+        Some(m) => m.label_da().to_owned(),
+        None if code.is_some() => "Ukendt indsats".to_owned(),
+        None => "Alle indsatser".to_owned(),
+    }
+}
+
+pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
+    let t = ctx.as_of.date;
+    let year_to_date = Period::new(Period::year(t.year()).from, t).expect("ordered");
+    let mut exclusions = Vec::new();
+    let mut lines = table(
+        "budget_lines",
+        "Budget, forbrug og prognose pr. konto og indsats (KF17, KF18, KF20)",
+        &[
+            ("Konto", K::Text),
+            ("Indsats", K::Text),
+            ("Enhed", K::Text),
+            ("Budget", K::Money),
+            ("Prognose", K::Money),
+            ("Afvigelse", K::Money),
+            ("Heraf aktivitet", K::Money),
+            ("Heraf pris", K::Money),
+            ("Budgetterede helårspersoner", K::Decimal(1)),
+            ("Forventede helårspersoner", K::Decimal(1)),
+        ],
+    );
+    match kf20(ctx) {
+        None => lines.footnotes.push(ABSENT_FILE.to_owned()),
+        Some(k) => {
+            exclusions.push(("KF20", k.excluded.list().to_vec()));
+            for l in &k.lines {
+                lines.rows.push(vec![
+                    text(l.account.clone()),
+                    text(measure_label(l.measure_type)),
+                    text(super::unit_label(ctx, &l.unit_id)),
+                    money(l.budget),
+                    money(l.forecast),
+                    money(l.deviation),
+                    maybe_money(l.activity_effect),
+                    maybe_money(l.price_effect),
+                    number(l.planned_full_year_persons),
+                    number(l.forecast_full_year_persons),
+                ]);
+            }
+        }
+    }
+    let mut forecast = table(
+        "forecast",
+        "Forventet regnskab pr. konto og indsats (KF18)",
+        &[
+            ("Konto", K::Text),
+            ("Indsats", K::Text),
+            ("Forbrug før denne måned", K::Money),
+            ("Rest efter dagstakst", K::Money),
+            ("Rest efter betalinger", K::Money),
+            ("Prognose i alt", K::Money),
+        ],
+    );
+    match kf18(ctx) {
+        None => forecast.footnotes.push(ABSENT_FILE.to_owned()),
+        Some(k) => {
+            exclusions.push(("KF18", k.excluded.list().to_vec()));
+            for l in &k.lines {
+                forecast.rows.push(vec![
+                    text(l.account.clone()),
+                    text(measure_label(Some(l.measure_type))),
+                    money(l.spent_before_month),
+                    money(l.rate_based_rest),
+                    money(l.payment_based_rest),
+                    money(l.total),
+                ]);
+            }
+            forecast.rows.push(vec![
+                text("I alt"),
+                Cell::Empty,
+                money(k.spent_before_month),
+                money(k.rate_based_rest),
+                money(k.payment_based_rest),
+                money(k.total),
+            ]);
+        }
+    }
+    let mut prices = table(
+        "unit_prices",
+        "Enhedspris pr. helårsperson (KF19)",
+        &[
+            ("Indsats", K::Text),
+            ("Forbrug", K::Money),
+            ("Helårspersoner", K::Decimal(1)),
+            ("Enhedspris", K::Money),
+        ],
+    );
+    match kf19(ctx) {
+        None => prices.footnotes.push(ABSENT_FILE.to_owned()),
+        Some(k) => {
+            exclusions.push(("KF19", k.excluded.list().to_vec()));
+            if let Some(span) = k.span {
+                prices.footnotes.push(format!(
+                    "Opgjort for {} – {} (til og med seneste hele måned).",
+                    span.from, span.to
+                ));
+            }
+            for m in MeasureType::ALL {
+                let l = &k.by_measure_type[m.code()];
+                prices.rows.push(vec![
+                    text(m.label_da()),
+                    money(l.spend),
+                    Cell::Number(l.full_year_persons),
+                    maybe_money(l.unit_price),
+                ]);
+            }
+        }
+    }
+    let mut spend = with_chart(
+        table(
+            "spend_by_account",
+            "Forbrug år til dato pr. konto (KF17)",
+            &[("Konto", K::Text), ("Forbrug", K::Money)],
+        ),
+        ChartKind::Bar,
+        &[1],
+    );
+    match kf17(ctx, year_to_date) {
+        None => spend.footnotes.push(ABSENT_FILE.to_owned()),
+        Some(k) => {
+            exclusions.push(("KF17", k.excluded.list().to_vec()));
+            for (account, amount) in &k.by_account {
+                spend.rows.push(vec![text(account.clone()), money(*amount)]);
+            }
+            spend.rows.push(vec![text("I alt"), money(k.total)]);
+        }
+    }
+    let sections: Vec<Section> = vec![
+        section(
+            "budget",
+            "Budgetopfølgning",
+            &[
+                "Afvigelse = prognose − budget (positiv = merforbrug). Aktivitetseffekt = (forventede − budgetterede helårspersoner) × budgetteret pris pr. helårsperson; priseffekt = afvigelse − aktivitetseffekt.",
+                ABSENT_FILE,
+            ],
+            vec![lines, forecast],
+        ),
+        section(
+            "unit_prices",
+            "Enhedspriser og forbrug",
+            &[],
+            vec![prices, spend],
+        ),
+    ];
+    let document = Document {
+        kind: "budget",
+        title: "Budgetopfølgning".to_owned(),
+        subtitle: format!("{} · {} pr. {}", super::unit_name(ctx), t.year(), t),
+        as_of: t,
+        unit: super::unit_ref(ctx),
+        suppressed: false,
+        sections,
+    };
+    (document, exclusions)
+}
