@@ -17,6 +17,8 @@ pub enum BenchCommand {
     Import(BenchImportArgs),
     /// Beregn alle lovkrav for den største (eller alle) syntetiske kommuner og udskriv tiden.
     Deadlines(super::bench_deadlines::BenchDeadlinesArgs),
+    /// Ugerapportens nøgletal for den største kommune og udvalgsrapporten for alle 98.
+    Reports(super::bench_reports::BenchReportsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -33,6 +35,7 @@ pub fn run(command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Import(args) => bench_import(args),
         BenchCommand::Deadlines(args) => super::bench_deadlines::run(args),
+        BenchCommand::Reports(args) => super::bench_reports::run(args),
     }
 }
 

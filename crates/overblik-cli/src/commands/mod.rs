@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_deadlines;
+pub mod bench_reports;
 pub mod deadlines;
 pub mod demo;
 pub mod export;

@@ -339,11 +339,10 @@ impl Phases {
             }
         }
         // Persons notified within the 30 days up to T.
-        let since = t - Days::new(30);
+        let since = crate::calendar::start_of_local_day(t - Days::new(30));
         let mut notified = vec![false; s.persons.len()];
         for note in &s.notifications {
-            let day = crate::calendar::local_date(note.received_at);
-            if since <= day
+            if since <= note.received_at
                 && note.received_at <= ctx.as_of.instant
                 && let Some(p) = ctx.lookup.person(note.person_id.as_str())
             {

@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::{Available, Context, Exclusions, Period, Share, Stats};
-use crate::calendar::local_date;
+use crate::calendar::{local_date, start_of_local_day};
 use crate::codes::{NotifierType, Severity};
 use crate::obligations::{EventTable, Moment, Status};
 use crate::rules::RuleId;
@@ -56,15 +56,24 @@ pub fn of_period<'a>(
     ctx: &'a Context<'_>,
     period: Period,
 ) -> impl Iterator<Item = (usize, &'a Notification)> + 'a {
+    // The period's local days as an interval of instants: no time-zone conversion per row.
+    let (from, until) = period_instants(period);
     ctx.snapshot
         .notifications
         .iter()
         .enumerate()
         .filter(move |(_, n)| {
-            n.received_at <= ctx.as_of.instant
-                && period.contains(local_date(n.received_at))
+            from <= n.received_at
+                && n.received_at < until
+                && n.received_at <= ctx.as_of.instant
                 && in_scope(ctx, n)
         })
+}
+
+/// `[start of the first day, start of the day after the last)` in Europe/Copenhagen.
+pub fn period_instants(period: Period) -> (DateTime<Utc>, DateTime<Utc>) {
+    let after = period.to.succ_opt().unwrap_or(period.to);
+    (start_of_local_day(period.from), start_of_local_day(after))
 }
 
 /// A notification belongs to the scope of its case, or, without a case, of its person.
