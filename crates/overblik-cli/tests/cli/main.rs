@@ -6,6 +6,7 @@ mod support;
 mod bad_input;
 mod deadlines;
 mod demo;
+mod figures;
 mod generate;
 mod kill;
 mod round_trip;
