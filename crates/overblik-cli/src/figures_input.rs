@@ -9,6 +9,7 @@ use overblik_domain::Snapshot;
 use overblik_domain::figures::Context;
 use overblik_domain::figures::all::data_starts;
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
+use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
 use overblik_store::Store;
 
@@ -38,6 +39,7 @@ pub struct Loaded {
     pub sources: Sources,
     pub evaluation: Evaluation,
     pub as_of: AsOf,
+    pub rules: RuleSet,
 }
 
 impl Loaded {
@@ -83,6 +85,7 @@ impl Loaded {
             sources,
             evaluation,
             as_of,
+            rules,
         })
     }
 

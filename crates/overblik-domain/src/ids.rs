@@ -62,6 +62,19 @@ id_types!(
     ComplaintId,
 );
 
+/// Id → row index of one table.
+pub type IdMap<'a> = std::collections::HashMap<&'a str, u32, foldhash::fast::FixedState>;
+
+/// Maps each id to its row index (the ids of one table, in row order); the first row wins
+/// for a repeated id. Built once per computation so rules and figures look ids up in O(1).
+pub fn id_map<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> IdMap<'a> {
+    let mut map = IdMap::with_capacity_and_hasher(ids.len(), Default::default());
+    for (row, id) in ids.enumerate() {
+        map.entry(id).or_insert(row as u32);
+    }
+    map
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,49 +9,12 @@
 //! - `broken/missing-sheet.xlsx`: the tables of `valid-minimal/` except `cases`, every cell a
 //!   string, as a hand-made workbook would be.
 
-use std::collections::HashMap;
-use std::convert::Infallible;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use overblik_domain::{Row, TableSpec};
-use overblik_ingest::{
-    ExportFormat, ExportSource, ImportTarget, NoKnownKeys, Source, export, load, validate,
-};
+use overblik_domain::Snapshot;
+use overblik_ingest::{ExportFormat, NoKnownKeys, Source, export, load, validate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
-
-/// Every row of a source, by table.
-#[derive(Default)]
-struct Rows(HashMap<&'static str, Vec<Row>>);
-
-impl ImportTarget for Rows {
-    type Error = Infallible;
-    fn begin_table(&mut self, spec: &'static TableSpec) -> Result<(), Infallible> {
-        self.0.entry(spec.name).or_default();
-        Ok(())
-    }
-    fn write_row(&mut self, spec: &'static TableSpec, row: &Row) -> Result<(), Infallible> {
-        self.0.entry(spec.name).or_default().push(row.clone());
-        Ok(())
-    }
-    fn end_table(&mut self, _spec: &'static TableSpec) -> Result<(), Infallible> {
-        Ok(())
-    }
-}
-
-impl ExportSource for Rows {
-    type Error = Infallible;
-    fn for_each_row(
-        &mut self,
-        spec: &'static TableSpec,
-        f: &mut dyn FnMut(Row) -> Result<(), Infallible>,
-    ) -> Result<(), Infallible> {
-        for row in self.0.get(spec.name).into_iter().flatten() {
-            f(row.clone())?;
-        }
-        Ok(())
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let test_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("test_data");
@@ -64,9 +27,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         return Err("valid/ does not validate".into());
     }
-    let mut rows = Rows::default();
-    load(&source, &validation, &mut rows)?;
-    export(ExportFormat::Xlsx, &test_data.join("valid.xlsx"), &mut rows)?;
+    let mut snapshot = Snapshot::default();
+    load(&source, &validation, &mut snapshot)?;
+    export(
+        ExportFormat::Xlsx,
+        &test_data.join("valid.xlsx"),
+        &mut &snapshot,
+    )?;
 
     let minimal = test_data.join("valid-minimal");
     let mut workbook = Workbook::new();

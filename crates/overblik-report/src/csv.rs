@@ -26,7 +26,9 @@
 //! followed by one of those characters.
 
 use ::csv::{Terminator, WriterBuilder};
-use overblik_domain::report::{Cell, ColumnKind, Document, Suppression};
+use overblik_domain::report::{Cell, Document, Suppression};
+
+use crate::{Part, looks_like_formula, part_columns};
 
 const HEADER: [&str; 5] = ["table_id", "table_title", "row", "column", "value"];
 
@@ -38,37 +40,17 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, ::csv::Error> {
     for table in doc.sections.iter().flat_map(|section| &section.tables) {
         let table_id = inert(&table.id);
         let table_title = inert(&table.title);
-        let titles: Vec<[String; 3]> = table
-            .columns
-            .iter()
-            .map(|column| {
-                [
-                    inert(&column.title),
-                    inert(&format!("{} (tæller)", column.title)),
-                    inert(&format!("{} (nævner)", column.title)),
-                ]
-            })
-            .collect();
+        let columns = part_columns(table);
+        let titles: Vec<String> = columns.iter().map(|column| inert(&column.title)).collect();
         for (index, row) in table.rows.iter().enumerate() {
             let row_number = (index + 1).to_string();
-            for ((cell, column), [title, numerator_title, denominator_title]) in
-                row.iter().zip(&table.columns).zip(&titles)
-            {
-                let mut line = |column: &str, value: &str| {
-                    writer.write_record([
-                        table_id.as_str(),
-                        table_title.as_str(),
-                        row_number.as_str(),
-                        column,
-                        value,
-                    ])
+            for (column, title) in columns.iter().zip(&titles) {
+                let cell = &row[column.source];
+                let value = match column.part {
+                    Part::Value => value(cell),
+                    part => share_part(cell, part),
                 };
-                line(title, &value(cell))?;
-                if column.kind == ColumnKind::Percent {
-                    let (numerator, denominator) = share_parts(cell);
-                    line(numerator_title, &numerator)?;
-                    line(denominator_title, &denominator)?;
-                }
+                writer.write_record([&table_id, &table_title, &row_number, title, &value])?;
             }
         }
     }
@@ -87,23 +69,20 @@ fn value(cell: &Cell) -> String {
             numerator,
             denominator,
         } => Cell::share_value(numerator, denominator).map_or_else(String::new, finite),
-        Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+        Cell::Date(date) => date.to_string(),
         Cell::Suppressed(suppression) => mark(suppression).to_owned(),
     }
 }
 
-/// The numerator and denominator lines of a cell in a Percent column.
-fn share_parts(cell: &Cell) -> (String, String) {
+/// A cell of a Percent column in its numerator or denominator line.
+fn share_part(cell: &Cell, part: Part) -> String {
+    if let Some(count) = part.count(cell) {
+        return count.to_string();
+    }
     match *cell {
-        Cell::Share {
-            numerator,
-            denominator,
-        } => (numerator.to_string(), denominator.to_string()),
         // The parts of a suppressed share would give it away.
-        Cell::Suppressed(suppression) => {
-            (mark(suppression).to_owned(), mark(suppression).to_owned())
-        }
-        _ => (String::new(), String::new()),
+        Cell::Suppressed(suppression) => mark(suppression).to_owned(),
+        _ => String::new(),
     }
 }
 
@@ -126,7 +105,7 @@ fn finite(value: f64) -> String {
 
 /// Text with a leading `'` when a spreadsheet would run it as a formula.
 fn inert(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if looks_like_formula(text) || text.starts_with(['\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_owned()

@@ -13,11 +13,7 @@ use std::fmt::Write as _;
 
 use overblik_domain::report::{Cell, Chart, ChartKind, Column, ColumnKind, Document, Table};
 
-use crate::number;
-use crate::{
-    NOT_AVAILABLE, NOT_AVAILABLE_EXPLANATION, SUPPRESSION_NOTICE, numeric_value,
-    suppression_explanation, suppression_mark,
-};
+use crate::{SUPPRESSION_NOTICE, mark, number, numeric_value};
 
 /// Colours meet WCAG AA: text ≥ 4.5:1 on its background, chart marks ≥ 3:1 on white.
 const STYLE: &str = "\
@@ -139,17 +135,20 @@ impl Page {
                 self.raw("</p>\n");
             }
             for table in &section.tables {
+                // Formatted once for the chart's labels and the table.
+                let texts = number::table_texts(table);
                 if let Some(chart) = &table.chart {
-                    self.chart(table, chart);
+                    self.chart(table, chart, &texts);
                 }
-                self.table(table);
+                self.table(table, &texts);
             }
             self.raw("</section>\n");
         }
         self.raw("</main>\n</body>\n</html>\n");
     }
 
-    fn table(&mut self, table: &Table) {
+    /// `texts`: the table's cells as [`number::table_texts`] shows them.
+    fn table(&mut self, table: &Table, texts: &[Vec<String>]) {
         self.raw("<table id=\"tabel-");
         self.attr(&id_fragment(&table.id));
         self.raw("\">\n<caption>");
@@ -168,25 +167,21 @@ impl Page {
             .columns
             .first()
             .is_some_and(|column| column.kind == ColumnKind::Text);
-        for row in &table.rows {
+        for (row, row_texts) in table.rows.iter().zip(texts) {
             self.raw("<tr>");
-            for (index, (cell, column)) in row.iter().zip(&table.columns).enumerate() {
-                let tag = if index == 0 && row_headers {
-                    "th"
+            for (index, ((cell, shown), column)) in
+                row.iter().zip(row_texts).zip(&table.columns).enumerate()
+            {
+                let (open, close) = if index == 0 && row_headers {
+                    ("<th scope=\"row\"", "</th>")
                 } else {
-                    "td"
+                    ("<td", "</td>")
                 };
-                self.raw("<");
-                self.raw(tag);
-                if tag == "th" {
-                    self.raw(" scope=\"row\"");
-                }
+                self.raw(open);
                 self.raw(class_of(column.kind));
                 self.raw(">");
-                self.cell(cell, column.kind);
-                self.raw("</");
-                self.raw(tag);
-                self.raw(">");
+                self.cell(cell, shown);
+                self.raw(close);
             }
             self.raw("</tr>\n");
         }
@@ -210,24 +205,16 @@ impl Page {
         }
     }
 
-    fn cell(&mut self, cell: &Cell, kind: ColumnKind) {
-        let explanation = match *cell {
-            Cell::Suppressed(suppression) => Some((
-                suppression_mark(suppression),
-                suppression_explanation(suppression),
-            )),
-            Cell::NotAvailable => Some((NOT_AVAILABLE, NOT_AVAILABLE_EXPLANATION)),
-            _ => None,
-        };
-        match explanation {
-            Some((mark, explanation)) => {
-                self.raw("<abbr title=\"");
-                self.attr(explanation);
-                self.raw("\">");
-                self.text(mark);
-                self.raw("</abbr>");
-            }
-            None => self.text(&number::cell_text(cell, kind)),
+    /// A cell as `shown`; a mark for a hidden value with its explanation as a tooltip.
+    fn cell(&mut self, cell: &Cell, shown: &str) {
+        if let Some((_, explanation)) = mark(cell) {
+            self.raw("<abbr title=\"");
+            self.attr(explanation);
+            self.raw("\">");
+            self.text(shown);
+            self.raw("</abbr>");
+        } else {
+            self.text(shown);
         }
     }
 
@@ -236,15 +223,13 @@ impl Page {
     /// (suppressed, not available) are gaps, never zeros. All series share one value axis,
     /// labelled in the format of the first series' column, so a chart should combine columns of
     /// one kind (counts with counts, shares with shares).
-    fn chart(&mut self, table: &Table, chart: &Chart) {
+    fn chart(&mut self, table: &Table, chart: &Chart, texts: &[Vec<String>]) {
         if table.rows.is_empty() || chart.value_columns.is_empty() {
             return;
         }
-        let category = &table.columns[chart.category_column];
-        let categories: Vec<String> = table
-            .rows
+        let categories: Vec<&str> = texts
             .iter()
-            .map(|row| number::cell_text(&row[chart.category_column], category.kind))
+            .map(|row| row[chart.category_column].as_str())
             .collect();
         let series: Vec<Series<'_>> = chart
             .value_columns
@@ -256,11 +241,7 @@ impl Page {
                     .iter()
                     .map(|row| numeric_value(&row[index]))
                     .collect(),
-                labels: table
-                    .rows
-                    .iter()
-                    .map(|row| number::cell_text(&row[index], table.columns[index].kind))
-                    .collect(),
+                labels: texts.iter().map(|row| row[index].as_str()).collect(),
             })
             .collect();
         let whole = series
@@ -320,18 +301,19 @@ impl Page {
         }
     }
 
-    fn bars(&mut self, categories: &[String], series: &[Series<'_>], scale: &Scale, top: f64) {
+    fn bars(&mut self, categories: &[&str], series: &[Series<'_>], scale: &Scale, top: f64) {
+        let band = band_height(series.len());
         let plot = Plot {
             left: BAR_LABEL_WIDTH + 10.0,
             right: CHART_WIDTH - BAR_VALUE_ROOM,
             top,
-            bottom: top + categories.len() as f64 * band_height(series.len()),
+            bottom: top + categories.len() as f64 * band,
         };
         self.value_grid_vertical(scale, &plot, series[0].column.kind);
         let zero = plot.x(scale, 0.0);
         for (row, category) in categories.iter().enumerate() {
-            let band_top = plot.top + row as f64 * band_height(series.len());
-            let middle = band_top + band_height(series.len()) / 2.0;
+            let band_top = plot.top + row as f64 * band;
+            let middle = band_top + band / 2.0;
             let (shown, cut) = truncate(category, 28);
             let _ = write!(
                 self.out,
@@ -377,7 +359,7 @@ impl Page {
                         );
                     }
                 }
-                self.text(&one.labels[row]);
+                self.text(one.labels[row]);
                 self.raw("</text>\n");
             }
         }
@@ -388,7 +370,7 @@ impl Page {
         );
     }
 
-    fn lines(&mut self, categories: &[String], series: &[Series<'_>], scale: &Scale, top: f64) {
+    fn lines(&mut self, categories: &[&str], series: &[Series<'_>], scale: &Scale, top: f64) {
         let plot = Plot {
             left: LINE_LEFT,
             right: CHART_WIDTH - 20.0,
@@ -576,14 +558,14 @@ struct Series<'a> {
     column: &'a Column,
     values: Vec<Option<f64>>,
     /// The cells as the table shows them (value labels and gap marks in bar charts).
-    labels: Vec<String>,
+    labels: Vec<&'a str>,
 }
 
 fn band_height(series: usize) -> f64 {
     series as f64 * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + BAND_GAP
 }
 
-fn bar_size(categories: &[String], series: &[Series<'_>], legend: &Legend) -> (f64, f64) {
+fn bar_size(categories: &[&str], series: &[Series<'_>], legend: &Legend) -> (f64, f64) {
     let bands = categories.len() as f64 * band_height(series.len());
     (CHART_WIDTH, legend.height + bands + AXIS_ROOM)
 }

@@ -4,13 +4,13 @@
 mod csv;
 mod html;
 mod json;
-pub mod number;
+mod number;
 mod text;
 mod xlsx;
 
 use std::fmt;
 
-use overblik_domain::report::{Cell, Document, Suppression};
+use overblik_domain::report::{Cell, ColumnKind, Document, Suppression, Table};
 
 /// An output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -147,13 +147,13 @@ fn check(doc: &Document) -> Result<(), RenderError> {
 }
 
 /// The notice shown near the top of a suppressed report (HTML first page, XLSX first sheet).
-pub const SUPPRESSION_NOTICE: &str = "Små tal er diskretioneret af hensyn til borgernes \
+const SUPPRESSION_NOTICE: &str = "Små tal er diskretioneret af hensyn til borgernes \
     fortrolighed: antal på 1-4 personer vises som «<5», andele med færre end 5 personer i \
     nævneren vises som «×», og enkelte andre celler er også skjult (×), så de skjulte tal ikke \
     kan regnes ud fra totaler og andre celler.";
 
 /// What a reader sees instead of a suppressed value (`<5` for a count of 1-4, `×` otherwise).
-pub fn suppression_mark(suppression: Suppression) -> &'static str {
+fn suppression_mark(suppression: Suppression) -> &'static str {
     match suppression {
         Suppression::Primary => "<5",
         Suppression::SmallDenominator | Suppression::Complementary => "×",
@@ -161,7 +161,7 @@ pub fn suppression_mark(suppression: Suppression) -> &'static str {
 }
 
 /// The Danish explanation of a suppressed cell (HTML tooltip).
-pub fn suppression_explanation(suppression: Suppression) -> &'static str {
+fn suppression_explanation(suppression: Suppression) -> &'static str {
     match suppression {
         Suppression::Primary => "Færre end 5 personer (diskretioneret)",
         Suppression::SmallDenominator => "Skjult: færre end 5 personer i nævneren",
@@ -172,14 +172,95 @@ pub fn suppression_explanation(suppression: Suppression) -> &'static str {
 }
 
 /// What a reader sees for a value that is not available.
-pub const NOT_AVAILABLE: &str = "–";
+const NOT_AVAILABLE: &str = "–";
 
 /// The Danish explanation of [`NOT_AVAILABLE`] (HTML tooltip).
-pub const NOT_AVAILABLE_EXPLANATION: &str = "Ikke tilgængelig";
+const NOT_AVAILABLE_EXPLANATION: &str = "Ikke tilgængelig";
+
+/// The mark a reader sees instead of the value of a suppressed or unavailable cell, with its
+/// Danish explanation (HTML tooltip); `None` for a cell that shows its value.
+fn mark(cell: &Cell) -> Option<(&'static str, &'static str)> {
+    match *cell {
+        Cell::Suppressed(suppression) => Some((
+            suppression_mark(suppression),
+            suppression_explanation(suppression),
+        )),
+        Cell::NotAvailable => Some((NOT_AVAILABLE, NOT_AVAILABLE_EXPLANATION)),
+        _ => None,
+    }
+}
+
+/// Text a spreadsheet would take for a formula (security WEB-6).
+fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@'])
+}
+
+/// Which part of a table column an XLSX or CSV column shows: both follow every Percent column
+/// with its shares' numerators and denominators.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Value,
+    Numerator,
+    Denominator,
+}
+
+impl Part {
+    /// The count a numerator or denominator column shows of `cell`; `None` for the value part
+    /// and for a cell that is not a share.
+    fn count(self, cell: &Cell) -> Option<u64> {
+        let Cell::Share {
+            numerator,
+            denominator,
+        } = *cell
+        else {
+            return None;
+        };
+        match self {
+            Part::Value => None,
+            Part::Numerator => Some(numerator),
+            Part::Denominator => Some(denominator),
+        }
+    }
+}
+
+/// A column of an XLSX sheet or of the CSV file: a table column, or one of the two columns
+/// that follow a Percent column.
+struct PartColumn {
+    title: String,
+    /// The table column the cells come from.
+    source: usize,
+    kind: ColumnKind,
+    part: Part,
+}
+
+/// The columns of `table` with "<title> (tæller)" and "<title> (nævner)" after every Percent
+/// column, whatever its cells, so a report always has the same layout.
+fn part_columns(table: &Table) -> Vec<PartColumn> {
+    let mut columns = Vec::with_capacity(table.columns.len());
+    for (source, column) in table.columns.iter().enumerate() {
+        columns.push(PartColumn {
+            title: column.title.clone(),
+            source,
+            kind: column.kind,
+            part: Part::Value,
+        });
+        if column.kind == ColumnKind::Percent {
+            for (part, suffix) in [(Part::Numerator, "tæller"), (Part::Denominator, "nævner")] {
+                columns.push(PartColumn {
+                    title: format!("{} ({suffix})", column.title),
+                    source,
+                    kind: ColumnKind::Integer,
+                    part,
+                });
+            }
+        }
+    }
+    columns
+}
 
 /// The value of a cell as a number for charts: counts, numbers and shares (as a fraction).
 /// Everything else, including suppressed and unavailable values, is a gap, never a zero.
-pub(crate) fn numeric_value(cell: &Cell) -> Option<f64> {
+fn numeric_value(cell: &Cell) -> Option<f64> {
     let value = match *cell {
         Cell::Integer(value) => value as f64,
         Cell::Number(value) => value,

@@ -7,7 +7,7 @@
 //! reader handles. A value that rounds to zero is shown without a sign (`-0,0` confuses).
 
 use chrono::{Datelike, NaiveDate};
-use overblik_domain::report::{Cell, ColumnKind};
+use overblik_domain::report::{Cell, ColumnKind, Table};
 
 use crate::{NOT_AVAILABLE, suppression_mark};
 
@@ -126,6 +126,20 @@ pub fn cell_text(cell: &Cell, kind: ColumnKind) -> String {
         Cell::Suppressed(suppression) => suppression_mark(suppression).to_owned(),
         Cell::NotAvailable => NOT_AVAILABLE.to_owned(),
     }
+}
+
+/// Every cell of `table` as a person reads it ([`cell_text`]), row by row.
+pub(crate) fn table_texts(table: &Table) -> Vec<Vec<String>> {
+    table
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&table.columns)
+                .map(|(cell, column)| cell_text(cell, column.kind))
+                .collect()
+        })
+        .collect()
 }
 
 /// A number in a column of `kind`.

@@ -1,31 +1,24 @@
 //! Plain text for a terminal (`overblik quality`): each table with aligned columns, numbers
 //! formatted as in the HTML (Danish conventions).
 
+use std::fmt::Write as _;
+
 use overblik_domain::report::{ColumnKind, Document};
 
-use crate::number::cell_text;
+use crate::number::table_texts;
 
-pub fn render(doc: &Document) -> String {
+pub(crate) fn render(doc: &Document) -> String {
     let mut out = format!("{} · {}\n", doc.title, doc.subtitle);
     for section in &doc.sections {
-        out.push_str(&format!("\n== {} ==\n", section.title));
+        let _ = writeln!(out, "\n== {} ==", section.title);
         for note in &section.notes {
             out.push_str(note);
             out.push('\n');
         }
         for table in &section.tables {
-            out.push_str(&format!("\n{}\n", table.title));
+            let _ = writeln!(out, "\n{}", table.title);
             let header: Vec<String> = table.columns.iter().map(|c| c.title.clone()).collect();
-            let rows: Vec<Vec<String>> = table
-                .rows
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .zip(&table.columns)
-                        .map(|(cell, column)| cell_text(cell, column.kind))
-                        .collect()
-                })
-                .collect();
+            let rows = table_texts(table);
             let widths: Vec<usize> = (0..header.len())
                 .map(|i| {
                     rows.iter()
@@ -36,16 +29,16 @@ pub fn render(doc: &Document) -> String {
                 })
                 .collect();
             for row in std::iter::once(&header).chain(&rows) {
+                // `format!` pads by characters, as the widths are counted.
                 let line: Vec<String> = row
                     .iter()
                     .zip(&widths)
                     .zip(&table.columns)
-                    .map(|((text, width), column)| {
-                        let pad = width.saturating_sub(text.chars().count());
+                    .map(|((text, &width), column)| {
                         if column.kind == ColumnKind::Text {
-                            format!("{text}{}", " ".repeat(pad))
+                            format!("{text:<width$}")
                         } else {
-                            format!("{}{text}", " ".repeat(pad))
+                            format!("{text:>width$}")
                         }
                     })
                     .collect();

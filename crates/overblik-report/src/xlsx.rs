@@ -29,9 +29,11 @@ use rust_xlsxwriter::{
 };
 
 use crate::number;
-use crate::{NOT_AVAILABLE, SUPPRESSION_NOTICE, suppression_mark};
+use crate::{
+    NOT_AVAILABLE, Part, PartColumn, SUPPRESSION_NOTICE, looks_like_formula, mark, part_columns,
+};
 
-pub(crate) const ABOUT_SHEET: &str = "Om rapporten";
+const ABOUT_SHEET: &str = "Om rapporten";
 const MAX_SHEET_NAME: usize = 31;
 const MIN_WIDTH: usize = 8;
 const MAX_WIDTH: usize = 60;
@@ -114,50 +116,12 @@ fn about_sheet(sheet: &mut Worksheet, doc: &Document, names: &[String]) -> Resul
     Ok(())
 }
 
-/// Which part of a source column a sheet column shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Value,
-    Numerator,
-    Denominator,
-}
-
-struct SheetColumn {
-    title: String,
-    source: usize,
-    kind: ColumnKind,
-    part: Part,
-}
-
-fn sheet_columns(table: &Table) -> Vec<SheetColumn> {
-    let mut columns = Vec::with_capacity(table.columns.len());
-    for (source, column) in table.columns.iter().enumerate() {
-        columns.push(SheetColumn {
-            title: column.title.clone(),
-            source,
-            kind: column.kind,
-            part: Part::Value,
-        });
-        if column.kind == ColumnKind::Percent {
-            for (part, suffix) in [(Part::Numerator, "tæller"), (Part::Denominator, "nævner")] {
-                columns.push(SheetColumn {
-                    title: format!("{} ({suffix})", column.title),
-                    source,
-                    kind: ColumnKind::Integer,
-                    part,
-                });
-            }
-        }
-    }
-    columns
-}
-
 fn table_sheet(sheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color("E8EEF4")
         .set_border_bottom(FormatBorder::Medium);
-    let columns = sheet_columns(table);
+    let columns = part_columns(table);
     let mut widths: Vec<usize> = columns
         .iter()
         .map(|column| column.title.chars().count() + FILTER_BUTTON)
@@ -200,54 +164,30 @@ fn write_cell(
     row: RowNum,
     col: ColNum,
     cell: &Cell,
-    column: &SheetColumn,
+    column: &PartColumn,
 ) -> Result<usize, XlsxError> {
-    let marker = Format::new().set_align(FormatAlign::Right);
-    let mark = match *cell {
-        Cell::Suppressed(suppression) => Some(suppression_mark(suppression)),
-        Cell::NotAvailable => Some(NOT_AVAILABLE),
-        _ => None,
-    };
-    if let Some(mark) = mark {
-        sheet.write_string_with_format(row, col, mark, &marker)?;
-        return Ok(mark.chars().count());
+    if let Some((mark, _)) = mark(cell) {
+        return write_mark(sheet, row, col, mark);
     }
-    match column.part {
-        Part::Value => {}
-        Part::Numerator | Part::Denominator => {
-            let Cell::Share {
-                numerator,
-                denominator,
-            } = *cell
-            else {
-                return Ok(0);
-            };
-            let value = if column.part == Part::Numerator {
-                numerator
-            } else {
-                denominator
-            };
-            return write_count(sheet, row, col, value);
-        }
+    if column.part != Part::Value {
+        return match column.part.count(cell) {
+            Some(count) => write_count(sheet, row, col, count),
+            None => Ok(0),
+        };
     }
     let shown = number::cell_text(cell, column.kind).chars().count();
     match *cell {
         Cell::Empty => return Ok(0),
         Cell::Text(ref text) => write_text(sheet, row, col, text, None)?,
-        Cell::Integer(value) if value.unsigned_abs() > MAX_EXACT_INTEGER => {
-            sheet.write_string(row, col, value.to_string())?;
-        }
-        Cell::Integer(value) => {
-            write_number(
-                sheet,
-                row,
-                col,
-                value as f64,
-                number_format(column.kind, true),
-            )?;
-        }
+        Cell::Integer(value) => write_whole(
+            sheet,
+            row,
+            col,
+            value.into(),
+            number_format(column.kind, true),
+        )?,
         Cell::Number(value) if !value.is_finite() => {
-            sheet.write_string_with_format(row, col, NOT_AVAILABLE, &marker)?;
+            write_mark(sheet, row, col, NOT_AVAILABLE)?;
         }
         Cell::Number(value) => {
             write_number(sheet, row, col, value, number_format(column.kind, false))?;
@@ -258,7 +198,7 @@ fn write_cell(
         } => match Cell::share_value(numerator, denominator) {
             Some(value) => write_number(sheet, row, col, value, Some("0.0%"))?,
             None => {
-                sheet.write_string_with_format(row, col, NOT_AVAILABLE, &marker)?;
+                write_mark(sheet, row, col, NOT_AVAILABLE)?;
             }
         },
         Cell::Date(value) => {
@@ -268,6 +208,19 @@ fn write_cell(
         Cell::Suppressed(_) | Cell::NotAvailable => unreachable!("handled above"),
     }
     Ok(shown)
+}
+
+/// A mark instead of a value (suppressed, not available), right-aligned like the numbers;
+/// returns its width.
+fn write_mark(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    mark: &str,
+) -> Result<usize, XlsxError> {
+    let right = Format::new().set_align(FormatAlign::Right);
+    sheet.write_string_with_format(row, col, mark, &right)?;
+    Ok(mark.chars().count())
 }
 
 /// The number format of a number in a column of `kind`; `None`: Excel's General.
@@ -318,14 +271,26 @@ fn write_count(
     col: ColNum,
     value: u64,
 ) -> Result<usize, XlsxError> {
-    if value > MAX_EXACT_INTEGER {
-        sheet.write_string(row, col, value.to_string())?;
-    } else {
-        write_number(sheet, row, col, value as f64, Some("#,##0"))?;
-    }
+    write_whole(sheet, row, col, value.into(), Some("#,##0"))?;
     Ok(number::integer(value.min(i64::MAX as u64) as i64)
         .chars()
         .count())
+}
+
+/// A whole number as an Excel number, or as text when a double would not hold it exactly.
+fn write_whole(
+    sheet: &mut Worksheet,
+    row: RowNum,
+    col: ColNum,
+    value: i128,
+    format: Option<&str>,
+) -> Result<(), XlsxError> {
+    if value.unsigned_abs() > u128::from(MAX_EXACT_INTEGER) {
+        sheet.write_string(row, col, value.to_string())?;
+        Ok(())
+    } else {
+        write_number(sheet, row, col, value as f64, format)
+    }
 }
 
 /// A date as an Excel date; one outside Excel's calendar (before 1900) as Danish text.
@@ -355,24 +320,21 @@ fn write_text(
     text: &str,
     format: Option<&Format>,
 ) -> Result<(), XlsxError> {
-    let risky = text.starts_with(['=', '+', '-', '@']);
-    match (format, risky) {
-        (Some(format), true) => {
-            sheet.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?
-        }
-        (Some(format), false) => sheet.write_string_with_format(row, col, text, format)?,
-        (None, true) => {
-            sheet.write_string_with_format(row, col, text, &Format::new().set_quote_prefix())?
-        }
-        (None, false) => sheet.write_string(row, col, text)?,
-    };
+    if looks_like_formula(text) {
+        let quoted = format.cloned().unwrap_or_default().set_quote_prefix();
+        sheet.write_string_with_format(row, col, text, &quoted)?;
+    } else if let Some(format) = format {
+        sheet.write_string_with_format(row, col, text, format)?;
+    } else {
+        sheet.write_string(row, col, text)?;
+    }
     Ok(())
 }
 
 /// The sheet names of the tables, in document order: from the Danish title, without the
 /// characters Excel forbids (`[]:*?/\`), at most 31 characters, and unique ignoring case (as
 /// Excel compares them) — a repeated name gets " (2)", " (3)" and so on.
-pub(crate) fn sheet_names(doc: &Document) -> Vec<String> {
+fn sheet_names(doc: &Document) -> Vec<String> {
     let mut taken: Vec<String> = vec![ABOUT_SHEET.to_lowercase(), "history".to_owned()];
     let mut names = Vec::new();
     for table in doc.sections.iter().flat_map(|section| &section.tables) {

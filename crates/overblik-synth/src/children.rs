@@ -467,9 +467,9 @@ impl Children<'_> {
         };
         self.segment(open.case, from, team);
         let count = self.rng.pick(&[55.0, 32.0, 13.0]) + 1;
+        let weights = SUPPORT.map(|s| if years >= s.2 { s.1 } else { 0.0 });
         let mut last = from;
         for index in 0..count {
-            let weights = SUPPORT.map(|s| if years >= s.2 { s.1 } else { 0.0 });
             let (kind, _, _, low, high) = SUPPORT[self.rng.pick(&weights)];
             let decided =
                 from + self.rng.int(0, 14) + if index > 0 { self.rng.int(0, 60) } else { 0 };

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::bail;
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use overblik_domain::figures::Period;
@@ -31,18 +30,17 @@ pub struct FiguresArgs {
 
 pub fn run(store: &StoreArgs, rules: &RulesArgs, args: FiguresArgs) -> anyhow::Result<ExitCode> {
     // The period is checked before the data is loaded: a wrong option fails fast.
-    if let (Some(from), Some(to)) = (args.from, args.to)
-        && from > to
-    {
-        bail!("--from {from} ligger efter --to {to}; perioden skal begynde før den slutter");
-    }
-    let mut loaded = Loaded::load(store, rules, args.at.as_of)?;
-    let t = loaded.as_of.date;
+    let t = args.at.as_of.unwrap_or_else(crate::clock::today);
     let from = args
         .from
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(t.year(), 1, 1).expect("valid date"));
     let to = args.to.unwrap_or(t);
-    let period = Period::new(from, to).map_err(|e| anyhow::anyhow!("--from/--to: {e}"))?;
+    let period = Period::new(from, to).map_err(|_| {
+        anyhow::anyhow!(
+            "--from {from} ligger efter --to {to}; perioden skal begynde før den slutter"
+        )
+    })?;
+    let mut loaded = Loaded::load(store, rules, Some(t))?;
     let figures = {
         let ctx = loaded.context(args.at.unit.as_deref())?;
         Figures::compute(&ctx, period)

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
 use clap::{Args, ValueEnum};
 use overblik_domain::figures::Context;
 use overblik_domain::figures::Exclusion;
@@ -29,22 +28,14 @@ pub enum Kind {
     Caseload,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Html,
-    Xlsx,
-    Csv,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     pub kind: Kind,
     #[command(flatten)]
     pub at: AsOfArgs,
-    /// Filformat.
-    #[arg(long, value_enum, default_value = "html")]
-    pub format: FormatArg,
+    /// Filformat: html, xlsx, csv eller json.
+    #[arg(long, default_value = "html", value_parser = parse_format)]
+    pub format: Format,
     /// Filen, rapporten skrives til (erstattes, hvis den findes).
     #[arg(long, value_name = "FIL")]
     pub out: PathBuf,
@@ -55,19 +46,8 @@ pub fn run(
     rules_args: &RulesArgs,
     args: ReportArgs,
 ) -> anyhow::Result<ExitCode> {
-    if args.out.is_dir() {
-        bail!(
-            "--out: `{}` er en mappe; angiv et filnavn",
-            args.out.display()
-        );
-    }
-    let format = match args.format {
-        FormatArg::Html => Format::Html,
-        FormatArg::Xlsx => Format::Xlsx,
-        FormatArg::Csv => Format::Csv,
-        FormatArg::Json => Format::Json,
-    };
-    let rules = rules_args.load()?;
+    // Checked before the data is loaded: a wrong path fails fast.
+    crate::output::check_out_path(&args.out)?;
     // The committee report is as of the end of a month: the last one by the date asked for.
     let requested = args.at.as_of.unwrap_or_else(crate::clock::today);
     let as_of = match args.kind {
@@ -77,10 +57,10 @@ pub fn run(
     let mut loaded = Loaded::load(store, rules_args, Some(as_of))?;
     let document = {
         let ctx = loaded.context(args.at.unit.as_deref())?;
-        let (document, exclusions) = build(&ctx, &rules, args.kind);
+        let (document, exclusions) = build(&ctx, &loaded.rules, args.kind);
         finish(&ctx, document, &exclusions)
     };
-    let bytes = overblik_report::render(&document, format)?;
+    let bytes = overblik_report::render(&document, args.format)?;
     // Reports are exports: audited before the file is written. The caseload review lists
     // cases, the others aggregates.
     loaded.store.audit(&AuditEntry {
@@ -91,7 +71,7 @@ pub fn run(
         detail: Some(&format!(
             "as_of={} format={} rows={}",
             document.as_of,
-            format.code(),
+            args.format.code(),
             document
                 .sections
                 .iter()
@@ -108,6 +88,15 @@ pub fn run(
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::from_code(text).ok_or_else(|| {
+        format!(
+            "`{text}` er ikke et kendt format; vælg mellem {}",
+            Format::CODES.join(", ")
+        )
+    })
 }
 
 /// Assembles one report.

@@ -38,11 +38,6 @@ pub(super) fn day(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
-/// Days of the calendar year.
-pub(super) fn days_in_year(year: i32) -> u32 {
-    Period::year(year).days()
-}
-
 /// A measure as the figures see it at T.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Known {
@@ -73,11 +68,9 @@ pub(super) enum MeasureAt {
     Bad(&'static str, &'static str),
 }
 
-pub(super) const UNKNOWN_CASE: (&str, &str) = ("unknown_case", "Indsatsens sag findes ikke");
-pub(super) const UNKNOWN_PERSON: (&str, &str) =
-    ("unknown_person", "Personen på indsatsens sag findes ikke");
-pub(super) const END_BEFORE_START: (&str, &str) =
-    ("end_before_start", "Indsatsen slutter, før den begynder");
+const UNKNOWN_CASE: (&str, &str) = ("unknown_case", "Indsatsens sag findes ikke");
+const UNKNOWN_PERSON: (&str, &str) = ("unknown_person", "Personen på indsatsens sag findes ikke");
+const END_BEFORE_START: (&str, &str) = ("end_before_start", "Indsatsen slutter, før den begynder");
 
 /// Resolves a measure row: T, its case, the unit filter and its person.
 pub(super) fn measure_at(ctx: &Context<'_>, m: &Measure) -> MeasureAt {
@@ -321,24 +314,21 @@ pub fn kf13(ctx: &Context<'_>) -> Available<Kf13> {
             placed_0_17 += u64::from(birth <= t && t < anniversary(birth, 18));
         }
     }
-    let population_0_17 = (ctx.has("population") && !ctx.scope.is_filtered())
-        .then(|| {
-            let rows = ctx
-                .snapshot
-                .population
-                .iter()
-                .filter(|p| *p.year.get() == i64::from(t.year()));
-            let mut any = false;
-            let mut sum = 0u64;
-            for row in rows {
-                any = true;
-                if *row.age.get() <= 17 {
-                    sum += u64::try_from(*row.count.get()).unwrap_or(0);
-                }
-            }
-            any.then_some(sum)
+    let population_0_17 = if ctx.has("population") && !ctx.scope.is_filtered() {
+        let mut rows = ctx
+            .snapshot
+            .population
+            .iter()
+            .filter(|p| *p.year.get() == i64::from(t.year()))
+            .peekable();
+        rows.peek().is_some().then(|| {
+            rows.filter(|row| *row.age.get() <= 17)
+                .map(|row| u64::try_from(*row.count.get()).unwrap_or(0))
+                .sum()
         })
-        .flatten();
+    } else {
+        None
+    };
     Some(Kf13 {
         as_of: t,
         by_measure_type: MeasureType::ALL
@@ -355,19 +345,18 @@ pub fn kf13(ctx: &Context<'_>) -> Available<Kf13> {
     })
 }
 
-/// Test data shared by the figure modules' tests: one municipality with two teams.
+/// Test data shared by the figure modules' tests: one municipality with two teams. Rows are
+/// added as interchange-format cells ([`Snapshot::add`]), the columns not named left empty.
 #[cfg(test)]
 pub(super) mod test_data {
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
 
-    use crate::codes::{Area, MeasureType, OrgUnitKind, StaffRole};
-    use crate::field::{Count, Field, NonNegative, PersonName, Year};
+    use crate::codes::MeasureType;
     use crate::figures::Context;
     use crate::obligations::{AsOf, Evaluation};
     use crate::sources::Sources;
-    use crate::tables::*;
-    use crate::{Value, YearMonth};
+    use crate::tables::Snapshot;
 
     pub fn d(text: &str) -> NaiveDate {
         text.parse().unwrap()
@@ -377,140 +366,154 @@ pub(super) mod test_data {
         text.parse().unwrap()
     }
 
-    pub fn non_negative(text: &str) -> NonNegative {
-        NonNegative::from_value(&Value::Decimal(dec(text))).unwrap()
-    }
-
-    fn id<T: Field>(text: &str) -> T {
-        T::from_value(&Value::Text(text.to_owned())).unwrap()
-    }
-
     /// Municipality K with teams A (caseworker SA) and B (caseworker SB).
     pub fn world() -> Snapshot {
         let mut s = Snapshot::default();
         for (unit, parent, kind) in [
-            ("K", None, OrgUnitKind::Municipality),
-            ("A", Some("K"), OrgUnitKind::Team),
-            ("B", Some("K"), OrgUnitKind::Team),
+            ("K", "", "municipality"),
+            ("A", "K", "team"),
+            ("B", "K", "team"),
         ] {
-            s.org_units.push(OrgUnit {
-                unit_id: id(unit),
-                parent_id: parent.map(id),
-                name: unit.to_owned(),
-                kind,
-                team_type: None,
-                valid_from: None,
-                valid_to: None,
-            });
+            s.add(
+                "org_units",
+                &[
+                    ("unit_id", unit),
+                    ("parent_id", parent),
+                    ("name", unit),
+                    ("kind", kind),
+                ],
+            )
+            .unwrap();
         }
         for (staff, unit) in [("SA", "A"), ("SB", "B")] {
-            s.staff.push(Staff {
-                staff_id: id(staff),
-                name: PersonName::from_value(&Value::Text("Navn".into())).unwrap(),
-                unit_id: id(unit),
-                role: StaffRole::Caseworker,
-                fte: None,
-                capacity_points: None,
-                start_date: None,
-                end_date: None,
-            });
+            s.add(
+                "staff",
+                &[
+                    ("staff_id", staff),
+                    ("name", "Navn"),
+                    ("unit_id", unit),
+                    ("role", "caseworker"),
+                ],
+            )
+            .unwrap();
         }
         s
     }
 
     /// Person `P{n}` born `birth` with case `C{n}`, assigned to `staff` since 2000.
     pub fn child(s: &mut Snapshot, n: u32, birth: &str, staff: &str) {
-        s.persons.push(Person {
-            person_id: id(&format!("P{n}")),
-            cpr: None,
-            birth_date: d(birth),
-            sex: None,
-            district: None,
-        });
-        s.cases.push(Case {
-            case_id: id(&format!("C{n}")),
-            person_id: id(&format!("P{n}")),
-            area: Area::Children,
-            opened_at: d("2000-01-01"),
-            closed_at: None,
-            closing_reason: None,
-            weight: None,
-        });
-        s.assignments.push(Assignment {
-            case_id: id(&format!("C{n}")),
-            staff_id: id(staff),
-            from_date: d("2000-01-01"),
-            to_date: None,
-        });
+        let (person, case) = (format!("P{n}"), format!("C{n}"));
+        s.add(
+            "persons",
+            &[("person_id", person.as_str()), ("birth_date", birth)],
+        )
+        .unwrap();
+        s.add(
+            "cases",
+            &[
+                ("case_id", case.as_str()),
+                ("person_id", person.as_str()),
+                ("area", "children"),
+                ("opened_at", "2000-01-01"),
+            ],
+        )
+        .unwrap();
+        s.add(
+            "assignments",
+            &[
+                ("case_id", case.as_str()),
+                ("staff_id", staff),
+                ("from_date", "2000-01-01"),
+            ],
+        )
+        .unwrap();
     }
 
-    /// An open measure `id` on case `C{case}` from `start`, no rate.
-    pub fn measure(id_: &str, case: u32, kind: MeasureType, start: &str) -> Measure {
-        Measure {
-            measure_id: id(id_),
-            case_id: id(&format!("C{case}")),
-            measure_type: kind,
-            legal_basis: None,
-            provider_id: None,
-            start_date: d(start),
-            planned_end_date: None,
-            end_date: None,
-            end_reason: None,
-            daily_rate: None,
-        }
+    /// Measure `id` of `kind` on case `C{case}` from `start`, with the cells `more` (such as
+    /// `end_date`, `planned_end_date`, `daily_rate`); open and without a rate when empty.
+    pub fn measure(
+        s: &mut Snapshot,
+        id: &str,
+        case: u32,
+        kind: MeasureType,
+        start: &str,
+        more: &[(&str, &str)],
+    ) {
+        let case = format!("C{case}");
+        let cells = [
+            ("measure_id", id),
+            ("case_id", case.as_str()),
+            ("measure_type", kind.code()),
+            ("start_date", start),
+        ];
+        s.add("measures", &[&cells[..], more].concat()).unwrap();
     }
 
     pub fn payment(
-        id_: &str,
+        s: &mut Snapshot,
+        id: &str,
         case: Option<u32>,
         measure: Option<&str>,
         account: &str,
         month: &str,
         amount: &str,
-    ) -> Payment {
-        Payment {
-            payment_id: id(id_),
-            case_id: case.map(|c| id(&format!("C{c}"))),
-            measure_id: measure.map(id),
-            account: account.to_owned(),
-            month: YearMonth::parse(month).unwrap(),
-            amount: dec(amount),
-        }
+    ) {
+        let case = case.map(|c| format!("C{c}")).unwrap_or_default();
+        s.add(
+            "payments",
+            &[
+                ("payment_id", id),
+                ("case_id", case.as_str()),
+                ("measure_id", measure.unwrap_or_default()),
+                ("account", account),
+                ("month", month),
+                ("amount", amount),
+            ],
+        )
+        .unwrap();
     }
 
     pub fn budget(
+        s: &mut Snapshot,
         year: i64,
         unit: &str,
         account: &str,
         kind: Option<MeasureType>,
         amount: &str,
         planned: Option<&str>,
-    ) -> Budget {
-        Budget {
-            year: Year::from_value(&Value::Int(year)).unwrap(),
-            unit_id: id(unit),
-            account: account.to_owned(),
-            measure_type: kind,
-            amount: dec(amount),
-            planned_full_year_persons: planned.map(non_negative),
-        }
+    ) {
+        s.add(
+            "budgets",
+            &[
+                ("year", year.to_string().as_str()),
+                ("unit_id", unit),
+                ("account", account),
+                ("measure_type", kind.map_or("", MeasureType::code)),
+                ("amount", amount),
+                ("planned_full_year_persons", planned.unwrap_or_default()),
+            ],
+        )
+        .unwrap();
     }
 
-    pub fn population(year: i64, age: i64, count: i64) -> Population {
-        Population {
-            year: Year::from_value(&Value::Int(year)).unwrap(),
-            age: Field::from_value(&Value::Int(age)).unwrap(),
-            count: Count::from_value(&Value::Int(count)).unwrap(),
-        }
+    pub fn population(s: &mut Snapshot, year: i64, age: i64, count: i64) {
+        s.add(
+            "population",
+            &[
+                ("year", year.to_string().as_str()),
+                ("age", age.to_string().as_str()),
+                ("count", count.to_string().as_str()),
+            ],
+        )
+        .unwrap();
     }
 
-    pub fn provider(id_: &str) -> Provider {
-        Provider {
-            provider_id: id(id_),
-            name: id_.to_owned(),
-            internal: false,
-            kind: None,
-        }
+    pub fn provider(s: &mut Snapshot, id: &str) {
+        s.add(
+            "providers",
+            &[("provider_id", id), ("name", id), ("internal", "false")],
+        )
+        .unwrap();
     }
 
     /// Runs `f` with the context of `s` as of the end of `t`, optionally for one unit.
@@ -559,10 +562,14 @@ mod tests {
     #[test]
     fn kf12_end_date_is_inclusive() {
         let mut s = one_child();
-        s.measures.push(Measure {
-            end_date: Some(d("2024-03-10")),
-            ..measure("M1", 1, FamilyTreatment, "2024-03-01")
-        });
+        measure(
+            &mut s,
+            "M1",
+            1,
+            FamilyTreatment,
+            "2024-03-01",
+            &[("end_date", "2024-03-10")],
+        );
         let out = kf12_of(&s, "2024-12-31", period("2024-03-01", "2024-03-31"));
         close(out.by_measure_type["family_treatment"].total, 10.0 / 31.0);
         close(out.by_measure_type["home_support"].total, 0.0);
@@ -573,13 +580,16 @@ mod tests {
     fn kf12_days_after_t_count_zero_but_stay_in_the_divisor() {
         let mut s = one_child();
         // Open, ended after T (not yet known), and started after T.
-        s.measures
-            .push(measure("M1", 1, FamilyTreatment, "2024-01-01"));
-        s.measures.push(Measure {
-            end_date: Some(d("2024-03-20")),
-            ..measure("M2", 1, ContactPerson, "2024-01-01")
-        });
-        s.measures.push(measure("M3", 1, RespiteCare, "2024-03-11"));
+        measure(&mut s, "M1", 1, FamilyTreatment, "2024-01-01", &[]);
+        measure(
+            &mut s,
+            "M2",
+            1,
+            ContactPerson,
+            "2024-01-01",
+            &[("end_date", "2024-03-20")],
+        );
+        measure(&mut s, "M3", 1, RespiteCare, "2024-03-11", &[]);
         let out = kf12_of(&s, "2024-03-10", period("2024-03-01", "2024-03-31"));
         close(out.by_measure_type["family_treatment"].total, 10.0 / 31.0);
         close(out.by_measure_type["contact_person"].total, 10.0 / 31.0);
@@ -593,22 +603,33 @@ mod tests {
     #[test]
     fn kf12_counts_a_person_with_overlapping_measures_once_per_day() {
         let mut s = one_child();
-        s.measures.push(Measure {
-            end_date: Some(d("2024-03-20")),
-            ..measure("M1", 1, FamilyTreatment, "2024-03-01")
-        });
-        s.measures.push(Measure {
-            end_date: Some(d("2024-03-31")),
-            ..measure("M2", 1, FamilyTreatment, "2024-03-10")
-        });
+        measure(
+            &mut s,
+            "M1",
+            1,
+            FamilyTreatment,
+            "2024-03-01",
+            &[("end_date", "2024-03-20")],
+        );
+        measure(
+            &mut s,
+            "M2",
+            1,
+            FamilyTreatment,
+            "2024-03-10",
+            &[("end_date", "2024-03-31")],
+        );
         // Adjacent (not overlapping) measures of a second person: 31 days.
         child(&mut s, 2, "2016-01-01", "SA");
-        s.measures.push(Measure {
-            end_date: Some(d("2024-03-15")),
-            ..measure("M3", 2, FamilyTreatment, "2024-03-01")
-        });
-        s.measures
-            .push(measure("M4", 2, FamilyTreatment, "2024-03-16"));
+        measure(
+            &mut s,
+            "M3",
+            2,
+            FamilyTreatment,
+            "2024-03-01",
+            &[("end_date", "2024-03-15")],
+        );
+        measure(&mut s, "M4", 2, FamilyTreatment, "2024-03-16", &[]);
         let out = kf12_of(&s, "2024-12-31", period("2024-03-01", "2024-03-31"));
         close(out.by_measure_type["family_treatment"].total, 2.0);
     }
@@ -616,17 +637,17 @@ mod tests {
     #[test]
     fn kf12_placements_total_counts_a_person_once_across_placement_types() {
         let mut s = one_child();
-        s.measures
-            .push(measure("M1", 1, PlacementFosterFamily, "2024-03-01"));
-        s.measures.push(measure(
+        measure(&mut s, "M1", 1, PlacementFosterFamily, "2024-03-01", &[]);
+        measure(
+            &mut s,
             "M2",
             1,
             PlacementResidentialInstitution,
             "2024-03-15",
-        ));
+            &[],
+        );
         // Not a placement: not in the total.
-        s.measures
-            .push(measure("M3", 1, FamilyTreatment, "2024-03-01"));
+        measure(&mut s, "M3", 1, FamilyTreatment, "2024-03-01", &[]);
         let out = kf12_of(&s, "2024-12-31", period("2024-03-01", "2024-03-31"));
         close(out.placements_total.total, 1.0);
         close(out.by_measure_type["placement_foster_family"].total, 1.0);
@@ -639,7 +660,7 @@ mod tests {
     #[test]
     fn kf12_splits_a_period_crossing_months() {
         let mut s = one_child();
-        s.measures.push(measure("M1", 1, HomeSupport, "2024-02-01"));
+        measure(&mut s, "M1", 1, HomeSupport, "2024-02-01", &[]);
         let out = kf12_of(&s, "2024-12-31", period("2024-01-15", "2024-03-01"));
         let value = &out.by_measure_type["home_support"];
         let months: Vec<(&str, f64)> = value
@@ -657,7 +678,7 @@ mod tests {
     #[test]
     fn kf12_month_partly_after_t_keeps_the_month_divisor() {
         let mut s = one_child();
-        s.measures.push(measure("M1", 1, HomeSupport, "2024-01-01"));
+        measure(&mut s, "M1", 1, HomeSupport, "2024-01-01", &[]);
         let out = kf12_of(&s, "2024-02-10", period("2024-01-01", "2024-03-31"));
         let by_month = &out.by_measure_type["home_support"].by_month;
         close(by_month["2024-01"], 1.0);
@@ -668,10 +689,14 @@ mod tests {
     #[test]
     fn kf12_year_of_a_leap_year_divides_by_366() {
         let mut s = one_child();
-        s.measures.push(Measure {
-            end_date: Some(d("2024-07-01")),
-            ..measure("M1", 1, Aftercare, "2024-01-01")
-        });
+        measure(
+            &mut s,
+            "M1",
+            1,
+            Aftercare,
+            "2024-01-01",
+            &[("end_date", "2024-07-01")],
+        );
         let out = kf12_of(&s, "2024-12-31", Period::year(2024));
         // 1 January - 1 July 2024: 183 days.
         close(out.by_measure_type["aftercare"].total, 183.0 / 366.0);
@@ -687,17 +712,18 @@ mod tests {
     fn kf12_respects_the_unit_filter_and_reports_unusable_rows() {
         let mut s = one_child();
         child(&mut s, 2, "2016-01-01", "SB");
-        s.measures
-            .push(measure("M1", 1, FamilyTreatment, "2024-01-01"));
-        s.measures
-            .push(measure("M2", 2, FamilyTreatment, "2024-01-01"));
-        s.measures
-            .push(measure("M3", 9, FamilyTreatment, "2024-01-01"));
+        measure(&mut s, "M1", 1, FamilyTreatment, "2024-01-01", &[]);
+        measure(&mut s, "M2", 2, FamilyTreatment, "2024-01-01", &[]);
+        measure(&mut s, "M3", 9, FamilyTreatment, "2024-01-01", &[]);
         // Unknown case, but long before the period: not the figure's business.
-        s.measures.push(Measure {
-            end_date: Some(d("2020-12-31")),
-            ..measure("M4", 9, FamilyTreatment, "2020-01-01")
-        });
+        measure(
+            &mut s,
+            "M4",
+            9,
+            FamilyTreatment,
+            "2020-01-01",
+            &[("end_date", "2020-12-31")],
+        );
         let p = period("2024-03-01", "2024-03-31");
         let team_a = with(&s, all(), "2024-12-31", Some("A"), |ctx| kf12(ctx, p)).unwrap();
         close(team_a.by_measure_type["family_treatment"].total, 1.0);
@@ -720,32 +746,13 @@ mod tests {
 
     #[test]
     fn person_days_merge_touching_spans_per_group_and_bucket() {
-        let mut spans = vec![
-            Span {
-                group: 0,
-                person: 1,
-                from: 10,
-                to: 12,
-            },
-            Span {
-                group: 0,
-                person: 1,
-                from: 5,
-                to: 9,
-            },
-            Span {
-                group: 0,
-                person: 1,
-                from: 6,
-                to: 7,
-            },
-            Span {
-                group: 1,
-                person: 1,
-                from: 5,
-                to: 5,
-            },
-        ];
+        let span = |group, from, to| Span {
+            group,
+            person: 1,
+            from,
+            to,
+        };
+        let mut spans = vec![span(0, 10, 12), span(0, 5, 9), span(0, 6, 7), span(1, 5, 5)];
         let out = person_days(&mut spans, &[(0, 7), (8, 20)]);
         assert_eq!(&out[..4], &[3, 5, 1, 0]);
     }
@@ -758,26 +765,35 @@ mod tests {
         child(&mut s, 4, "2016-01-01", "SA");
         let t = "2025-06-30";
         // P1: two measures of one type → 1.
-        s.measures
-            .push(measure("M1", 1, FamilyTreatment, "2025-01-01"));
-        s.measures
-            .push(measure("M2", 1, FamilyTreatment, "2025-03-01"));
+        measure(&mut s, "M1", 1, FamilyTreatment, "2025-01-01", &[]);
+        measure(&mut s, "M2", 1, FamilyTreatment, "2025-03-01", &[]);
         // P2: ends on T → active; P3: ended the day before → not; P4: ends after T → active.
-        s.measures.push(Measure {
-            end_date: Some(d(t)),
-            ..measure("M3", 2, FamilyTreatment, "2025-01-01")
-        });
-        s.measures.push(Measure {
-            end_date: Some(d("2025-06-29")),
-            ..measure("M4", 3, FamilyTreatment, "2025-01-01")
-        });
-        s.measures.push(Measure {
-            end_date: Some(d("2025-08-01")),
-            ..measure("M5", 4, FamilyTreatment, "2025-01-01")
-        });
+        measure(
+            &mut s,
+            "M3",
+            2,
+            FamilyTreatment,
+            "2025-01-01",
+            &[("end_date", t)],
+        );
+        measure(
+            &mut s,
+            "M4",
+            3,
+            FamilyTreatment,
+            "2025-01-01",
+            &[("end_date", "2025-06-29")],
+        );
+        measure(
+            &mut s,
+            "M5",
+            4,
+            FamilyTreatment,
+            "2025-01-01",
+            &[("end_date", "2025-08-01")],
+        );
         // Starts after T.
-        s.measures
-            .push(measure("M6", 3, ContactPerson, "2025-07-01"));
+        measure(&mut s, "M6", 3, ContactPerson, "2025-07-01", &[]);
         let out = with(&s, all(), t, None, kf13).unwrap();
         assert_eq!(out.by_measure_type["family_treatment"], 3);
         assert_eq!(out.by_measure_type["contact_person"], 0);
@@ -790,17 +806,13 @@ mod tests {
         child(&mut s, 1, "2015-06-01", "SA"); // 10 at T
         child(&mut s, 2, "2007-06-30", "SA"); // 18 on T
         child(&mut s, 3, "2007-07-01", "SA"); // 17 at T
-        s.measures
-            .push(measure("M1", 1, PlacementFosterFamily, "2025-01-01"));
-        s.measures
-            .push(measure("M2", 1, PlacementOwnRoom, "2025-01-01"));
-        s.measures
-            .push(measure("M3", 2, PlacementOwnRoom, "2025-01-01"));
-        s.measures
-            .push(measure("M4", 3, PlacementBoardingSchool, "2025-01-01"));
+        measure(&mut s, "M1", 1, PlacementFosterFamily, "2025-01-01", &[]);
+        measure(&mut s, "M2", 1, PlacementOwnRoom, "2025-01-01", &[]);
+        measure(&mut s, "M3", 2, PlacementOwnRoom, "2025-01-01", &[]);
+        measure(&mut s, "M4", 3, PlacementBoardingSchool, "2025-01-01", &[]);
         for age in 0..=22 {
-            s.population.push(population(2025, age, 100)); // 1,800 aged 0-17
-            s.population.push(population(2024, age, 1));
+            population(&mut s, 2025, age, 100); // 1,800 aged 0-17
+            population(&mut s, 2024, age, 1);
         }
         let out = with(&s, all(), "2025-06-30", None, kf13).unwrap();
         assert_eq!((out.placed_total, out.placed_0_17), (3, 2));

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::activity::{Kf12, Kf13, kf12, kf13};
 use super::caseload::{Kf08, Kf09, Kf10, Kf11, kf08, kf09, kf10, kf11};
 use super::deadlines::{Kf15, Kf16, kf15, kf16};
-use super::economy::{Kf17, Kf18, Kf19, Kf20, kf17, kf18, kf19, kf20};
+use super::economy::{Kf17, Kf18, Kf19, Kf20, kf17, kf18_to_kf20};
 use super::investigations::{Kf06, Kf07, kf06, kf07};
 use super::notifications::{Kf01, Kf03, Kf04, Kf05, kf01, kf02, kf03, kf04, kf05};
 use super::results::{Kf21, Kf22, Kf23, kf21, kf22, kf23};
@@ -81,6 +81,7 @@ impl Figures {
     /// Computes every figure. The stock figures (KF08-KF10, KF13, KF14, KF16) are at T; the
     /// year figures (KF18-KF20) are for the year of T; the others are over `period`.
     pub fn compute(ctx: &Context<'_>, period: Period) -> Figures {
+        let (kf18, kf19, kf20) = kf18_to_kf20(ctx);
         Figures {
             kf01: kf01(ctx, period),
             kf02: kf02(ctx, period),
@@ -99,20 +100,21 @@ impl Figures {
             kf15: kf15(ctx, period),
             kf16: kf16(ctx),
             kf17: kf17(ctx, period),
-            kf18: kf18(ctx),
-            kf19: kf19(ctx),
-            kf20: kf20(ctx),
+            kf18,
+            kf19,
+            kf20,
             kf21: kf21(ctx),
             kf22: kf22(ctx, period),
             kf23: kf23(ctx, period),
         }
     }
 
-    /// Every figure's excluded rows, for the data quality section.
+    /// Every figure's excluded rows, for the data quality section (which leaves out the
+    /// empty lists).
     pub fn exclusions(&self) -> Vec<(&'static str, Vec<Exclusion>)> {
         let mut out: Vec<(&'static str, Vec<Exclusion>)> = Vec::new();
         let mut add = |id: &'static str, list: Option<&[Exclusion]>| {
-            if let Some(list) = list.filter(|l| !l.is_empty()) {
+            if let Some(list) = list {
                 out.push((id, list.to_vec()));
             }
         };

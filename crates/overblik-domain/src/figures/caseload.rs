@@ -8,12 +8,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::{Available, Context, Period};
+use super::{Available, Context, Period, StaffTally};
 use crate::codes::{Area, StaffRole};
 use crate::tables::Case;
-
-/// Key for cases nobody is assigned to at T.
-pub const WITHOUT_CASEWORKER: &str = "none";
 
 /// Whether a case is open on `day`: opened by then and not closed yet (closed_at exclusive).
 pub fn is_open_on(case: &Case, day: NaiveDate) -> bool {
@@ -46,7 +43,7 @@ pub struct Kf08 {
 pub fn kf08(ctx: &Context<'_>) -> Kf08 {
     let s = ctx.snapshot;
     let phases = Phases::at(ctx);
-    let mut by_staff = vec![0u64; s.staff.len()];
+    let mut tally = StaffTally::new(ctx);
     let mut out = Kf08 {
         total: 0,
         by_caseworker: BTreeMap::new(),
@@ -54,28 +51,19 @@ pub fn kf08(ctx: &Context<'_>) -> Kf08 {
         by_area: Area::ALL.iter().map(|a| (a.code(), 0)).collect(),
         by_phase: Phase::ALL.iter().map(|p| (p.code(), 0)).collect(),
     };
-    let mut without = 0;
     for c in open_cases(ctx) {
         out.total += 1;
         *out.by_area
             .entry(s.cases[c as usize].area.code())
             .or_default() += 1;
         *out.by_phase.entry(phases.of(c).code()).or_default() += 1;
-        match ctx.lookup.assigned_at_t[c as usize] {
-            Some(staff) => by_staff[staff as usize] += 1,
-            None => without += 1,
-        }
+        tally.add(ctx.lookup.assigned_at_t[c as usize]);
     }
-    for (staff, n) in by_staff.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-        out.by_caseworker
-            .insert(s.staff[staff].staff_id.as_str().to_owned(), n);
+    for (staff, n) in tally.counted() {
         let team = s.staff[staff].unit_id.as_str().to_owned();
         *out.by_team.entry(team).or_default() += n;
     }
-    if without > 0 {
-        out.by_caseworker
-            .insert(WITHOUT_CASEWORKER.to_owned(), without);
-    }
+    out.by_caseworker = tally.by_staff_id(ctx);
     out
 }
 

@@ -1,33 +1,21 @@
 //! What every figure reads: the data, the obligations at T, the supplied files, lookups built
 //! once, and the unit filter (the scope).
 
-use std::collections::HashMap;
-
-use foldhash::fast::FixedState;
-use serde::Serialize;
+use std::collections::BTreeMap;
 
 use super::settings::FigureSettings;
 use crate::Snapshot;
+use crate::ids::{IdMap, id_map};
 use crate::obligations::{AsOf, Evaluation};
 use crate::sources::Sources;
 
-type Map<'a> = HashMap<&'a str, u32, FixedState>;
-
-fn map<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Map<'a> {
-    let mut out = Map::with_capacity_and_hasher(ids.len(), FixedState::default());
-    for (i, id) in ids.enumerate() {
-        out.entry(id).or_insert(i as u32);
-    }
-    out
-}
-
 /// Id → row index of the tables others refer to.
 pub struct Lookup<'a> {
-    pub cases: Map<'a>,
-    pub persons: Map<'a>,
-    pub staff: Map<'a>,
-    pub units: Map<'a>,
-    pub measures: Map<'a>,
+    pub cases: IdMap<'a>,
+    pub persons: IdMap<'a>,
+    pub staff: IdMap<'a>,
+    pub units: IdMap<'a>,
+    pub measures: IdMap<'a>,
     /// Per case: the staff row assigned at T (an assignment active at T).
     pub assigned_at_t: Vec<Option<u32>>,
     /// Per case: the staff row of the latest assignment that started by T (the team a case
@@ -39,9 +27,9 @@ pub struct Lookup<'a> {
 
 impl<'a> Lookup<'a> {
     pub fn build(s: &'a Snapshot, as_of: AsOf) -> Lookup<'a> {
-        let cases = map(s.cases.iter().map(|c| c.case_id.as_str()));
-        let staff = map(s.staff.iter().map(|x| x.staff_id.as_str()));
-        let units = map(s.org_units.iter().map(|u| u.unit_id.as_str()));
+        let cases = id_map(s.cases.iter().map(|c| c.case_id.as_str()));
+        let staff = id_map(s.staff.iter().map(|x| x.staff_id.as_str()));
+        let units = id_map(s.org_units.iter().map(|u| u.unit_id.as_str()));
         let mut assigned_at_t = vec![None; s.cases.len()];
         let mut last_assigned: Vec<Option<(chrono::NaiveDate, u32)>> = vec![None; s.cases.len()];
         for a in &s.assignments {
@@ -68,8 +56,8 @@ impl<'a> Lookup<'a> {
             .map(|x| units.get(x.unit_id.as_str()).copied())
             .collect();
         Lookup {
-            persons: map(s.persons.iter().map(|p| p.person_id.as_str())),
-            measures: map(s.measures.iter().map(|m| m.measure_id.as_str())),
+            persons: id_map(s.persons.iter().map(|p| p.person_id.as_str())),
+            measures: id_map(s.measures.iter().map(|m| m.measure_id.as_str())),
             cases,
             staff,
             units,
@@ -244,9 +232,50 @@ impl<'a> Context<'a> {
 /// A figure part that depends on an input file: `None` (JSON null) when the file is absent.
 pub type Available<T> = Option<T>;
 
-/// The reference to a unit in output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UnitLabel {
-    pub id: String,
-    pub name: String,
+/// Key for rows nobody is assigned to at T, in breakdowns by caseworker.
+pub const WITHOUT_CASEWORKER: &str = "none";
+
+/// Counts per caseworker: kept by staff row while counting (no string per row; a large
+/// municipality counts ~10^5 rows) and keyed by staff id at the end.
+pub struct StaffTally {
+    by_row: Vec<u64>,
+    without: u64,
+}
+
+impl StaffTally {
+    pub fn new(ctx: &Context<'_>) -> StaffTally {
+        StaffTally {
+            by_row: vec![0; ctx.snapshot.staff.len()],
+            without: 0,
+        }
+    }
+
+    /// Counts one row of the caseworker `staff` (a staff row), or of nobody.
+    pub fn add(&mut self, staff: Option<u32>) {
+        match staff {
+            Some(staff) => self.by_row[staff as usize] += 1,
+            None => self.without += 1,
+        }
+    }
+
+    /// The staff rows with a count above 0.
+    pub fn counted(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.by_row
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// Keyed by staff id, with [`WITHOUT_CASEWORKER`] when any row had nobody.
+    pub fn by_staff_id(&self, ctx: &Context<'_>) -> BTreeMap<String, u64> {
+        let mut out: BTreeMap<String, u64> = self
+            .counted()
+            .map(|(staff, n)| (ctx.snapshot.staff[staff].staff_id.as_str().to_owned(), n))
+            .collect();
+        if self.without > 0 {
+            out.insert(WITHOUT_CASEWORKER.to_owned(), self.without);
+        }
+        out
+    }
 }

@@ -5,12 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Context, Period, Share};
+use super::{Context, Period, Share, StaffTally};
 use crate::obligations::Obligation;
 use crate::rules::RuleId;
-
-/// Key for obligations nobody is assigned to at T.
-pub const WITHOUT_CASEWORKER: &str = "none";
 
 /// KF15 Opfølgning til tiden.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,27 +72,15 @@ pub fn kf16(ctx: &Context<'_>) -> Kf16 {
         by_caseworker: BTreeMap::new(),
         by_rule: RuleId::ALL.iter().map(|r| (r.id(), 0)).collect(),
     };
-    // Counted by staff row first: a large municipality has ~10^5 red numbers.
-    let mut by_staff = vec![0u64; ctx.snapshot.staff.len()];
-    let mut without = 0;
+    let mut tally = StaffTally::new(ctx);
     for o in &ctx.evaluation.obligations {
         if !is_overdue(ctx, o) || !in_scope(ctx, o) {
             continue;
         }
         out.total += 1;
-        match o.responsible {
-            Some(staff) => by_staff[staff as usize] += 1,
-            None => without += 1,
-        }
+        tally.add(o.responsible);
         *out.by_rule.entry(o.rule.id()).or_default() += 1;
     }
-    for (staff, count) in by_staff.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-        let id = ctx.snapshot.staff[staff].staff_id.as_str().to_owned();
-        out.by_caseworker.insert(id, count);
-    }
-    if without > 0 {
-        out.by_caseworker
-            .insert(WITHOUT_CASEWORKER.to_owned(), without);
-    }
+    out.by_caseworker = tally.by_staff_id(ctx);
     out
 }

@@ -19,14 +19,14 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::{Serialize, Serializer};
 
 use super::activity::{
-    MeasureAt, Span, TYPES, dated_active_at, dated_touches, day, days_in_year, group, measure_at,
+    GROUPS, MeasureAt, Span, TYPES, dated_active_at, dated_touches, day, group, measure_at,
     person_days,
 };
 use super::{Available, Context, Exclusions, Period};
 use crate::YearMonth;
 use crate::calendar::add_months;
 use crate::codes::MeasureType;
-use crate::tables::Payment;
+use crate::tables::{Measure, Payment};
 
 /// The key of spend without a (resolvable) measure, and the account of a measure's future
 /// spend when it has no payment by T.
@@ -87,23 +87,16 @@ fn money_map_opt<K: Serialize, S: Serializer>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared: months, payments in scope.
-
-fn month_index(month: YearMonth) -> i32 {
-    month.year() * 12 + month.month() as i32 - 1
-}
+// Shared: months, payments in scope, the measures of the year of T.
 
 fn shift(month: YearMonth, months: i32) -> YearMonth {
     YearMonth::of(add_months(month.first_day(), months))
 }
 
-fn last_day(month: YearMonth) -> NaiveDate {
-    Period::month(month).to
-}
-
 /// The last day a measure active at T is expected to run: min(end, planned end, year end),
 /// empty dates ignored. A planned end before T is ignored too: the measure has outrun its
-/// plan, so the plan says nothing about when it ends.
+/// plan, so the plan says nothing about when it ends. As the end of a measure active at T is
+/// T or empty, this is never before T.
 fn stop(
     end: Option<NaiveDate>,
     planned: Option<NaiveDate>,
@@ -117,7 +110,7 @@ fn stop(
         .unwrap_or(year_end)
 }
 
-type Interner<'a> = HashMap<&'a str, u32, FixedState>;
+type Interner<'a> = crate::ids::IdMap<'a>;
 
 const PAYMENT_UNKNOWN_CASE: (&str, &str) = (
     "unknown_case",
@@ -150,33 +143,115 @@ fn payment_at(
     measure: Option<Option<u32>>,
     excluded: &mut Exclusions,
 ) -> Option<PaymentAt> {
-    let case = match (&p.case_id, measure) {
-        (Some(id), _) => Some(ctx.lookup.case(id.as_str()).ok_or(PAYMENT_UNKNOWN_CASE)),
-        (None, Some(Some(m))) => {
-            let case_id = &ctx.snapshot.measures[m as usize].case_id;
-            Some(
-                ctx.lookup
-                    .case(case_id.as_str())
-                    .ok_or(PAYMENT_UNKNOWN_CASE),
-            )
-        }
+    // The payment's case, else its measure's.
+    let case_id = match (&p.case_id, measure) {
+        (Some(id), _) => Some(Ok(id)),
+        (None, Some(Some(m))) => Some(Ok(&ctx.snapshot.measures[m as usize].case_id)),
         (None, Some(None)) => Some(Err(PAYMENT_UNKNOWN_MEASURE_NO_CASE)),
         (None, None) => None,
     };
+    let case = case_id
+        .map(|id| id.and_then(|id| ctx.lookup.case(id.as_str()).ok_or(PAYMENT_UNKNOWN_CASE)));
     let in_scope = match case {
         Some(Ok(case)) => ctx.scope.has_case(case),
-        Some(Err((reason, label))) => {
-            if ctx.scope.is_filtered() {
-                excluded.add("payments", reason, label);
-            }
-            !ctx.scope.is_filtered()
+        Some(Err((reason, label))) if ctx.scope.is_filtered() => {
+            excluded.add("payments", reason, label);
+            false
         }
-        None => !ctx.scope.is_filtered(),
+        Some(Err(_)) | None => !ctx.scope.is_filtered(),
     };
     in_scope.then_some(PaymentAt {
         measure: measure.flatten(),
         dangling_measure: matches!(measure, Some(None)),
     })
+}
+
+/// Every measure row as the figures see it at T, in row order: resolved once for KF18-KF20.
+fn resolve(ctx: &Context<'_>) -> Vec<MeasureAt> {
+    ctx.snapshot
+        .measures
+        .iter()
+        .map(|m| measure_at(ctx, m))
+        .collect()
+}
+
+/// Counts in `excluded` the unusable rows of `measures` that `counted` selects.
+fn exclude_measures(
+    ctx: &Context<'_>,
+    measures: &[MeasureAt],
+    excluded: &mut Exclusions,
+    counted: impl Fn(&Measure) -> bool,
+) {
+    for (m, at) in ctx.snapshot.measures.iter().zip(measures) {
+        if let MeasureAt::Bad(reason, label) = *at
+            && counted(m)
+        {
+            excluded.add("measures", reason, label);
+        }
+    }
+}
+
+/// KF19's span: 1 January to the end of the last month complete by T (T itself on the last
+/// day of a month); `None` while no month of the year of T is complete.
+fn complete_months(t: NaiveDate) -> Option<Period> {
+    let month_t = Period::month(YearMonth::of(t));
+    let end = if t == month_t.to {
+        t
+    } else {
+        month_t.from.pred_opt().expect("date in range")
+    };
+    Period::year(t.year()).up_to(end)
+}
+
+/// Person-days per type group (indexed by group) in the year of T: each measure's active days
+/// by T, and a measure active at T on to its [`stop`]; a person counted once per day.
+struct PersonDays {
+    /// The days within KF19's span (all 0 without one). The span ends by T, so these are the
+    /// days by T of the span.
+    in_span: Vec<u64>,
+    /// The days of the whole year (KF20).
+    year: Vec<u64>,
+}
+
+impl PersonDays {
+    /// One sweep for both: the span and the rest of the year are its two buckets.
+    fn sweep(ctx: &Context<'_>, measures: &[MeasureAt], span: Option<Period>) -> PersonDays {
+        let t = ctx.as_of.date;
+        let year = Period::year(t.year());
+        let mut spans = Vec::new();
+        for (m, at) in ctx.snapshot.measures.iter().zip(measures) {
+            let MeasureAt::Known(known) = *at else {
+                continue;
+            };
+            let to = match known.end {
+                Some(end) if end < t => end,
+                end => stop(end, m.planned_end_date, t, year.to),
+            };
+            let from = known.start.max(year.from);
+            spans.extend(Span::clipped(group(m.measure_type), known.person, from, to));
+        }
+        let rest = match span {
+            Some(span) => span
+                .to
+                .succ_opt()
+                .and_then(|from| Period::new(from, year.to).ok()),
+            None => Some(year),
+        };
+        let buckets: Vec<(i32, i32)> = span
+            .into_iter()
+            .chain(rest)
+            .map(|part| (day(part.from), day(part.to)))
+            .collect();
+        let days = person_days(&mut spans, &buckets);
+        let rows = days.chunks(buckets.len());
+        PersonDays {
+            in_span: rows
+                .clone()
+                .map(|row| if span.is_some() { row[0] } else { 0 })
+                .collect(),
+            year: rows.map(|row| row.iter().sum()).collect(),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,9 +360,8 @@ impl Parts {
 struct Active<'a> {
     /// (month, account) of its latest payment by T.
     latest: Option<(YearMonth, &'a str)>,
-    /// Σ of its payments of the 3 months before month(T), and whether there was any.
-    basis: Decimal,
-    has_basis: bool,
+    /// Σ of its payments of the 3 months before month(T); `None` when there was none.
+    basis: Option<Decimal>,
     /// The last day it is expected to run ([`stop`]).
     stop: NaiveDate,
 }
@@ -298,42 +372,35 @@ const NOT_ACTIVE: u32 = u32::MAX;
 struct Forecast<'a> {
     year: i32,
     forecast_from: NaiveDate,
-    accounts: Vec<&'a str>,
-    parts: Vec<[Parts; TYPES + 1]>,
+    table: AccountTable<'a>,
     excluded: Exclusions,
 }
 
 impl<'a> Forecast<'a> {
-    fn compute(ctx: &Context<'a>) -> Forecast<'a> {
+    fn compute(ctx: &Context<'a>, measures: &[MeasureAt]) -> Forecast<'a> {
         let s = ctx.snapshot;
         let t = ctx.as_of.date;
-        let year = t.year();
+        let year = Period::year(t.year());
         let month_t = YearMonth::of(t);
-        let january = YearMonth::of(Period::year(year).from);
-        let year_end = Period::year(year).to;
+        let january = YearMonth::of(year.from);
         let forecast_from = month_t.first_day();
         let basis_from = shift(month_t, -3);
         let mut excluded = Exclusions::default();
 
         // The measures active at T.
+        exclude_measures(ctx, measures, &mut excluded, |m| dated_active_at(m, t));
         let mut active_of = vec![NOT_ACTIVE; s.measures.len()];
         let mut active: Vec<Active<'a>> = Vec::new();
-        for (row, m) in s.measures.iter().enumerate() {
-            match measure_at(ctx, m) {
-                MeasureAt::Known(known) if known.active_on(t) => {
-                    active_of[row] = active.len() as u32;
-                    let stop = stop(known.end, m.planned_end_date, t, year_end);
-                    active.push(Active {
-                        latest: None,
-                        basis: Decimal::ZERO,
-                        has_basis: false,
-                        stop,
-                    });
-                }
-                MeasureAt::Bad(reason, label) if dated_active_at(m, t) => {
-                    excluded.add("measures", reason, label);
-                }
-                _ => {}
+        for (row, (m, at)) in s.measures.iter().zip(measures).enumerate() {
+            if let MeasureAt::Known(known) = *at
+                && known.active_on(t)
+            {
+                active_of[row] = active.len() as u32;
+                active.push(Active {
+                    latest: None,
+                    basis: None,
+                    stop: stop(known.end, m.planned_end_date, t, year.to),
+                });
             }
         }
 
@@ -350,8 +417,7 @@ impl<'a> Forecast<'a> {
                     a.latest = Some((p.month, p.account.as_str()));
                 }
                 if p.month >= basis_from && p.month < month_t {
-                    a.basis += p.amount;
-                    a.has_basis = true;
+                    *a.basis.get_or_insert(Decimal::ZERO) += p.amount;
                 }
             }
             if p.month < january || p.month >= month_t {
@@ -375,41 +441,37 @@ impl<'a> Forecast<'a> {
             part.touched = true;
         }
 
-        // The rest of the year of every measure active at T.
+        // The rest of the year of every measure active at T: from max(month(T), its start) to
+        // its stop, which is T or later (so at least one day and one month).
         for (row, m) in s.measures.iter().enumerate() {
             let Some(a) = active.get(active_of[row] as usize) else {
                 continue;
             };
-            let (rate, payments) = match &m.daily_rate {
-                Some(rate) => {
-                    let from = forecast_from.max(m.start_date);
-                    let days = (a.stop - from).num_days() + 1;
-                    if days <= 0 {
-                        continue;
-                    }
+            let (rate, payments) = match (&m.daily_rate, a.basis) {
+                (Some(rate), _) => {
+                    let days = (a.stop - forecast_from.max(m.start_date)).num_days() + 1;
                     (*rate.get() * Decimal::from(days), Decimal::ZERO)
                 }
-                None => {
-                    let months = month_index(YearMonth::of(a.stop)) - month_index(month_t) + 1;
-                    if a.stop < forecast_from || months <= 0 {
-                        continue;
-                    }
-                    if !a.has_basis {
-                        excluded.add(
-                            "measures",
-                            "no_rate_no_payments",
-                            "Indsats uden dagstakst og uden betalinger de seneste 3 måneder: \
-                             ingen prognose for resten af året",
-                        );
-                        continue;
-                    }
+                (None, Some(basis)) => {
                     // The months of the three before month(T) in which the measure ran.
+                    let started = YearMonth::of(m.start_date);
                     let ran = (1..=3)
-                        .filter(|k| last_day(shift(month_t, -k)) >= m.start_date)
+                        .filter(|k| shift(month_t, -k) >= started)
                         .count()
                         .max(1);
-                    let average = a.basis / Decimal::from(ran as u64);
+                    let average = basis / Decimal::from(ran as u64);
+                    // Month(T) to the month of its stop, in the year of T.
+                    let months = a.stop.month() - month_t.month() + 1;
                     (Decimal::ZERO, average * Decimal::from(months))
+                }
+                (None, None) => {
+                    excluded.add(
+                        "measures",
+                        "no_rate_no_payments",
+                        "Indsats uden dagstakst og uden betalinger de seneste 3 måneder: \
+                         ingen prognose for resten af året",
+                    );
+                    continue;
                 }
             };
             let account = a.latest.map_or(UNKNOWN, |(_, account)| account);
@@ -419,23 +481,54 @@ impl<'a> Forecast<'a> {
             part.touched = true;
         }
         Forecast {
-            year,
+            year: t.year(),
             forecast_from,
-            accounts: table.accounts,
-            parts: table.parts,
+            table,
             excluded,
         }
     }
 
     /// The forecast of `account`, of one type group or all.
     fn total(&self, account: &str, group: Option<usize>) -> Decimal {
-        let Some(index) = self.accounts.iter().position(|a| *a == account) else {
+        let Some(&index) = self.table.index.get(account) else {
             return Decimal::ZERO;
         };
-        let parts = &self.parts[index];
+        let parts = &self.table.parts[index as usize];
         match group {
             Some(g) => parts[g].total(),
             None => parts.iter().map(Parts::total).sum(),
+        }
+    }
+
+    /// KF18: the lines with spend or forecast, and their sums.
+    fn kf18(&self) -> Kf18 {
+        let mut lines = Vec::new();
+        let mut sum = Parts::default();
+        for (account, parts) in self.table.accounts.iter().zip(&self.table.parts) {
+            for (g, part) in parts.iter().enumerate().filter(|(_, p)| p.touched) {
+                sum.spent += part.spent;
+                sum.rate += part.rate;
+                sum.payments += part.payments;
+                lines.push(Kf18Line {
+                    account: (*account).to_owned(),
+                    measure_type: code(g),
+                    spent_before_month: part.spent,
+                    rate_based_rest: part.rate,
+                    payment_based_rest: part.payments,
+                    total: part.total(),
+                });
+            }
+        }
+        lines.sort_by(|a, b| (&a.account, a.measure_type).cmp(&(&b.account, b.measure_type)));
+        Kf18 {
+            year: self.year,
+            forecast_from: self.forecast_from,
+            spent_before_month: sum.spent,
+            rate_based_rest: sum.rate,
+            payment_based_rest: sum.payments,
+            total: sum.total(),
+            lines,
+            excluded: self.excluded.clone(),
         }
     }
 }
@@ -511,35 +604,25 @@ pub fn kf18(ctx: &Context<'_>) -> Available<Kf18> {
     if !ctx.has("payments") || !ctx.has("measures") {
         return None;
     }
-    let forecast = Forecast::compute(ctx);
-    let mut lines = Vec::new();
-    let mut sum = Parts::default();
-    for (account, parts) in forecast.accounts.iter().zip(&forecast.parts) {
-        for (g, part) in parts.iter().enumerate().filter(|(_, p)| p.touched) {
-            sum.spent += part.spent;
-            sum.rate += part.rate;
-            sum.payments += part.payments;
-            lines.push(Kf18Line {
-                account: (*account).to_owned(),
-                measure_type: code(g),
-                spent_before_month: part.spent,
-                rate_based_rest: part.rate,
-                payment_based_rest: part.payments,
-                total: part.total(),
-            });
-        }
+    Some(Forecast::compute(ctx, &resolve(ctx)).kf18())
+}
+
+/// KF18, KF19 and KF20 together, equal to [`kf18`], [`kf19`] and [`kf20`] called one by one
+/// but resolving the measures, computing the forecast (KF18, KF20) and sweeping the
+/// person-days (KF19, KF20) once.
+pub fn kf18_to_kf20(ctx: &Context<'_>) -> (Available<Kf18>, Available<Kf19>, Available<Kf20>) {
+    if !ctx.has("payments") || !ctx.has("measures") {
+        return (None, None, None);
     }
-    lines.sort_by(|a, b| (&a.account, a.measure_type).cmp(&(&b.account, b.measure_type)));
-    Some(Kf18 {
-        year: forecast.year,
-        forecast_from: forecast.forecast_from,
-        spent_before_month: sum.spent,
-        rate_based_rest: sum.rate,
-        payment_based_rest: sum.payments,
-        total: sum.total(),
-        lines,
-        excluded: forecast.excluded,
-    })
+    let span = complete_months(ctx.as_of.date);
+    let measures = resolve(ctx);
+    let forecast = Forecast::compute(ctx, &measures);
+    let days = PersonDays::sweep(ctx, &measures, span);
+    let kf19 = kf19_of(ctx, span, &measures, &days.in_span);
+    let kf20 = ctx
+        .has("budgets")
+        .then(|| kf20_of(ctx, &measures, &forecast, &days.year));
+    (Some(forecast.kf18()), Some(kf19), kf20)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,26 +664,25 @@ pub fn kf19(ctx: &Context<'_>) -> Available<Kf19> {
     if !ctx.has("payments") || !ctx.has("measures") {
         return None;
     }
-    let s = ctx.snapshot;
-    let t = ctx.as_of.date;
-    let year = t.year();
-    let month_t = YearMonth::of(t);
-    let last_complete = if t == last_day(month_t) {
-        month_t
-    } else {
-        shift(month_t, -1)
+    let span = complete_months(ctx.as_of.date);
+    let measures = resolve(ctx);
+    let days = match span {
+        Some(_) => PersonDays::sweep(ctx, &measures, span).in_span,
+        None => vec![0; GROUPS],
     };
-    let span = (last_complete.year() == year).then(|| Period {
-        from: Period::year(year).from,
-        to: last_day(last_complete),
-    });
+    Some(kf19_of(ctx, span, &measures, &days))
+}
+
+/// KF19 with the span's person-days per type group.
+fn kf19_of(ctx: &Context<'_>, span: Option<Period>, measures: &[MeasureAt], days: &[u64]) -> Kf19 {
+    let s = ctx.snapshot;
+    let year = ctx.as_of.date.year();
     let mut excluded = Exclusions::default();
     let mut spend = [Decimal::ZERO; TYPES];
-    let mut days = vec![0u64; TYPES + 1];
     if let Some(span) = span {
-        let january = YearMonth::of(span.from);
+        let months = YearMonth::of(span.from)..=YearMonth::of(span.to);
         for p in &s.payments {
-            if p.month < january || p.month > last_complete {
+            if !months.contains(&p.month) {
                 continue;
             }
             let Some(at) = payment_at(ctx, p, measure_of(ctx, p), &mut excluded) else {
@@ -620,24 +702,12 @@ pub fn kf19(ctx: &Context<'_>) -> Available<Kf19> {
                 ),
             }
         }
-        let mut spans = Vec::new();
-        for m in &s.measures {
-            match measure_at(ctx, m) {
-                MeasureAt::Known(known) => {
-                    let from = known.start.max(span.from);
-                    let to = known.end.map_or(span.to, |end| end.min(span.to));
-                    spans.extend(Span::clipped(group(m.measure_type), known.person, from, to));
-                }
-                MeasureAt::Bad(reason, label) if dated_touches(m, t, span) => {
-                    excluded.add("measures", reason, label);
-                }
-                _ => {}
-            }
-        }
-        days = person_days(&mut spans, &[(day(span.from), day(span.to))]);
+        exclude_measures(ctx, measures, &mut excluded, |m| {
+            dated_touches(m, ctx.as_of.date, span)
+        });
     }
-    let year_days = days_in_year(year);
-    Some(Kf19 {
+    let year_days = Period::year(year).days();
+    Kf19 {
         year,
         span,
         days_in_year: year_days,
@@ -656,7 +726,7 @@ pub fn kf19(ctx: &Context<'_>) -> Available<Kf19> {
             })
             .collect(),
         excluded,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -702,34 +772,6 @@ pub struct Kf20Line {
     pub price_effect: Option<Decimal>,
 }
 
-/// Person-days per type group in the year of T: each measure's active days up to T, and for
-/// a measure active at T on to min(end, planned end, 31 Dec); a person counted once per day.
-fn forecast_person_days(ctx: &Context<'_>, excluded: &mut Exclusions) -> Vec<u64> {
-    let t = ctx.as_of.date;
-    let year = Period::year(t.year());
-    let mut spans = Vec::new();
-    for m in &ctx.snapshot.measures {
-        match measure_at(ctx, m) {
-            MeasureAt::Known(known) => {
-                let to = match known.end {
-                    Some(end) if end < t => end,
-                    end => stop(end, m.planned_end_date, t, year.to).max(t),
-                };
-                let from = known.start.max(year.from);
-                spans.extend(Span::clipped(group(m.measure_type), known.person, from, to));
-            }
-            // Rows active at T were counted by the forecast already.
-            MeasureAt::Bad(reason, label)
-                if !dated_active_at(m, t) && dated_touches(m, t, year) =>
-            {
-                excluded.add("measures", reason, label);
-            }
-            _ => {}
-        }
-    }
-    person_days(&mut spans, &[(day(year.from), day(year.to))])
-}
-
 /// KF20: per budget row of the year of T in scope, the deviation of the forecast (KF18) from
 /// the budget, split into an activity and a price effect. Not available without
 /// `budgets.csv`, `payments.csv` or `measures.csv`.
@@ -737,15 +779,30 @@ pub fn kf20(ctx: &Context<'_>) -> Available<Kf20> {
     if !ctx.has("budgets") || !ctx.has("payments") || !ctx.has("measures") {
         return None;
     }
+    let measures = resolve(ctx);
+    let forecast = Forecast::compute(ctx, &measures);
+    let days = PersonDays::sweep(ctx, &measures, None).year;
+    Some(kf20_of(ctx, &measures, &forecast, &days))
+}
+
+/// KF20 with the forecast and the year's person-days per type group.
+fn kf20_of(
+    ctx: &Context<'_>,
+    measures: &[MeasureAt],
+    forecast: &Forecast<'_>,
+    days: &[u64],
+) -> Kf20 {
     let t = ctx.as_of.date;
-    let year = t.year();
-    let forecast = Forecast::compute(ctx);
+    let year = Period::year(t.year());
     let mut excluded = forecast.excluded.clone();
-    let days = forecast_person_days(ctx, &mut excluded);
-    let year_days = Decimal::from(days_in_year(year));
+    // Rows active at T were counted by the forecast already.
+    exclude_measures(ctx, measures, &mut excluded, |m| {
+        !dated_active_at(m, t) && dated_touches(m, t, year)
+    });
+    let year_days = Decimal::from(year.days());
     let mut lines = Vec::new();
     for b in &ctx.snapshot.budgets {
-        if *b.year.get() != i64::from(year) {
+        if *b.year.get() != i64::from(forecast.year) {
             continue;
         }
         let Some(unit) = ctx.lookup.unit(b.unit_id.as_str()) else {
@@ -782,11 +839,11 @@ pub fn kf20(ctx: &Context<'_>) -> Available<Kf20> {
     lines.sort_by(|a, b| {
         (&a.account, a.measure_type, &a.unit_id).cmp(&(&b.account, b.measure_type, &b.unit_id))
     });
-    Some(Kf20 {
-        year,
+    Kf20 {
+        year: forecast.year,
         lines,
         excluded,
-    })
+    }
 }
 
 #[cfg(test)]
@@ -794,15 +851,7 @@ mod tests {
     use super::super::activity::test_data::*;
     use super::*;
     use crate::codes::MeasureType::*;
-    use crate::ids::ProviderId;
-    use crate::tables::{Measure, Snapshot};
-
-    fn rate(m: Measure, rate: &str) -> Measure {
-        Measure {
-            daily_rate: Some(non_negative(rate)),
-            ..m
-        }
-    }
+    use crate::tables::Snapshot;
 
     fn children(n: u32, staff: &str) -> Snapshot {
         let mut s = world();
@@ -818,28 +867,25 @@ mod tests {
         let mut s = world();
         child(&mut s, 1, "2015-01-01", "SA");
         child(&mut s, 2, "2015-01-01", "SB");
-        s.providers.push(provider("X"));
-        s.measures.push(Measure {
-            provider_id: Some(ProviderId::parse("X").unwrap()),
-            ..measure("M1", 1, FamilyTreatment, "2024-01-01")
-        });
-        s.measures
-            .push(measure("M2", 2, PlacementFosterFamily, "2024-01-01"));
-        for p in [
-            payment("B1", Some(1), Some("M1"), "5.28.21", "2025-04", "100"),
+        provider(&mut s, "X");
+        let by_x = [("provider_id", "X")];
+        measure(&mut s, "M1", 1, FamilyTreatment, "2024-01-01", &by_x);
+        measure(&mut s, "M2", 2, PlacementFosterFamily, "2024-01-01", &[]);
+        for (id, case, m, account, month, amount) in [
+            ("B1", Some(1), Some("M1"), "5.28.21", "2025-04", "100"),
             // No case: the measure's case (C1, team A).
-            payment("B2", None, Some("M1"), "5.28.21", "2025-05", "50"),
+            ("B2", None, Some("M1"), "5.28.21", "2025-05", "50"),
             // Month(T) counts; the month after does not; nor a month before the period.
-            payment("B3", Some(2), Some("M2"), "5.28.23", "2025-06", "200"),
-            payment("B4", Some(1), Some("M1"), "5.28.21", "2025-07", "1000"),
-            payment("B5", Some(1), Some("M1"), "5.28.21", "2025-03", "1000"),
+            ("B3", Some(2), Some("M2"), "5.28.23", "2025-06", "200"),
+            ("B4", Some(1), Some("M1"), "5.28.21", "2025-07", "1000"),
+            ("B5", Some(1), Some("M1"), "5.28.21", "2025-03", "1000"),
             // Neither case nor measure: only without a unit filter.
-            payment("B6", None, None, "5.28.99", "2025-05", "7"),
+            ("B6", None, None, "5.28.99", "2025-05", "7"),
             // A measure that does not exist: under "unknown", and reported.
-            payment("B7", Some(1), Some("MX"), "5.28.21", "2025-05", "3"),
-            payment("B8", Some(2), Some("M2"), "5.28.23", "2025-05", "-20"),
+            ("B7", Some(1), Some("MX"), "5.28.21", "2025-05", "3"),
+            ("B8", Some(2), Some("M2"), "5.28.23", "2025-05", "-20"),
         ] {
-            s.payments.push(p);
+            payment(&mut s, id, case, m, account, month, amount);
         }
         s
     }
@@ -927,79 +973,91 @@ mod tests {
     #[test]
     fn kf18_rate_based_rest_runs_to_end_planned_end_or_year_end() {
         let mut s = children(6, "SA");
-        // Open: 1 June - 31 December = 214 days.
-        s.measures
-            .push(rate(measure("M1", 1, FamilyTreatment, "2025-01-01"), "100"));
-        // Planned end 31 August: 92 days.
-        s.measures.push(rate(
-            Measure {
-                planned_end_date: Some(d("2025-08-31")),
-                ..measure("M2", 2, FamilyTreatment, "2025-01-01")
-            },
-            "10",
-        ));
-        // An end date after T is not known at T: 214 days, not 122.
-        s.measures.push(rate(
-            Measure {
-                end_date: Some(d("2025-09-30")),
-                ..measure("M3", 3, FamilyTreatment, "2025-01-01")
-            },
-            "1",
-        ));
-        // Ended before T: not active at T, no rest.
-        s.measures.push(rate(
-            Measure {
-                end_date: Some(d("2025-06-10")),
-                ..measure("M4", 4, FamilyTreatment, "2025-01-01")
-            },
-            "1000",
-        ));
-        // Started in month(T): from its start, 10 June - 31 December = 205 days.
-        s.measures
-            .push(rate(measure("M5", 5, FamilyTreatment, "2025-06-10"), "5"));
-        // Planned end after the year: to 31 December.
-        s.measures.push(rate(
-            Measure {
-                planned_end_date: Some(d("2026-03-31")),
-                ..measure("M6", 6, ContactPerson, "2024-01-01")
-            },
-            "7",
-        ));
-        // Ends on T (known, inclusive): 1-15 June = 15 days.
-        s.measures.push(rate(
-            Measure {
-                end_date: Some(d("2025-06-15")),
-                ..measure("M8", 5, HomeSupport, "2025-01-01")
-            },
-            "3",
-        ));
-        // Planned end before T, still running at T: the plan is outrun, to 31 December.
-        s.measures.push(rate(
-            Measure {
-                planned_end_date: Some(d("2025-06-10")),
-                ..measure("M7", 6, ContactPerson, "2025-01-01")
-            },
-            "2",
-        ));
+        for (id, case, kind, start, rate, date) in [
+            // Open: 1 June - 31 December = 214 days.
+            (
+                "M1",
+                1,
+                FamilyTreatment,
+                "2025-01-01",
+                "100",
+                ("end_date", ""),
+            ),
+            // Planned end 31 August: 92 days.
+            (
+                "M2",
+                2,
+                FamilyTreatment,
+                "2025-01-01",
+                "10",
+                ("planned_end_date", "2025-08-31"),
+            ),
+            // An end date after T is not known at T: 214 days, not 122.
+            (
+                "M3",
+                3,
+                FamilyTreatment,
+                "2025-01-01",
+                "1",
+                ("end_date", "2025-09-30"),
+            ),
+            // Ended before T: not active at T, no rest.
+            (
+                "M4",
+                4,
+                FamilyTreatment,
+                "2025-01-01",
+                "1000",
+                ("end_date", "2025-06-10"),
+            ),
+            // Started in month(T): from its start, 10 June - 31 December = 205 days.
+            (
+                "M5",
+                5,
+                FamilyTreatment,
+                "2025-06-10",
+                "5",
+                ("end_date", ""),
+            ),
+            // Planned end after the year: to 31 December.
+            (
+                "M6",
+                6,
+                ContactPerson,
+                "2024-01-01",
+                "7",
+                ("planned_end_date", "2026-03-31"),
+            ),
+            // Ends on T (known, inclusive): 1-15 June = 15 days.
+            (
+                "M8",
+                5,
+                HomeSupport,
+                "2025-01-01",
+                "3",
+                ("end_date", "2025-06-15"),
+            ),
+            // Planned end before T, still running at T: the plan is outrun, to 31 December.
+            (
+                "M7",
+                6,
+                ContactPerson,
+                "2025-01-01",
+                "2",
+                ("planned_end_date", "2025-06-10"),
+            ),
+        ] {
+            measure(&mut s, id, case, kind, start, &[("daily_rate", rate), date]);
+        }
         for month in ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05"] {
-            s.payments.push(payment(
-                &format!("B{month}"),
-                Some(1),
-                Some("M1"),
-                "A1",
-                month,
-                "3100",
-            ));
+            let id = format!("B{month}");
+            payment(&mut s, &id, Some(1), Some("M1"), "A1", month, "3100");
         }
         // Month(T), after T, and the year before: not spend of the year before month(T).
-        s.payments
-            .push(payment("B6", Some(1), Some("M1"), "A1", "2025-06", "999"));
-        s.payments
-            .push(payment("B7", Some(1), Some("M1"), "A9", "2025-07", "999"));
-        s.payments
-            .push(payment("B8", Some(1), Some("M1"), "A1", "2024-12", "999"));
-        s.payments
-            .push(payment("B9", Some(4), Some("M4"), "A2", "2025-05", "500"));
+        payment(&mut s, "B6", Some(1), Some("M1"), "A1", "2025-06", "999");
+        payment(&mut s, "B7", Some(1), Some("M1"), "A9", "2025-07", "999");
+        payment(&mut s, "B8", Some(1), Some("M1"), "A1", "2024-12", "999");
+        payment(&mut s, "B9", Some(4), Some("M4"), "A2", "2025-05", "500");
         let out = with(&s, all(), "2025-06-15", None, kf18).unwrap();
         assert_eq!(out.year, 2025);
         assert_eq!(out.forecast_from, d("2025-06-01"));
@@ -1035,14 +1093,11 @@ mod tests {
     #[test]
     fn kf18_without_rate_uses_the_average_of_the_last_three_months() {
         let mut s = children(4, "SA");
-        s.measures.push(measure("E", 1, HomeSupport, "2025-01-01"));
-        s.measures
-            .push(measure("F", 2, ContactPerson, "2025-01-01"));
-        s.measures.push(measure("G", 3, RespiteCare, "2025-05-01"));
-        s.measures.push(Measure {
-            planned_end_date: Some(d("2025-08-15")),
-            ..measure("H", 4, OtherSupport, "2025-01-01")
-        });
+        measure(&mut s, "E", 1, HomeSupport, "2025-01-01", &[]);
+        measure(&mut s, "F", 2, ContactPerson, "2025-01-01", &[]);
+        measure(&mut s, "G", 3, RespiteCare, "2025-05-01", &[]);
+        let planned = [("planned_end_date", "2025-08-15")];
+        measure(&mut s, "H", 4, OtherSupport, "2025-01-01", &planned);
         for (id, case, m, account, month, amount) in [
             // E: February is not among the last 3 months; avg (300 + 600 + 900) / 3 = 600.
             ("B1", 1, "E", "K1", "2025-02", "10000"),
@@ -1058,8 +1113,7 @@ mod tests {
             ("B8", 4, "H", "K1", "2025-04", "300"),
             ("B9", 4, "H", "K1", "2025-05", "300"),
         ] {
-            s.payments
-                .push(payment(id, Some(case), Some(m), account, month, amount));
+            payment(&mut s, id, Some(case), Some(m), account, month, amount);
         }
         let out = with(&s, all(), "2025-06-15", None, kf18).unwrap();
         // June - December = 7 months.
@@ -1100,19 +1154,13 @@ mod tests {
 
     fn kf19_world() -> Snapshot {
         let mut s = children(2, "SA");
-        s.measures
-            .push(measure("M1", 1, FamilyTreatment, "2024-06-01"));
-        s.measures
-            .push(measure("M2", 2, ContactPerson, "2025-03-01"));
-        for p in [
-            payment("B1", Some(1), Some("M1"), "A", "2025-01", "31000"),
-            payment("B2", Some(1), Some("M1"), "A", "2025-02", "28000"),
-            payment("B3", Some(1), Some("M1"), "A", "2025-03", "31000"),
-            payment("B4", Some(2), Some("M2"), "A", "2025-02", "1000"),
-            payment("B5", Some(2), None, "A", "2025-02", "5"),
-        ] {
-            s.payments.push(p);
-        }
+        measure(&mut s, "M1", 1, FamilyTreatment, "2024-06-01", &[]);
+        measure(&mut s, "M2", 2, ContactPerson, "2025-03-01", &[]);
+        payment(&mut s, "B1", Some(1), Some("M1"), "A", "2025-01", "31000");
+        payment(&mut s, "B2", Some(1), Some("M1"), "A", "2025-02", "28000");
+        payment(&mut s, "B3", Some(1), Some("M1"), "A", "2025-03", "31000");
+        payment(&mut s, "B4", Some(2), Some("M2"), "A", "2025-02", "1000");
+        payment(&mut s, "B5", Some(2), None, "A", "2025-02", "5");
         s
     }
 
@@ -1166,39 +1214,66 @@ mod tests {
         );
     }
 
+    #[test]
+    fn kf18_to_kf20_equals_the_figures_one_by_one() {
+        let mut s = kf20_world();
+        measure(&mut s, "M13", 1, ContactPerson, "2024-11-01", &[]);
+        measure(&mut s, "M14", 9, ContactPerson, "2024-11-01", &[]);
+        // Spend before the year, and a payment of a measure that does not exist.
+        payment(&mut s, "B13", Some(1), Some("M13"), "A", "2024-12", "9");
+        payment(&mut s, "B14", None, Some("MX"), "A", "2025-02", "9");
+        family_budget(&mut s, "1000000", "10");
+        budget(&mut s, 2025, "Z", "5.28.22", None, "1", None);
+        for t in [
+            "2025-01-15",
+            "2025-01-31",
+            "2025-06-30",
+            "2025-07-01",
+            "2025-12-31",
+        ] {
+            for unit in [None, Some("A")] {
+                for sources in [all(), all().without("budgets")] {
+                    with(&s, sources, t, unit, |ctx| {
+                        assert_eq!(kf18_to_kf20(ctx), (kf18(ctx), kf19(ctx), kf20(ctx)), "{t}");
+                    });
+                }
+            }
+        }
+        let none = with(
+            &s,
+            all().without("payments"),
+            "2025-06-30",
+            None,
+            kf18_to_kf20,
+        );
+        assert_eq!(none, (None, None, None));
+    }
+
     // ---- KF20
 
     /// 12 children in team A with family treatment at 300 a day all year; each paid
     /// 151 × 300 = 45,300 for January-May; T = 30 June 2025.
     fn kf20_world() -> Snapshot {
         let mut s = children(12, "SA");
+        let rate = [("daily_rate", "300")];
         for i in 1..=12 {
-            let id = format!("M{i}");
-            s.measures
-                .push(rate(measure(&id, i, FamilyTreatment, "2025-01-01"), "300"));
-            s.payments.push(payment(
-                &format!("B{i}"),
-                Some(i),
-                Some(&id),
-                "5.28.21",
-                "2025-01",
-                "45300",
-            ));
+            let (m, b) = (format!("M{i}"), format!("B{i}"));
+            measure(&mut s, &m, i, FamilyTreatment, "2025-01-01", &rate);
+            payment(&mut s, &b, Some(i), Some(&m), "5.28.21", "2025-01", "45300");
         }
         s
+    }
+
+    /// Team A's budget of 2025 for family treatment on account 5.28.21.
+    fn family_budget(s: &mut Snapshot, amount: &str, planned: &str) {
+        let kind = Some(FamilyTreatment);
+        budget(s, 2025, "A", "5.28.21", kind, amount, Some(planned));
     }
 
     #[test]
     fn kf20_splits_the_deviation_into_activity_and_price() {
         let mut s = kf20_world();
-        s.budgets.push(budget(
-            2025,
-            "A",
-            "5.28.21",
-            Some(FamilyTreatment),
-            "1000000",
-            Some("10"),
-        ));
+        family_budget(&mut s, "1000000", "10");
         let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
         let l = &out.lines[0];
         // Forecast: 543,600 paid + 12 × 300 × 214 days = 1,314,000 = 12 × 109,500.
@@ -1220,34 +1295,22 @@ mod tests {
     #[test]
     fn kf20_has_no_split_without_planned_persons_or_measure_type() {
         let mut s = kf20_world();
-        s.budgets.push(budget(
-            2025,
-            "B",
-            "5.28.21",
-            Some(FamilyTreatment),
-            "1000000",
-            Some("0"),
-        ));
-        s.budgets
-            .push(budget(2025, "A", "5.28.21", None, "1200000", Some("10")));
-        s.budgets.push(budget(
-            2025,
-            "A",
-            "5.28.22",
-            Some(FamilyTreatment),
-            "5",
-            None,
-        ));
-        s.budgets.push(budget(
-            2024,
-            "A",
-            "5.28.21",
-            Some(FamilyTreatment),
-            "1",
-            Some("1"),
-        ));
-        s.budgets
-            .push(budget(2025, "Z", "5.28.21", None, "1", None));
+        for (year, unit, account, kind, amount, planned) in [
+            (
+                2025,
+                "B",
+                "5.28.21",
+                Some(FamilyTreatment),
+                "1000000",
+                Some("0"),
+            ),
+            (2025, "A", "5.28.21", None, "1200000", Some("10")),
+            (2025, "A", "5.28.22", Some(FamilyTreatment), "5", None),
+            (2024, "A", "5.28.21", Some(FamilyTreatment), "1", Some("1")),
+            (2025, "Z", "5.28.21", None, "1", None),
+        ] {
+            budget(&mut s, year, unit, account, kind, amount, planned);
+        }
         let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
         let keys: Vec<(&str, &str, Option<&str>)> = out
             .lines
@@ -1284,42 +1347,23 @@ mod tests {
     #[test]
     fn kf20_forecast_persons_run_to_planned_end_or_year_end() {
         let mut s = children(4, "SA");
-        // Active at T, planned end 30 September: 273 days; a second overlapping measure of
-        // the same person does not add days.
-        s.measures.push(Measure {
-            planned_end_date: Some(d("2025-09-30")),
-            ..measure("M1", 1, FamilyTreatment, "2025-01-01")
-        });
-        s.measures.push(Measure {
-            planned_end_date: Some(d("2025-08-31")),
-            ..measure("M2", 1, FamilyTreatment, "2025-03-01")
-        });
-        // Ended in March: 90 days.
-        s.measures.push(Measure {
-            end_date: Some(d("2025-03-31")),
-            ..measure("M3", 2, FamilyTreatment, "2025-01-01")
-        });
-        // Starts after T: not known.
-        s.measures
-            .push(measure("M4", 3, FamilyTreatment, "2025-07-01"));
-        // Planned end before T, still running at T: to the year end, 365 days (person 3).
-        s.measures.push(Measure {
-            planned_end_date: Some(d("2025-05-31")),
-            ..measure("M6", 3, FamilyTreatment, "2025-01-01")
-        });
-        // End after T is unknown: to the year end, 365 days.
-        s.measures.push(Measure {
-            end_date: Some(d("2025-10-31")),
-            ..measure("M5", 4, FamilyTreatment, "2025-01-01")
-        });
-        s.budgets.push(budget(
-            2025,
-            "A",
-            "5.28.21",
-            Some(FamilyTreatment),
-            "100",
-            Some("2"),
-        ));
+        for (id, person, start, date) in [
+            // Active at T, planned end 30 September: 273 days; a second overlapping measure
+            // of the same person does not add days.
+            ("M1", 1, "2025-01-01", ("planned_end_date", "2025-09-30")),
+            ("M2", 1, "2025-03-01", ("planned_end_date", "2025-08-31")),
+            // Ended in March: 90 days.
+            ("M3", 2, "2025-01-01", ("end_date", "2025-03-31")),
+            // Starts after T: not known.
+            ("M4", 3, "2025-07-01", ("end_date", "")),
+            // Planned end before T, still running at T: to the year end, 365 days (person 3).
+            ("M6", 3, "2025-01-01", ("planned_end_date", "2025-05-31")),
+            // End after T is unknown: to the year end, 365 days.
+            ("M5", 4, "2025-01-01", ("end_date", "2025-10-31")),
+        ] {
+            measure(&mut s, id, person, FamilyTreatment, start, &[date]);
+        }
+        family_budget(&mut s, "100", "2");
         let out = with(&s, all(), "2025-06-30", None, kf20).unwrap();
         let persons = out.lines[0].forecast_full_year_persons.unwrap();
         assert!(

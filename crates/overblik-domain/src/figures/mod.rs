@@ -7,7 +7,8 @@ mod period;
 mod settings;
 mod value;
 
-pub use context::{Available, Context, Lookup, Scope, UnitLabel, UnknownUnit};
+pub use crate::ids::{IdMap, id_map};
+pub use context::{Available, Context, Lookup, Scope, StaffTally, UnknownUnit, WITHOUT_CASEWORKER};
 pub use period::{Period, PeriodError};
 pub use settings::FigureSettings;
 pub use value::{Exclusion, Exclusions, Share, Stats};

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Available, Context, Exclusions, Period, Share, Stats};
 use crate::calendar::{local_date, start_of_local_day};
 use crate::codes::{NotifierType, Severity};
-use crate::obligations::{EventTable, Moment, Status};
+use crate::obligations::{EventTable, Status};
 use crate::rules::RuleId;
 use crate::tables::Notification;
 
@@ -211,7 +211,7 @@ pub fn kf05(ctx: &Context<'_>, period: Period) -> Available<Kf05> {
             {
                 continue;
             }
-            if due_by_t(ctx, o.due) {
+            if ctx.as_of.has_happened(o.due) {
                 out.on_time.count(o.status == Status::MetOnTime);
             } else {
                 out.pending += 1;
@@ -219,9 +219,4 @@ pub fn kf05(ctx: &Context<'_>, period: Period) -> Available<Kf05> {
         }
         out
     })
-}
-
-/// Whether a deadline lies at or before T ("due ≤ T").
-pub fn due_by_t(ctx: &Context<'_>, due: Moment) -> bool {
-    ctx.as_of.has_happened(due)
 }

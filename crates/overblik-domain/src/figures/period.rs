@@ -28,14 +28,6 @@ impl Period {
         Ok(Period { from, to })
     }
 
-    /// One day.
-    pub fn day(date: NaiveDate) -> Period {
-        Period {
-            from: date,
-            to: date,
-        }
-    }
-
     /// The `days` days ending with `to` (the last 7 days: `ending(T, 7)`).
     pub fn ending(to: NaiveDate, days: u32) -> Period {
         let from = to - chrono::Days::new(u64::from(days.max(1) - 1));
@@ -90,11 +82,6 @@ impl Period {
         let from = self.from.max(other.from);
         let to = self.to.min(other.to);
         (from <= to).then_some(Period { from, to })
-    }
-
-    /// Whether any day of `month` lies in the period.
-    pub fn touches_month(self, month: YearMonth) -> bool {
-        self.intersect(Period::month(month)).is_some()
     }
 
     /// The calendar months the period touches, each with the days of it inside the period.

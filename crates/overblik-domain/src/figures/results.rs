@@ -6,7 +6,7 @@ use chrono::Days;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::{Available, Context, Exclusions, Period, Share};
+use super::{Available, Context, Exclusions, Period, Share, id_map};
 use crate::codes::{AppealOutcome, ComplaintOutcome};
 
 /// The progress of one goal at T: its first and latest score by T, in follow-up order.
@@ -34,24 +34,9 @@ impl GoalProgress {
 pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
     let s = ctx.snapshot;
     let t = ctx.as_of.date;
-    let goals: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.goal_id.as_str(), i as u32))
-        .collect();
-    let followups: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
-        .followups
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.followup_id.as_str(), i as u32))
-        .collect();
-    let plans: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.plan_id.as_str(), i as u32))
-        .collect();
+    let goals = id_map(s.goals.iter().map(|g| g.goal_id.as_str()));
+    let followups = id_map(s.followups.iter().map(|f| f.followup_id.as_str()));
+    let plans = id_map(s.plans.iter().map(|p| p.plan_id.as_str()));
     // (goal, held_at, followup row, score), sorted so each goal's scores are in time order.
     let mut scores: Vec<(u32, chrono::NaiveDate, u32, u8)> = s
         .goal_scores
@@ -135,12 +120,7 @@ pub fn kf22(ctx: &Context<'_>, period: Period) -> Available<Kf22> {
     (ctx.has("complaints") && ctx.has("decisions")).then(|| {
         let s = ctx.snapshot;
         let t = ctx.as_of.date;
-        let decisions: std::collections::HashMap<&str, u32, foldhash::fast::FixedState> = s
-            .decisions
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.decision_id.as_str(), i as u32))
-            .collect();
+        let decisions = id_map(s.decisions.iter().map(|d| d.decision_id.as_str()));
         let mut out = Kf22 {
             received: 0,
             personal_contact_within_5_days: Share::default(),

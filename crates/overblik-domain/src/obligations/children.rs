@@ -12,11 +12,12 @@ pub(super) fn notifications(out: &mut Output<'_>) {
     let index = out.index;
     let calendar = out.rules.calendar();
     for (row, n) in index.snapshot.notifications.iter().enumerate() {
-        let trigger = Event {
+        let at = |instant| Event {
             table: EventTable::Notification,
             row: row as u32,
-            at: Moment::Instant(n.received_at),
+            at: Moment::Instant(instant),
         };
+        let trigger = at(n.received_at);
         let (Some(person), true) = (
             index.person(n.person_id.as_str()),
             out.as_of.has_happened(trigger.at),
@@ -25,11 +26,6 @@ pub(super) fn notifications(out: &mut Output<'_>) {
         };
         let case = n.case_id.as_ref().and_then(|id| index.case(id.as_str()));
         let received_on = local_date(n.received_at);
-        let at = |instant| Event {
-            table: EventTable::Notification,
-            row: row as u32,
-            at: Moment::Instant(instant),
-        };
 
         if let Some((version, rule)) = out
             .rules

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
+use super::index::Index;
 use super::{AsOf, Draft, Event, EventTable, Finding, Moment, Output};
-use crate::codes::Area;
 use crate::rules::RuleId;
 use crate::tables::{Followup, Measure};
 
@@ -20,6 +20,18 @@ pub(super) fn known_end(as_of: AsOf, measure: &Measure) -> Option<NaiveDate> {
 /// Whether `measure` is active on `date` as far as is known at T.
 pub(super) fn active_on(as_of: AsOf, measure: &Measure, date: NaiveDate) -> bool {
     measure.start_date <= date && known_end(as_of, measure).is_none_or(|end| date <= end)
+}
+
+/// The measures of `case`, by start date.
+pub(super) fn measures_of<'a>(
+    index: &'a Index<'a>,
+    case: u32,
+) -> impl Iterator<Item = &'a Measure> {
+    index
+        .measures_of_case
+        .of(case)
+        .iter()
+        .map(|row| &index.snapshot.measures[*row as usize])
 }
 
 /// Whether a follow-up is about `measure` (or about the case as a whole).
@@ -110,33 +122,24 @@ fn next(out: &mut Output<'_>) {
     let snapshot = index.snapshot;
     let calendar = out.rules.calendar();
     let default_interval = out.rules.settings.followup_default_interval;
-    for (case, case_row) in snapshot.cases.iter().enumerate() {
-        if case_row.area != Area::Children {
-            continue;
-        }
-        let case = case as u32;
-        let Some(person) = index.person_of_case(case) else {
+    for case in 0..snapshot.cases.len() as u32 {
+        let Some((case, person)) = index.children_case(Some(case)) else {
             continue;
         };
         let rows = index.followups.of(case);
-        let measures = || {
-            index
-                .measures_of_case
-                .of(case)
-                .iter()
-                .map(|row| &snapshot.measures[*row as usize])
-        };
         for (position, f_row) in rows.iter().enumerate() {
             let followup = &snapshot.followups[*f_row as usize];
             let held = followup.held_at;
             if !out.as_of.reached(held) {
                 break;
             }
-            let relevant = |measure: &&Measure| concerns(followup, measure);
-            if !measures()
-                .filter(relevant)
-                .any(|m| active_on(out.as_of, m, held))
-            {
+            // Whether a measure the follow-up is about is active on `date`.
+            let covered = |date| {
+                measures_of(index, case)
+                    .filter(|measure| concerns(followup, measure))
+                    .any(|measure| active_on(out.as_of, measure, date))
+            };
+            if !covered(held) {
                 continue;
             }
             let Some((version, rule)) = out.rules.version(RuleId::FollowupNext, held) else {
@@ -155,10 +158,7 @@ fn next(out: &mut Output<'_>) {
             } else {
                 rule.deadline().after_date(held, calendar)
             };
-            if !measures()
-                .filter(relevant)
-                .any(|m| active_on(out.as_of, m, due))
-            {
+            if !covered(due) {
                 continue;
             }
             let met = rows[position + 1..]

@@ -1,16 +1,12 @@
 //! Lookups built once per evaluation: rows grouped by case and person, sorted by date, so that
 //! every rule runs in time linear in the data (plus one sort).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use foldhash::fast::FixedState;
 
 use super::AsOf;
 use crate::Snapshot;
 use crate::codes::Area;
-
-type Map<'a> = HashMap<&'a str, u32, FixedState>;
+use crate::ids::{IdMap as Map, id_map as map};
 
 /// Row indices grouped by an owner (a case or a person), each group sorted by a date key; and
 /// each row's owner, so a rule looks an id up once per evaluation rather than once per rule.
@@ -227,12 +223,4 @@ pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-fn map<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Map<'a> {
-    let mut map = Map::with_capacity_and_hasher(ids.len(), FixedState::default());
-    for (row, id) in ids.enumerate() {
-        map.entry(id).or_insert(row as u32);
-    }
-    map
 }

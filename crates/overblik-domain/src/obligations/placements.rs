@@ -3,10 +3,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::followups::{active_on, known_end};
+use super::followups::{active_on, known_end, measures_of};
 use super::{Draft, Event, EventTable, Moment, Output, Status};
 use crate::calendar::anniversary;
-use crate::codes::{Area, DecisionSubject};
+use crate::codes::DecisionSubject;
 use crate::rules::RuleId;
 use crate::tables::Measure;
 
@@ -118,23 +118,14 @@ fn age_rules(out: &mut Output<'_>) {
     let index = out.index;
     let snapshot = index.snapshot;
     let calendar = out.rules.calendar();
-    for (case, case_row) in snapshot.cases.iter().enumerate() {
-        if case_row.area != Area::Children {
-            continue;
-        }
-        let case = case as u32;
-        let Some(person) = index.person_of_case(case) else {
+    for case in 0..snapshot.cases.len() as u32 {
+        let Some((case, person)) = index.children_case(Some(case)) else {
             continue;
         };
         let birth = snapshot.persons[person as usize].birth_date;
         let (as_of, catalogue) = (out.as_of, &out.rules.catalogue);
         let placements = || {
-            index
-                .measures_of_case
-                .of(case)
-                .iter()
-                .map(|row| &snapshot.measures[*row as usize])
-                .filter(|measure| catalogue.is_placement(measure.measure_type))
+            measures_of(index, case).filter(|measure| catalogue.is_placement(measure.measure_type))
         };
         if placements().next().is_none() {
             continue;

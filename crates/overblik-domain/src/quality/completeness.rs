@@ -5,14 +5,12 @@
 //! within its 4 months) is not counted as missing. The list is read by one generic count; the
 //! only code per table says where a record keeps its date and its columns.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
-use foldhash::fast::FixedState;
 
 use super::Completeness;
 use crate::calendar::{Calendar, add_hours, add_months, local_date};
 use crate::codes::{Area, StaffRole};
+use crate::figures::{IdMap, id_map};
 use crate::obligations::AsOf;
 use crate::sources::Sources;
 use crate::tables::*;
@@ -335,8 +333,17 @@ impl Filled {
 /// What the count needs besides the record.
 struct Env<'a> {
     as_of: AsOf,
-    /// Case id → whether it is a children's case (built only when a rule needs it).
-    children_cases: HashMap<&'a str, bool, FixedState>,
+    cases: &'a [Case],
+    /// Case id → row of `cases` (built only when a rule needs it).
+    case_rows: IdMap<'a>,
+}
+
+impl Env<'_> {
+    fn is_children_case(&self, id: &str) -> bool {
+        self.case_rows
+            .get(id)
+            .is_some_and(|&row| self.cases[row as usize].area == Area::Children)
+    }
 }
 
 /// Where a record keeps what the rules read.
@@ -353,10 +360,9 @@ trait Record {
     fn closed_at(&self) -> Option<NaiveDate> {
         unreachable!("no rule of this table counts closed rows")
     }
-    /// Whether the row passes the rule's further condition.
+    /// Whether the row passes the rule's further condition (any but [`Only::All`]).
     fn only(&self, only: Only, _env: &Env<'_>) -> bool {
-        assert_eq!(only, Only::All, "condition not defined for this table");
-        true
+        unreachable!("{only:?} is not defined for this table")
     }
 }
 
@@ -377,7 +383,6 @@ impl Record for Notification {
     }
     fn only(&self, only: Only, _env: &Env<'_>) -> bool {
         match only {
-            Only::All => true,
             Only::Professional => self.professional,
             _ => unreachable!("{only:?}"),
         }
@@ -397,7 +402,6 @@ impl Record for Investigation {
     }
     fn only(&self, only: Only, env: &Env<'_>) -> bool {
         match only {
-            Only::All => true,
             Only::NotCompletedByDue => {
                 let due = add_months(self.aware_at, INVESTIGATION_MONTHS as i32);
                 !self
@@ -450,7 +454,6 @@ impl Record for Budget {
     }
     fn only(&self, only: Only, _env: &Env<'_>) -> bool {
         match only {
-            Only::All => true,
             Only::MeasureTypeBudgets => self.measure_type.is_some(),
             _ => unreachable!("{only:?}"),
         }
@@ -474,7 +477,6 @@ impl Record for Staff {
     }
     fn only(&self, only: Only, _env: &Env<'_>) -> bool {
         match only {
-            Only::All => true,
             Only::Caseworkers => self.role == StaffRole::Caseworker,
             _ => unreachable!("{only:?}"),
         }
@@ -537,40 +539,44 @@ impl Record for Followup {
     }
     fn only(&self, only: Only, env: &Env<'_>) -> bool {
         match only {
-            Only::All => true,
             Only::ChildrenUnderBarnetsLov => {
-                self.held_at >= BARNETS_LOV_FROM
-                    && env
-                        .children_cases
-                        .get(self.case_id.as_str())
-                        .copied()
-                        .unwrap_or(false)
+                self.held_at >= BARNETS_LOV_FROM && env.is_children_case(self.case_id.as_str())
             }
             _ => unreachable!("{only:?}"),
         }
     }
 }
 
-fn count<R: Record>(rows: &[R], rule: &ColumnRule, env: &Env<'_>) -> Completeness {
-    let cutoff = Cutoff::of(rule.expected, env.as_of);
-    let mut out = Completeness {
-        table: rule.table,
-        column: rule.column,
-        needed_by: rule.needed_by,
-        filled: 0,
-        rows: 0,
-    };
+/// Counts the rules of one table (`rules`) in one pass over its rows.
+fn count<R: Record>(rows: &[R], rules: &[ColumnRule], env: &Env<'_>) -> Vec<Completeness> {
+    let cutoffs: Vec<Cutoff> = rules
+        .iter()
+        .map(|rule| Cutoff::of(rule.expected, env.as_of))
+        .collect();
+    let mut out: Vec<Completeness> = rules
+        .iter()
+        .map(|rule| Completeness {
+            table: rule.table,
+            column: rule.column,
+            needed_by: rule.needed_by,
+            filled: 0,
+            rows: 0,
+        })
+        .collect();
     for row in rows {
-        let expected = match rule.expected {
-            Expected::Exists | Expected::Due(_) => row.at().within(cutoff),
-            Expected::Current => row.current(env.as_of),
-            Expected::Closed => {
-                row.at().within(cutoff) && row.closed_at().is_some_and(|c| env.as_of.reached(c))
+        let at = row.at();
+        for ((rule, &cutoff), out) in rules.iter().zip(&cutoffs).zip(&mut out) {
+            let expected = match rule.expected {
+                Expected::Exists | Expected::Due(_) => at.within(cutoff),
+                Expected::Current => row.current(env.as_of),
+                Expected::Closed => {
+                    at.within(cutoff) && row.closed_at().is_some_and(|c| env.as_of.reached(c))
+                }
+            };
+            if expected && (rule.only == Only::All || row.only(rule.only, env)) {
+                out.rows += 1;
+                out.filled += u64::from(row.field(rule.column).by(env.as_of));
             }
-        };
-        if expected && row.only(rule.only, env) {
-            out.rows += 1;
-            out.filled += u64::from(row.field(rule.column).by(env.as_of));
         }
     }
     out
@@ -581,32 +587,35 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Comple
     let needs_cases = COLUMNS
         .iter()
         .any(|rule| rule.only == Only::ChildrenUnderBarnetsLov && sources.has(rule.table));
-    let mut children_cases = HashMap::with_hasher(FixedState::default());
-    if needs_cases {
-        children_cases.reserve(s.cases.len());
-        for case in &s.cases {
-            children_cases.insert(case.case_id.as_str(), case.area == Area::Children);
-        }
-    }
     let env = Env {
         as_of,
-        children_cases,
+        cases: &s.cases,
+        case_rows: if needs_cases {
+            id_map(s.cases.iter().map(|c| c.case_id.as_str()))
+        } else {
+            IdMap::default()
+        },
     };
-    COLUMNS
-        .iter()
-        .filter(|rule| sources.has(rule.table))
-        .map(|rule| match rule.table {
-            "notifications" => count(&s.notifications, rule, &env),
-            "investigations" => count(&s.investigations, rule, &env),
-            "measures" => count(&s.measures, rule, &env),
-            "payments" => count(&s.payments, rule, &env),
-            "budgets" => count(&s.budgets, rule, &env),
-            "staff" => count(&s.staff, rule, &env),
-            "cases" => count(&s.cases, rule, &env),
-            "complaints" => count(&s.complaints, rule, &env),
-            "risk_assessments" => count(&s.risk_assessments, rule, &env),
-            "followups" => count(&s.followups, rule, &env),
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    // The rules of a table are listed together: one pass over each supplied table.
+    for rules in COLUMNS.chunk_by(|a, b| a.table == b.table) {
+        let table = rules[0].table;
+        if !sources.has(table) {
+            continue;
+        }
+        out.extend(match table {
+            "notifications" => count(&s.notifications, rules, &env),
+            "investigations" => count(&s.investigations, rules, &env),
+            "measures" => count(&s.measures, rules, &env),
+            "payments" => count(&s.payments, rules, &env),
+            "budgets" => count(&s.budgets, rules, &env),
+            "staff" => count(&s.staff, rules, &env),
+            "cases" => count(&s.cases, rules, &env),
+            "complaints" => count(&s.complaints, rules, &env),
+            "risk_assessments" => count(&s.risk_assessments, rules, &env),
+            "followups" => count(&s.followups, rules, &env),
             table => unreachable!("no completeness rules for `{table}`"),
-        })
-        .collect()
+        });
+    }
+    out
 }

@@ -11,12 +11,10 @@
 //! is on or before T. Where the obligations engine already names the problem
 //! ([`Finding`]), its code and text are used.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
-use foldhash::fast::FixedState;
 
 use super::Contradiction;
+use crate::figures::{IdMap, id_map};
 use crate::obligations::{AsOf, Finding};
 use crate::sources::Sources;
 use crate::tables::Measure;
@@ -238,25 +236,19 @@ pub fn contradiction_kinds() -> impl Iterator<Item = ContradictionKind> {
     })
 }
 
-/// Rows found per kind, and the first ids.
-struct Tally {
-    rows: Vec<u64>,
-    examples: Vec<Vec<String>>,
-}
+/// Per kind (indexed by [`Kind`]): the rows found, and the first ids.
+struct Tally(Vec<(u64, Vec<String>)>);
 
 impl Tally {
-    fn hit(&mut self, kind: Kind, id: impl FnOnce() -> String) {
-        let i = kind as usize;
-        self.rows[i] += 1;
-        if self.examples[i].len() < MAX_EXAMPLES {
-            self.examples[i].push(id());
-        }
-    }
-
-    /// Counts a hit when `found`.
+    /// Counts a row of `kind` when `found`, keeping its id while fewer than [`MAX_EXAMPLES`]
+    /// are kept.
     fn check(&mut self, found: bool, kind: Kind, id: impl FnOnce() -> String) {
         if found {
-            self.hit(kind, id);
+            let (rows, examples) = &mut self.0[kind as usize];
+            *rows += 1;
+            if examples.len() < MAX_EXAMPLES {
+                examples.push(id());
+            }
         }
     }
 }
@@ -276,29 +268,19 @@ fn instant_before(
     matches!((later, earlier), (Some(l), Some(e)) if l < e && e <= as_of.instant)
 }
 
-type Index<'a> = HashMap<&'a str, u32, FixedState>;
-
-fn index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Index<'a> {
-    let mut out = Index::with_capacity_and_hasher(ids.len(), FixedState::default());
-    for (i, id) in ids.enumerate() {
-        out.entry(id).or_insert(i as u32);
-    }
-    out
+/// The row of `rows` with the id `id` (`ids` maps the ids of `rows`).
+fn row<'r, T>(rows: &'r [T], ids: &IdMap<'_>, id: &str) -> Option<&'r T> {
+    ids.get(id).map(|&i| &rows[i as usize])
 }
 
 /// Finds every contradiction by T in the supplied tables.
 pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contradiction> {
-    let mut tally = Tally {
-        rows: vec![0; SPECS.len()],
-        examples: vec![Vec::new(); SPECS.len()],
-    };
+    let mut tally = Tally(vec![(0, Vec::new()); SPECS.len()]);
     let t = &mut tally;
     let has = |table: &str| sources.has(table);
-    let cases = index(s.cases.iter().map(|c| c.case_id.as_str()));
-    let measures = index(s.measures.iter().map(|m| m.measure_id.as_str()));
+    let measures = id_map(s.measures.iter().map(|m| m.measure_id.as_str()));
     let measure = |id: Option<&crate::ids::MeasureId>| -> Option<&Measure> {
-        id.and_then(|id| measures.get(id.as_str()))
-            .map(|row| &s.measures[*row as usize])
+        id.and_then(|id| row(&s.measures, &measures, id.as_str()))
     };
     // A referenced measure of another case, when both rows exist by T (`at` is the referring
     // row's date).
@@ -345,7 +327,7 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
         }
     }
     if has("assignments") {
-        let staff = index(s.staff.iter().map(|x| x.staff_id.as_str()));
+        let staff = id_map(s.staff.iter().map(|x| x.staff_id.as_str()));
         for a in &s.assignments {
             let id = || format!("{}/{}", a.case_id, a.from_date);
             t.check(
@@ -353,10 +335,7 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
                 Kind::AssignmentEndsBeforeStart,
                 id,
             );
-            let Some(x) = staff
-                .get(a.staff_id.as_str())
-                .map(|row| &s.staff[*row as usize])
-            else {
+            let Some(x) = row(&s.staff, &staff, a.staff_id.as_str()) else {
                 continue;
             };
             let active_from = |day: NaiveDate| {
@@ -432,6 +411,7 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
         }
     }
     if has("measures") {
+        let cases = id_map(s.cases.iter().map(|c| c.case_id.as_str()));
         for m in &s.measures {
             let id = || m.measure_id.as_str().to_owned();
             let start = Some(m.start_date);
@@ -445,7 +425,7 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
                 Kind::PlannedEndBeforeStart,
                 id,
             );
-            let Some(case) = cases.get(m.case_id.as_str()).map(|c| &s.cases[*c as usize]) else {
+            let Some(case) = row(&s.cases, &cases, m.case_id.as_str()) else {
                 continue;
             };
             t.check(
@@ -547,19 +527,17 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
         }
     }
     if has("goal_scores") {
-        let goals = index(s.goals.iter().map(|g| g.goal_id.as_str()));
-        let followups = index(s.followups.iter().map(|f| f.followup_id.as_str()));
+        let goals = id_map(s.goals.iter().map(|g| g.goal_id.as_str()));
+        let followups = id_map(s.followups.iter().map(|f| f.followup_id.as_str()));
         for score in &s.goal_scores {
             let (Some(goal), Some(followup)) = (
-                goals.get(score.goal_id.as_str()),
-                followups.get(score.followup_id.as_str()),
+                row(&s.goals, &goals, score.goal_id.as_str()),
+                row(&s.followups, &followups, score.followup_id.as_str()),
             ) else {
                 continue;
             };
-            let held = s.followups[*followup as usize].held_at;
-            let set = s.goals[*goal as usize].set_at;
             t.check(
-                date_before(as_of, Some(held), Some(set)),
+                date_before(as_of, Some(followup.held_at), Some(goal.set_at)),
                 Kind::ScoreBeforeGoalSet,
                 || format!("{}/{}", score.goal_id, score.followup_id),
             );
@@ -621,10 +599,9 @@ pub(super) fn assess(s: &Snapshot, sources: &Sources, as_of: AsOf) -> Vec<Contra
 
     SPECS
         .iter()
-        .zip(tally.rows)
-        .zip(tally.examples)
-        .filter(|((_, rows), _)| *rows > 0)
-        .map(|((spec, rows), examples)| Contradiction {
+        .zip(tally.0)
+        .filter(|(_, (rows, _))| *rows > 0)
+        .map(|(spec, (rows, examples))| Contradiction {
             code: spec.code(),
             table: spec.table,
             label_da: spec.label_da(),

@@ -100,18 +100,19 @@ pub struct Contradiction {
 
 /// Assesses the data as of T. See the module documentation for what counts.
 pub fn assess(snapshot: &Snapshot, sources: &Sources, as_of: AsOf) -> Quality {
-    let counts = snapshot.row_counts();
+    // Both in `TABLES` order.
     let freshness = sources
         .tables()
         .iter()
-        .map(|source| Freshness {
-            table: source.table,
-            present: source.present,
-            last_imported_at: source.last_imported_at,
-            rows: counts
-                .iter()
-                .find(|(table, _)| *table == source.table)
-                .map_or(0, |(_, rows)| *rows as u64),
+        .zip(snapshot.row_counts())
+        .map(|(source, (table, rows))| {
+            debug_assert_eq!(source.table, table);
+            Freshness {
+                table: source.table,
+                present: source.present,
+                last_imported_at: source.last_imported_at,
+                rows: rows as u64,
+            }
         })
         .collect();
     Quality {

@@ -11,18 +11,7 @@ use crate::figures::Exclusion;
 use crate::ids::{CaseId, MeasureId};
 use crate::report::{Cell, Section};
 use crate::tables::*;
-use crate::{ColumnKind, TABLES, TableSpec, YearMonth};
-
-fn add(s: &mut Snapshot, spec: &'static TableSpec, cells: &[(&str, &str)]) {
-    let mut row = vec![""; spec.columns.len()];
-    for (column, value) in cells {
-        row[spec
-            .column_index(column)
-            .unwrap_or_else(|| panic!("{}.{column}", spec.name))] = value;
-    }
-    let row = spec.parse_row(&row).unwrap();
-    s.push_row(spec, &row).unwrap();
-}
+use crate::{ColumnKind, TABLES, YearMonth};
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -51,20 +40,19 @@ fn t() -> AsOf {
 /// optional column the figures need filled.
 fn world() -> Snapshot {
     let mut s = Snapshot::default();
-    add(
-        &mut s,
-        &ORG_UNITS,
+    s.add(
+        "org_units",
         &[
             ("unit_id", "U1"),
             ("name", "Team 1"),
             ("kind", "team"),
             ("valid_from", "2023-01-01"),
         ],
-    );
+    )
+    .unwrap();
     for (id, role) in [("S1", "caseworker"), ("S2", "team_leader")] {
-        add(
-            &mut s,
-            &STAFF,
+        s.add(
+            "staff",
             &[
                 ("staff_id", id),
                 ("name", "A"),
@@ -74,30 +62,30 @@ fn world() -> Snapshot {
                 ("capacity_points", "30"),
                 ("start_date", "2023-01-01"),
             ],
-        );
+        )
+        .unwrap();
     }
-    add(
-        &mut s,
-        &ABSENCES,
+    s.add(
+        "absences",
         &[
             ("staff_id", "S1"),
             ("from_date", "2024-03-01"),
             ("to_date", "2024-03-05"),
         ],
-    );
-    add(
-        &mut s,
-        &PERSONS,
+    )
+    .unwrap();
+    s.add(
+        "persons",
         &[("person_id", "P1"), ("birth_date", "2015-01-01")],
-    );
+    )
+    .unwrap();
     for (id, area, weight) in [
         ("C1", "children", "2"),
         ("C2", "children", "1"),
         ("C3", "adults", "1"),
     ] {
-        add(
-            &mut s,
-            &CASES,
+        s.add(
+            "cases",
             &[
                 ("case_id", id),
                 ("person_id", "P1"),
@@ -105,22 +93,22 @@ fn world() -> Snapshot {
                 ("opened_at", "2024-01-01"),
                 ("weight", weight),
             ],
-        );
+        )
+        .unwrap();
     }
     for case in ["C1", "C2"] {
-        add(
-            &mut s,
-            &ASSIGNMENTS,
+        s.add(
+            "assignments",
             &[
                 ("case_id", case),
                 ("staff_id", "S1"),
                 ("from_date", "2024-01-01"),
             ],
-        );
+        )
+        .unwrap();
     }
-    add(
-        &mut s,
-        &NOTIFICATIONS,
+    s.add(
+        "notifications",
         &[
             ("notification_id", "N1"),
             ("person_id", "P1"),
@@ -135,10 +123,10 @@ fn world() -> Snapshot {
             ("outcome_at", "2024-01-03T10:00:00+01:00"),
             ("feedback_sent_at", "2024-01-04T10:00:00+01:00"),
         ],
-    );
-    add(
-        &mut s,
-        &INVESTIGATIONS,
+    )
+    .unwrap();
+    s.add(
+        "investigations",
         &[
             ("investigation_id", "I1"),
             ("case_id", "C1"),
@@ -146,11 +134,11 @@ fn world() -> Snapshot {
             ("decided_at", "2024-01-03"),
             ("completed_at", "2024-04-01"),
         ],
-    );
+    )
+    .unwrap();
     // Late (due 2024-10-01), with a preliminary assessment.
-    add(
-        &mut s,
-        &INVESTIGATIONS,
+    s.add(
+        "investigations",
         &[
             ("investigation_id", "I2"),
             ("case_id", "C2"),
@@ -159,19 +147,19 @@ fn world() -> Snapshot {
             ("preliminary_assessment_at", "2024-09-25"),
             ("completed_at", "2024-10-15"),
         ],
-    );
-    add(
-        &mut s,
-        &PROVIDERS,
+    )
+    .unwrap();
+    s.add(
+        "providers",
         &[
             ("provider_id", "PR1"),
             ("name", "Leverandør"),
             ("internal", "false"),
         ],
-    );
-    add(
-        &mut s,
-        &MEASURES,
+    )
+    .unwrap();
+    s.add(
+        "measures",
         &[
             ("measure_id", "M1"),
             ("case_id", "C1"),
@@ -182,11 +170,11 @@ fn world() -> Snapshot {
             ("end_date", "2025-04-30"),
             ("daily_rate", "1000"),
         ],
-    );
+    )
+    .unwrap();
     // Active at T.
-    add(
-        &mut s,
-        &MEASURES,
+    s.add(
+        "measures",
         &[
             ("measure_id", "M2"),
             ("case_id", "C2"),
@@ -196,10 +184,10 @@ fn world() -> Snapshot {
             ("planned_end_date", "2026-01-01"),
             ("daily_rate", "500"),
         ],
-    );
-    add(
-        &mut s,
-        &DECISIONS,
+    )
+    .unwrap();
+    s.add(
+        "decisions",
         &[
             ("decision_id", "D1"),
             ("case_id", "C1"),
@@ -208,20 +196,20 @@ fn world() -> Snapshot {
             ("legal_basis", "BL § 32"),
             ("measure_id", "M1"),
         ],
-    );
-    add(
-        &mut s,
-        &PLANS,
+    )
+    .unwrap();
+    s.add(
+        "plans",
         &[
             ("plan_id", "PL1"),
             ("case_id", "C1"),
             ("created_at", "2024-05-01"),
             ("measure_id", "M1"),
         ],
-    );
-    add(
-        &mut s,
-        &VISITS,
+    )
+    .unwrap();
+    s.add(
+        "visits",
         &[
             ("visit_id", "V1"),
             ("case_id", "C1"),
@@ -229,10 +217,10 @@ fn world() -> Snapshot {
             ("visited_at", "2024-06-01"),
             ("child_conversation", "true"),
         ],
-    );
-    add(
-        &mut s,
-        &APPLICATIONS,
+    )
+    .unwrap();
+    s.add(
+        "applications",
         &[
             ("application_id", "A1"),
             ("case_id", "C3"),
@@ -241,10 +229,10 @@ fn world() -> Snapshot {
             ("notice_sent_at", "2024-02-10"),
             ("decided_at", "2024-03-01"),
         ],
-    );
-    add(
-        &mut s,
-        &GOALS,
+    )
+    .unwrap();
+    s.add(
+        "goals",
         &[
             ("goal_id", "G1"),
             ("plan_id", "PL1"),
@@ -252,14 +240,14 @@ fn world() -> Snapshot {
             ("set_at", "2024-05-01"),
             ("closed_at", "2025-04-30"),
         ],
-    );
+    )
+    .unwrap();
     for (id, case, measure, held, next) in [
         ("F1", "C1", "M1", "2024-08-01", "2025-02-01"),
         ("F2", "C2", "M2", "2024-09-01", "2025-03-01"),
     ] {
-        add(
-            &mut s,
-            &FOLLOWUPS,
+        s.add(
+            "followups",
             &[
                 ("followup_id", id),
                 ("case_id", case),
@@ -267,16 +255,16 @@ fn world() -> Snapshot {
                 ("held_at", held),
                 ("next_due", next),
             ],
-        );
+        )
+        .unwrap();
     }
-    add(
-        &mut s,
-        &GOAL_SCORES,
+    s.add(
+        "goal_scores",
         &[("goal_id", "G1"), ("followup_id", "F1"), ("score", "5")],
-    );
-    add(
-        &mut s,
-        &RISK_ASSESSMENTS,
+    )
+    .unwrap();
+    s.add(
+        "risk_assessments",
         &[
             ("assessment_id", "R1"),
             ("case_id", "C1"),
@@ -286,11 +274,11 @@ fn world() -> Snapshot {
             ("probability", "0.3"),
             ("outcome", "false"),
         ],
-    );
+    )
+    .unwrap();
     for (id, month) in [("PAY1", "2024-05"), ("PAY2", "2025-04")] {
-        add(
-            &mut s,
-            &PAYMENTS,
+        s.add(
+            "payments",
             &[
                 ("payment_id", id),
                 ("case_id", "C1"),
@@ -299,11 +287,11 @@ fn world() -> Snapshot {
                 ("month", month),
                 ("amount", "1000"),
             ],
-        );
+        )
+        .unwrap();
     }
-    add(
-        &mut s,
-        &BUDGETS,
+    s.add(
+        "budgets",
         &[
             ("year", "2025"),
             ("unit_id", "U1"),
@@ -312,10 +300,10 @@ fn world() -> Snapshot {
             ("amount", "100000"),
             ("planned_full_year_persons", "2"),
         ],
-    );
-    add(
-        &mut s,
-        &WAITING_LIST,
+    )
+    .unwrap();
+    s.add(
+        "waiting_list",
         &[
             ("entry_id", "E1"),
             ("person_id", "P1"),
@@ -324,10 +312,10 @@ fn world() -> Snapshot {
             ("left_at", "2024-02-01"),
             ("left_reason", "started"),
         ],
-    );
-    add(
-        &mut s,
-        &COMPLAINTS,
+    )
+    .unwrap();
+    s.add(
+        "complaints",
         &[
             ("complaint_id", "K1"),
             ("decision_id", "D1"),
@@ -336,12 +324,13 @@ fn world() -> Snapshot {
             ("resolved_at", "2024-06-01"),
             ("outcome", "upheld"),
         ],
-    );
-    add(
-        &mut s,
-        &POPULATION,
+    )
+    .unwrap();
+    s.add(
+        "population",
         &[("year", "2025"), ("age", "5"), ("count", "100")],
-    );
+    )
+    .unwrap();
     s
 }
 
@@ -795,9 +784,8 @@ fn completeness_counts_each_column_on_its_own_rows() {
 }
 
 fn notification(s: &mut Snapshot, id: &str, received: &str, professional: bool, assessed: &str) {
-    add(
-        s,
-        &NOTIFICATIONS,
+    s.add(
+        "notifications",
         &[
             ("notification_id", id),
             ("person_id", "P1"),
@@ -807,7 +795,8 @@ fn notification(s: &mut Snapshot, id: &str, received: &str, professional: bool, 
             ("severity", "concern"),
             ("assessed_at", assessed),
         ],
-    );
+    )
+    .unwrap();
 }
 
 #[test]
@@ -857,15 +846,15 @@ fn a_field_not_yet_due_at_t_is_not_missing() {
     let mut s = world();
     s.investigations.clear();
     for (id, aware) in [("I1", "2024-10-31"), ("I2", "2024-11-01")] {
-        add(
-            &mut s,
-            &INVESTIGATIONS,
+        s.add(
+            "investigations",
             &[
                 ("investigation_id", id),
                 ("case_id", "C1"),
                 ("aware_at", aware),
             ],
-        );
+        )
+        .unwrap();
     }
     let at = AsOf::end_of(date("2025-02-28"));
     let quality = assess(&s, &Sources::all_present(), at);

@@ -7,7 +7,7 @@ use chrono::Datelike;
 use super::build::*;
 use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section};
 use crate::codes::MeasureType;
-use crate::figures::economy::{kf17, kf18, kf19, kf20};
+use crate::figures::economy::{kf17, kf18_to_kf20};
 use crate::figures::{Context, Exclusion, Period};
 
 fn measure_label(code: Option<&str>) -> String {
@@ -21,6 +21,7 @@ fn measure_label(code: Option<&str>) -> String {
 pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
     let t = ctx.as_of.date;
     let year_to_date = Period::new(Period::year(t.year()).from, t).expect("ordered");
+    let (kf18, kf19, kf20) = kf18_to_kf20(ctx);
     let mut exclusions = Vec::new();
     let mut lines = table(
         "budget_lines",
@@ -38,7 +39,7 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
             ("Forventede helårspersoner", K::Decimal(1)),
         ],
     );
-    match kf20(ctx) {
+    match kf20 {
         None => lines.footnotes.push(ABSENT_FILE.to_owned()),
         Some(k) => {
             exclusions.push(("KF20", k.excluded.list().to_vec()));
@@ -70,7 +71,7 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
             ("Prognose i alt", K::Money),
         ],
     );
-    match kf18(ctx) {
+    match kf18 {
         None => forecast.footnotes.push(ABSENT_FILE.to_owned()),
         Some(k) => {
             exclusions.push(("KF18", k.excluded.list().to_vec()));
@@ -104,7 +105,7 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
             ("Enhedspris", K::Money),
         ],
     );
-    match kf19(ctx) {
+    match kf19 {
         None => prices.footnotes.push(ABSENT_FILE.to_owned()),
         Some(k) => {
             exclusions.push(("KF19", k.excluded.list().to_vec()));
@@ -161,14 +162,7 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
             vec![prices, spend],
         ),
     ];
-    let document = Document {
-        kind: "budget",
-        title: "Budgetopfølgning".to_owned(),
-        subtitle: format!("{} · {} pr. {}", super::unit_name(ctx), t.year(), t),
-        as_of: t,
-        unit: super::unit_ref(ctx),
-        suppressed: false,
-        sections,
-    };
+    let detail = format!("{} pr. {}", t.year(), t);
+    let document = super::document(ctx, "budget", "Budgetopfølgning", detail, sections);
     (document, exclusions)
 }

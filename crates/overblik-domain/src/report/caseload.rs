@@ -3,8 +3,6 @@
 //! progress. It lists cases, so it is for the caseworker and their leader, and every
 //! generation is audited by the caller.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 
 use super::build::*;
@@ -20,39 +18,36 @@ pub fn caseload(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusio
     let s = ctx.snapshot;
     let t = ctx.as_of.date;
     let phases = Phases::at(ctx);
-    // Per case: the next open deadline and the number of overdue obligations.
-    let mut next_due: HashMap<u32, NaiveDate> = HashMap::new();
-    let mut overdue: HashMap<u32, u64> = HashMap::new();
+    // Per case row: the next open deadline and the number of overdue obligations.
+    let n = s.cases.len();
+    let mut next_due: Vec<Option<NaiveDate>> = vec![None; n];
+    let mut overdue = vec![0u64; n];
     for o in &ctx.evaluation.obligations {
         let Some(case) = o.case else { continue };
+        let case = case as usize;
         if is_overdue(ctx, o) {
-            *overdue.entry(case).or_default() += 1;
+            overdue[case] += 1;
         } else if o.status == Status::Open {
             let due = o.due.date();
-            next_due
-                .entry(case)
-                .and_modify(|d| *d = (*d).min(due))
-                .or_insert(due);
+            next_due[case] = Some(next_due[case].map_or(due, |d| d.min(due)));
         }
     }
-    let mut last_followup: HashMap<u32, NaiveDate> = HashMap::new();
+    let mut last_followup: Vec<Option<NaiveDate>> = vec![None; n];
     for f in &s.followups {
         if f.held_at <= t
             && let Some(case) = ctx.lookup.case(f.case_id.as_str())
         {
-            last_followup
-                .entry(case)
-                .and_modify(|d| *d = (*d).max(f.held_at))
-                .or_insert(f.held_at);
+            let last = &mut last_followup[case as usize];
+            *last = (*last).max(Some(f.held_at));
         }
     }
     // Goal progress per case: the mean change of its open goals with two scores or more.
-    let mut progress: HashMap<u32, (i32, u32)> = HashMap::new();
+    let mut progress = vec![(0i32, 0u32); n];
     for g in goal_progress(ctx)
         .iter()
         .filter(|g| g.open && g.scores >= 2)
     {
-        let entry = progress.entry(g.case).or_default();
+        let entry = &mut progress[g.case as usize];
         entry.0 += g.change();
         entry.1 += 1;
     }
@@ -88,31 +83,29 @@ pub fn caseload(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusio
             text(case.area.label_da()),
             Cell::Number(case_weight(ctx, case).to_f64().unwrap_or(0.0)),
             text(phases.of(c).label_da()),
-            next_due.get(&c).map_or(Cell::Empty, |d| Cell::Date(*d)),
-            count(overdue.get(&c).copied().unwrap_or(0)),
-            last_followup
-                .get(&c)
-                .map_or(Cell::Empty, |d| Cell::Date(*d)),
-            progress.get(&c).map_or(Cell::Empty, |(sum, n)| {
-                Cell::Number(f64::from(*sum) / f64::from(*n))
-            }),
+            next_due[c as usize].map_or(Cell::Empty, Cell::Date),
+            count(overdue[c as usize]),
+            last_followup[c as usize].map_or(Cell::Empty, Cell::Date),
+            match progress[c as usize] {
+                (_, 0) => Cell::Empty,
+                (sum, goals) => Cell::Number(f64::from(sum) / f64::from(goals)),
+            },
         ]);
     }
-    let document = Document {
-        kind: "caseload",
-        title: "Gennemgang af sagsstamme".to_owned(),
-        subtitle: format!("{} · {}", super::unit_name(ctx), t),
-        as_of: t,
-        unit: super::unit_ref(ctx),
-        suppressed: false,
-        sections: vec![section(
-            "caseload",
-            "Sagsstamme",
-            &[
-                "Til den månedlige gennemgang mellem leder og sagsbehandler. Målfremgang = gennemsnitlig ændring (seneste − første score) for sagens åbne mål med mindst to scorer.",
-            ],
-            vec![out],
-        )],
-    };
+    let sections = vec![section(
+        "caseload",
+        "Sagsstamme",
+        &[
+            "Til den månedlige gennemgang mellem leder og sagsbehandler. Målfremgang = gennemsnitlig ændring (seneste − første score) for sagens åbne mål med mindst to scorer.",
+        ],
+        vec![out],
+    )];
+    let document = super::document(
+        ctx,
+        "caseload",
+        "Gennemgang af sagsstamme",
+        t.to_string(),
+        sections,
+    );
     (document, Vec::new())
 }

@@ -45,18 +45,16 @@ pub fn committee(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusi
         notifications(ctx, months),
         waiting_and_rate(ctx, &mut exclusions),
     ];
+    let detail = super::month_label(YearMonth::of(t));
     let document = Document {
-        kind: "committee",
-        title: "Månedsrapport til udvalget".to_owned(),
-        subtitle: format!(
-            "{} · {}",
-            super::unit_name(ctx),
-            super::month_label(YearMonth::of(t))
-        ),
-        as_of: t,
-        unit: super::unit_ref(ctx),
         suppressed: true,
-        sections,
+        ..super::document(
+            ctx,
+            "committee",
+            "Månedsrapport til udvalget",
+            detail,
+            sections,
+        )
     };
     (document, exclusions)
 }

@@ -139,6 +139,10 @@ pub enum ChartKind {
 impl Cell {
     /// The share as a fraction, when it has a denominator.
     pub fn share_value(numerator: u64, denominator: u64) -> Option<f64> {
-        (denominator > 0).then(|| numerator as f64 / denominator as f64)
+        crate::figures::Share {
+            numerator,
+            denominator,
+        }
+        .value()
     }
 }

@@ -4,7 +4,7 @@
 //! quality section every report ends with.
 
 mod budget;
-mod build;
+pub(crate) mod build;
 mod caseload;
 mod committee;
 pub mod document;
@@ -19,9 +19,6 @@ pub use weekly::{weekly, weeks};
 use crate::YearMonth;
 use crate::figures::{Context, Exclusion};
 use crate::quality::Quality;
-
-/// The report kinds, by their command-line code.
-pub const KINDS: &[&str] = &["weekly", "committee", "budget", "caseload"];
 
 /// Appends the data quality section. For an aggregate audience (`suppressed`), the example
 /// row ids are left out: they point at single cases.
@@ -44,6 +41,25 @@ pub fn with_quality(
         .sections
         .push(crate::quality::section(&quality, &exclusions));
     document
+}
+
+/// A report's document for the context's unit and T; the subtitle is "<unit> · <detail>".
+fn document(
+    ctx: &Context<'_>,
+    kind: &'static str,
+    title: &str,
+    detail: String,
+    sections: Vec<Section>,
+) -> Document {
+    Document {
+        kind,
+        title: title.to_owned(),
+        subtitle: format!("{} · {detail}", unit_name(ctx)),
+        as_of: ctx.as_of.date,
+        unit: unit_ref(ctx),
+        suppressed: false,
+        sections,
+    }
 }
 
 fn unit_name(ctx: &Context<'_>) -> String {

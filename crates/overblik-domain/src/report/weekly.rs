@@ -7,10 +7,10 @@ use chrono::Datelike;
 use super::build::*;
 use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section};
 use crate::figures::caseload::{Phase, kf08, kf09, kf10};
-use crate::figures::deadlines::{WITHOUT_CASEWORKER, kf16};
+use crate::figures::deadlines::kf16;
 use crate::figures::investigations::{kf06, kf07};
 use crate::figures::notifications::{kf01, kf03, kf04};
-use crate::figures::{Context, Exclusion, Period};
+use crate::figures::{Context, Exclusion, Period, WITHOUT_CASEWORKER};
 use crate::rules::{RuleId, RuleSet};
 
 /// The periods of the weekly report: the last 7 days and the 12 ISO weeks up to T (the
@@ -32,25 +32,18 @@ pub fn weekly(
     rules: &RuleSet,
 ) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
     let t = ctx.as_of.date;
+    let weeks = weeks(t);
+    // The 12 weeks as one period: the investigations' span and the exclusions' scope.
+    let span = Period::new(weeks[0].from, t).expect("the first week starts by T");
     let mut exclusions = Vec::new();
-    let mut sections = vec![notifications(ctx, &mut exclusions)];
-    sections.push(investigations(ctx, &mut exclusions));
-    sections.push(cases(ctx));
-    sections.push(red_numbers(ctx, rules));
-    let document = Document {
-        kind: "weekly",
-        title: "Ugerapport".to_owned(),
-        subtitle: format!(
-            "{} · uge {}, {}",
-            super::unit_name(ctx),
-            t.iso_week().week(),
-            t.iso_week().year()
-        ),
-        as_of: t,
-        unit: super::unit_ref(ctx),
-        suppressed: false,
-        sections,
-    };
+    let sections = vec![
+        notifications(ctx, &weeks, span, &mut exclusions),
+        investigations(ctx, span, &mut exclusions),
+        cases(ctx),
+        red_numbers(ctx, rules),
+    ];
+    let detail = format!("uge {}, {}", t.iso_week().week(), t.iso_week().year());
+    let document = super::document(ctx, "weekly", "Ugerapport", detail, sections);
     (document, exclusions)
 }
 
@@ -65,6 +58,8 @@ fn week_label(period: Period) -> String {
 
 fn notifications(
     ctx: &Context<'_>,
+    weeks: &[Period],
+    span: Period,
     exclusions: &mut Vec<(&'static str, Vec<Exclusion>)>,
 ) -> Section {
     let columns = [
@@ -107,10 +102,9 @@ fn notifications(
         ChartKind::Line,
         &[1],
     );
-    for week in weeks(ctx.as_of.date) {
-        weekly.rows.push(row(week_label(week), week));
+    for week in weeks {
+        weekly.rows.push(row(week_label(*week), *week));
     }
-    let span = Period::new(weeks(ctx.as_of.date)[0].from, ctx.as_of.date).expect("ordered");
     if let Some(k) = kf03(ctx, span) {
         exclusions.push(("KF03", k.excluded.list().to_vec()));
     }
@@ -127,9 +121,9 @@ fn notifications(
 
 fn investigations(
     ctx: &Context<'_>,
+    span: Period,
     exclusions: &mut Vec<(&'static str, Vec<Exclusion>)>,
 ) -> Section {
-    let span = Period::new(weeks(ctx.as_of.date)[0].from, ctx.as_of.date).expect("ordered");
     let mut out = table(
         "investigations",
         "Børnefaglige undersøgelser, seneste 12 uger",
@@ -162,7 +156,7 @@ fn investigations(
         ("KF06", due.map(|k| k.excluded)),
         ("KF07", completed.map(|k| k.excluded)),
     ] {
-        if let Some(list) = k.filter(|l| !l.is_empty()) {
+        if let Some(list) = k {
             exclusions.push((id, list.list().to_vec()));
         }
     }
