@@ -1,0 +1,194 @@
+//! Roles and need-to-know: which role may see what. Pure policy, enforced by the web server
+//! on every page, API call and export (and tested route by route there).
+//!
+//! The policy is a default-deny table: a role gets a capability only when it is listed here.
+//! Case-level access is narrowed further by the user's own place in the organisation
+//! ([`CaseScope`]): a caseworker sees the cases assigned to them, a team leader the team's, a
+//! head the department's.
+
+/// A user's role. The codes are stored in `users.role` and given to `overblik user add --role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Caseworker,
+    TeamLeader,
+    Head,
+    Controller,
+    Director,
+    Committee,
+    Administrator,
+    Auditor,
+}
+
+/// What a page, API call or export needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    /// Aggregated figures of the user's own unit (team, department or municipality).
+    UnitFigures,
+    /// The weekly report.
+    WeeklyReport,
+    /// The caseload report (per caseworker).
+    CaseloadReport,
+    /// The monthly committee report (always suppressed).
+    CommitteeReport,
+    /// The budget report (economy).
+    BudgetReport,
+    /// Lists of cases and obligations, with case ids (personal data), within the case scope.
+    CaseLists,
+    /// The full case timeline: every event, notifications and conversations included.
+    CaseTimeline,
+    /// Economy lists with case ids (measures, payments), without notification or conversation
+    /// details.
+    EconomyCases,
+    /// Data quality (freshness, completeness, contradictions); counts only.
+    DataQuality,
+    /// Users: create, disable, reset.
+    ManageUsers,
+    /// Import data files.
+    ImportData,
+    /// Read and search the audit log.
+    ReadAuditLog,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Caseworker,
+        Role::TeamLeader,
+        Role::Head,
+        Role::Controller,
+        Role::Director,
+        Role::Committee,
+        Role::Administrator,
+        Role::Auditor,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Caseworker => "caseworker",
+            Role::TeamLeader => "team_leader",
+            Role::Head => "head",
+            Role::Controller => "controller",
+            Role::Director => "director",
+            Role::Committee => "committee",
+            Role::Administrator => "administrator",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.code() == code)
+    }
+
+    pub fn label_da(self) -> &'static str {
+        match self {
+            Role::Caseworker => "Sagsbehandler",
+            Role::TeamLeader => "Teamleder",
+            Role::Head => "Fagchef",
+            Role::Controller => "Controller",
+            Role::Director => "Direktør",
+            Role::Committee => "Udvalgsmedlem",
+            Role::Administrator => "Administrator",
+            Role::Auditor => "Revisor",
+        }
+    }
+
+    /// Whether the role has `capability` (default deny).
+    pub fn may(self, capability: Capability) -> bool {
+        use Capability as C;
+        use Role as R;
+        match capability {
+            C::UnitFigures => matches!(
+                self,
+                R::Caseworker | R::TeamLeader | R::Head | R::Director | R::Controller
+            ),
+            C::WeeklyReport => matches!(
+                self,
+                R::Caseworker | R::TeamLeader | R::Head | R::Director
+            ),
+            C::CaseloadReport => matches!(self, R::TeamLeader | R::Head),
+            C::CommitteeReport => matches!(self, R::Committee | R::Director | R::Head),
+            C::BudgetReport => matches!(self, R::Controller | R::Head | R::Director),
+            C::CaseLists | C::CaseTimeline => {
+                matches!(self, R::Caseworker | R::TeamLeader | R::Head)
+            }
+            C::EconomyCases => matches!(self, R::Controller),
+            C::DataQuality => matches!(
+                self,
+                R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator
+            ),
+            C::ManageUsers | C::ImportData => self == R::Administrator,
+            C::ReadAuditLog => self == R::Auditor,
+        }
+    }
+
+    /// Whether figures shown to this role must be suppressed (small cells hidden): roles that
+    /// see aggregates only and no case may never be able to single out a child.
+    pub fn sees_suppressed_figures(self) -> bool {
+        matches!(self, Role::Director | Role::Committee)
+    }
+
+    /// Where the role's place in the organisation comes from: a caseworker is a staff member,
+    /// team leaders and heads lead a unit, the others see the whole municipality.
+    pub fn anchor(self) -> Anchor {
+        match self {
+            Role::Caseworker => Anchor::Staff,
+            Role::TeamLeader | Role::Head => Anchor::Unit,
+            _ => Anchor::Municipality,
+        }
+    }
+}
+
+/// What a user account must be linked to for its role to work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// `users.staff_id`: the caseworker's own staff id.
+    Staff,
+    /// `users.unit_id`: the team or department led.
+    Unit,
+    /// Nothing: the whole municipality.
+    Municipality,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_code(role.code()), Some(role));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn aggregate_only_roles_never_see_cases() {
+        for role in [Role::Director, Role::Committee, Role::Administrator, Role::Auditor] {
+            assert!(!role.may(Capability::CaseLists), "{role:?}");
+            assert!(!role.may(Capability::CaseTimeline), "{role:?}");
+            assert!(!role.may(Capability::EconomyCases), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_controller_sees_economy_cases_but_no_timeline() {
+        assert!(Role::Controller.may(Capability::EconomyCases));
+        assert!(!Role::Controller.may(Capability::CaseTimeline));
+        assert!(!Role::Controller.may(Capability::CaseLists));
+    }
+
+    #[test]
+    fn only_the_auditor_reads_the_audit_log_and_only_the_administrator_manages_users() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.may(Capability::ReadAuditLog),
+                role == Role::Auditor,
+                "{role:?}"
+            );
+            assert_eq!(
+                role.may(Capability::ManageUsers),
+                role == Role::Administrator,
+                "{role:?}"
+            );
+        }
+    }
+}
