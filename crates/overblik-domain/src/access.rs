@@ -100,10 +100,9 @@ impl Role {
                 self,
                 R::Caseworker | R::TeamLeader | R::Head | R::Director | R::Controller
             ),
-            C::WeeklyReport => matches!(
-                self,
-                R::Caseworker | R::TeamLeader | R::Head | R::Director
-            ),
+            C::WeeklyReport => {
+                matches!(self, R::Caseworker | R::TeamLeader | R::Head | R::Director)
+            }
             C::CaseloadReport => matches!(self, R::TeamLeader | R::Head),
             C::CommitteeReport => matches!(self, R::Committee | R::Director | R::Head),
             C::BudgetReport => matches!(self, R::Controller | R::Head | R::Director),
@@ -162,7 +161,12 @@ mod tests {
 
     #[test]
     fn aggregate_only_roles_never_see_cases() {
-        for role in [Role::Director, Role::Committee, Role::Administrator, Role::Auditor] {
+        for role in [
+            Role::Director,
+            Role::Committee,
+            Role::Administrator,
+            Role::Auditor,
+        ] {
             assert!(!role.may(Capability::CaseLists), "{role:?}");
             assert!(!role.may(Capability::CaseTimeline), "{role:?}");
             assert!(!role.may(Capability::EconomyCases), "{role:?}");

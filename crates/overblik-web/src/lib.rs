@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 
+pub mod password;
+
 use std::future::Future;
 
 use axum::Router;
