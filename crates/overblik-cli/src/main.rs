@@ -47,6 +47,9 @@ enum Command {
     Report(commands::report::ReportArgs),
     /// Datakvalitet: aktualitet, udfyldelse, modstridende data og rækker udeladt af nøgletal.
     Quality(commands::quality::QualityArgs),
+    /// Brugere af webudgaven: opret, ny adgangskode, deaktivér, genaktivér, vis.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
     /// Dan syntetiske kommuner (eller alle 98) i udvekslingsformatet; --check sammenligner med offentliggjorte tal.
     Generate(commands::generate::GenerateArgs),
     /// Mål hastighed og hukommelse (udskriver tal; påstår intet).
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Figures(args) => commands::figures::run(&cli.store, &cli.rules, args),
         Command::Report(args) => commands::report::run(&cli.store, &cli.rules, args),
         Command::Quality(args) => commands::quality::run(&cli.store, &cli.rules, args),
+        Command::User(command) => commands::user::run(&cli.store, command),
         Command::Generate(args) => commands::generate::run(args),
         Command::Bench(command) => commands::bench::run(command),
     };

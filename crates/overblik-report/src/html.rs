@@ -68,6 +68,16 @@ pub(crate) fn render(doc: &Document) -> String {
     page.out
 }
 
+/// The sections of `doc` as markup to embed in a page that supplies its own header and style
+/// sheet (the web application); the same markup as the standalone page's body.
+pub(crate) fn render_sections(doc: &Document) -> String {
+    let mut page = Page {
+        out: String::with_capacity(16 * 1024),
+    };
+    page.sections(doc);
+    page.out
+}
+
 struct Page {
     out: String,
 }
@@ -123,6 +133,12 @@ impl Page {
             self.raw("</p>\n");
         }
         self.raw("</header>\n<main>\n");
+        self.sections(doc);
+        self.raw("</main>\n</body>\n</html>\n");
+    }
+
+    /// The document's sections: what the standalone page and the web page share.
+    fn sections(&mut self, doc: &Document) {
         for section in &doc.sections {
             self.raw("<section id=\"afsnit-");
             self.attr(&id_fragment(section.id));
@@ -144,7 +160,6 @@ impl Page {
             }
             self.raw("</section>\n");
         }
-        self.raw("</main>\n</body>\n</html>\n");
     }
 
     /// `texts`: the table's cells as [`number::table_texts`] shows them.

@@ -4,7 +4,7 @@
 mod csv;
 mod html;
 mod json;
-mod number;
+pub mod number;
 mod text;
 mod xlsx;
 
@@ -97,6 +97,13 @@ pub enum RenderError {
     Csv(#[source] ::csv::Error),
     #[error("kunne ikke danne JSON-filen")]
     Json(#[source] serde_json::Error),
+}
+
+/// The sections of `doc` as HTML to embed in a page with its own header and style sheet; the
+/// document is checked as in [`render`].
+pub fn html_sections(doc: &Document) -> Result<String, RenderError> {
+    check(doc)?;
+    Ok(html::render_sections(doc))
 }
 
 /// `doc` as plain text for a terminal.

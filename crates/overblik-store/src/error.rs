@@ -75,6 +75,14 @@ pub enum StoreError {
     #[error("import session misuse: {0}")]
     Misuse(String),
 
+    /// A user with this username exists already (`Store::add_user`).
+    #[error("brugeren `{username}` findes allerede")]
+    UserExists { username: String },
+
+    /// No user has this id (`Store::record_failed_login`).
+    #[error("der er ingen bruger med id {user_id}")]
+    UnknownUserId { user_id: i64 },
+
     /// A stored value could not be read back into its column type.
     #[error("stored value in `{table}.{column}` cannot be read: {reason}")]
     Corrupt {

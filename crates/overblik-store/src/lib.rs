@@ -7,6 +7,7 @@ mod hashing;
 mod keys;
 mod layout;
 mod migrate;
+mod persons;
 mod pg;
 mod query;
 mod session;
@@ -19,13 +20,13 @@ use std::path::PathBuf;
 
 use overblik_domain::{Row, Snapshot, TABLES, TableSpec};
 
-pub use crate::audit::{AuditEntry, AuditRecord};
+pub use crate::audit::{AuditEntry, AuditFilter, AuditOutcome, AuditRecord};
 pub use crate::error::StoreError;
 pub use crate::keys::KeyConfig;
 pub use crate::session::ImportSession;
 pub use crate::summary::{ImportRecord, ImportSource, ImportSummary, TableSummary};
 pub use crate::url::redact_url;
-pub use crate::users::UserRecord;
+pub use crate::users::{NewUser, UserRecord};
 
 use crate::keys::{CprKeys, KEY_CHECK_META};
 use crate::url::Location;
@@ -45,6 +46,8 @@ pub struct Store {
     location: Location,
     /// `None` after [`Store::open_unmigrated`]: that store may only migrate.
     cpr_keys: Option<CprKeys>,
+    /// Inside [`Store::transaction`]: statements join it instead of starting their own.
+    in_transaction: bool,
 }
 
 enum Connection {
@@ -96,6 +99,7 @@ impl Store {
             connection,
             location,
             cpr_keys: None,
+            in_transaction: false,
         })
     }
 

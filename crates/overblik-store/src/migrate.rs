@@ -16,12 +16,20 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, oldest first. Never edit an applied one; add a new version to both sets.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_initial",
-    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
-    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_initial",
+        sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+        postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_web_access",
+        sqlite: include_str!("../migrations/sqlite/0002_web_access.sql"),
+        postgres: include_str!("../migrations/postgres/0002_web_access.sql"),
+    },
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn supported_version() -> i64 {

@@ -1,86 +1,94 @@
 #![doc = include_str!("../README.md")]
 
+mod api;
+mod assets;
+mod auth;
+mod config;
+mod data;
+mod error;
+mod input;
+mod pages;
 pub mod password;
+mod pool;
+mod scope;
+mod security;
+mod state;
+mod view;
 
 use std::future::Future;
+use std::net::SocketAddr;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 
-/// The start page; static until the pages of the web issue exist.
-const START_PAGE: &str = include_str!("../templates/start.html");
+pub use api::OPENAPI;
+pub use config::WebConfig;
+pub use pool::Opener;
+pub use state::AppState;
 
-/// Every route of the application.
-pub fn router() -> Router {
+use error::AppError;
+
+/// Every route of the application. Pages and their API twins share one function each.
+pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(show_start))
+        .route("/", get(pages::landing::root))
         .route("/healthz", get(|| async { "ok" }))
-}
-
-async fn show_start() -> impl IntoResponse {
-    (
-        [
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static(
-                    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-                ),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        Html(START_PAGE),
-    )
+        .route("/login", get(auth::login::show).post(auth::login::submit))
+        .route("/logout", post(auth::login::logout))
+        .route("/oversigt", get(pages::landing::page))
+        .route("/frister", get(pages::obligations::page))
+        .route("/sager/{case_id}", get(pages::cases::page))
+        .route("/soeg", post(pages::cases::search))
+        .route("/rapporter", get(pages::reports::index))
+        .route("/rapporter/{kind}", get(pages::reports::page))
+        .route("/rapporter/{kind}/xlsx", get(pages::reports::xlsx))
+        .route("/oekonomi", get(pages::economy::page))
+        .route("/kvalitet", get(pages::quality::page))
+        .route("/revision", get(pages::audit_log::page))
+        .route("/revision/person", post(pages::audit_log::by_person))
+        .route(
+            "/admin/brugere",
+            get(pages::admin::page).post(pages::admin::create),
+        )
+        .route(
+            "/admin/brugere/{username}/{action}",
+            get(pages::admin::confirm).post(pages::admin::change),
+        )
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/figures", get(api::figures))
+        .route("/api/v1/obligations", get(pages::obligations::api))
+        .route("/api/v1/cases/{case_id}", get(pages::cases::api))
+        .route("/api/v1/reports/{kind}", get(pages::reports::api))
+        .route("/api/v1/audit", get(pages::audit_log::api))
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async {
+            AppError::bad_request(
+                "metode",
+                "denne adresse tager ikke imod denne slags forespørgsel",
+            )
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::layer,
+        ))
+        .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
+        .with_state(state)
 }
 
 /// Serves until `shutdown` completes; the caller binds the listener so tests can use port 0.
 pub async fn serve(
     listener: TcpListener,
+    state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router())
-        .with_graceful_shutdown(shutdown)
-        .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn the_start_page_is_danish_and_sends_a_strict_csp() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, async move {
-            let _ = stopped.await;
-        }));
-        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        stream
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .await
-            .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.unwrap();
-        assert!(response.starts_with("HTTP/1.1 200"));
-        assert!(response.contains("lang=\"da\""));
-        assert!(
-            response
-                .to_ascii_lowercase()
-                .contains("content-security-policy: default-src 'self'")
-        );
-        stop.send(()).unwrap();
-        server.await.unwrap().unwrap();
-    }
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -140,8 +140,6 @@ pub fn run(
 
     store
         .audit(&AuditEntry {
-            user_id: None,
-            action: "deadlines.list",
             object_type: Some("obligations"),
             object_id: None,
             detail: Some(&format!(
@@ -152,6 +150,7 @@ pub fn run(
                 args.rule.as_deref().unwrap_or("-"),
                 listed.len()
             )),
+            ..AuditEntry::new("deadlines.list")
         })
         .context("kunne ikke skrive til revisionsloggen; listen vises ikke")?;
 
@@ -583,7 +582,7 @@ fn write_tables(
 }
 
 /// Writes rows under headers with columns padded to their widest cell.
-fn write_table(out: &mut String, headers: &[&str], rows: Vec<Vec<String>>) {
+pub(crate) fn write_table(out: &mut String, headers: &[&str], rows: Vec<Vec<String>>) {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {

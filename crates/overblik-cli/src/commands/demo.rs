@@ -2,16 +2,25 @@
 //! SQLite file, demo users for every role, then the web server.
 //!
 //! A demo database that already holds data is reused as it is, so a second start is quick.
+//! The demo caseworker, team leader and head are linked to the data: the caseworker with the
+//! most cases (preferably one with overdue deadlines, so there is something to see), that
+//! caseworker's team, and the department above it.
 
+use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use argon2::password_hash::{PasswordHasher, SaltString};
+use chrono::NaiveDate;
 use clap::Args;
+use overblik_domain::Snapshot;
+use overblik_domain::codes::{OrgUnitKind, StaffRole};
+use overblik_domain::obligations::{AsOf, Status, evaluate};
+use overblik_domain::rules::RuleSet;
 use overblik_ingest::{ExportFormat, Source};
-use overblik_store::Store;
+use overblik_store::{NewUser, Store};
 use overblik_synth::Params;
+use overblik_web::password::hash_password;
 
 use crate::commands::serve::serve_until_ctrl_c;
 use crate::import_run::{format_summary, import_generated};
@@ -37,14 +46,15 @@ pub struct DemoArgs {
     pub no_serve: bool,
 }
 
-/// One demo user per role: username, display name, role code.
+/// One demo user per role: username, display name, role code. The password is
+/// `demo-<username>`, so every username has at least 7 characters (the minimum length).
 const USERS: [(&str, &str, &str); 8] = [
     ("sagsbehandler", "Demo sagsbehandler", "caseworker"),
     ("teamleder", "Demo teamleder", "team_leader"),
     ("fagchef", "Demo fagchef", "head"),
     ("controller", "Demo controller", "controller"),
     ("direktoer", "Demo direktør", "director"),
-    ("udvalg", "Demo udvalgsmedlem", "committee"),
+    ("udvalgsmedlem", "Demo udvalgsmedlem", "committee"),
     ("administrator", "Demo administrator", "administrator"),
     ("revisor", "Demo revisor", "auditor"),
 ];
@@ -97,7 +107,7 @@ pub fn run(
         "{}",
         crate::commands::deadlines::overview(&snapshot, &rules, today)
     );
-    let logins = demo_users(&mut store)?;
+    let logins = demo_users(&mut store, &DemoLinks::find(&snapshot, &rules, today))?;
     let listener = if args.no_serve {
         None
     } else {
@@ -109,33 +119,172 @@ pub fn run(
         println!("Adresse: http://{}/", listener.local_addr()?);
     }
     println!("Logins (demo; kun til afprøvning):");
-    println!("  {:<15} {:<20} rolle", "brugernavn", "adgangskode");
-    for (username, password, role) in &logins {
-        println!("  {username:<15} {password:<20} {role}");
+    println!(
+        "  {:<15} {:<20} {:<15} tilknytning",
+        "brugernavn", "adgangskode", "rolle"
+    );
+    for login in &logins {
+        let line = format!(
+            "  {:<15} {:<20} {:<15} {}",
+            login.username, login.password, login.role, login.link
+        );
+        println!("{}", line.trim_end());
     }
-    println!("Indtil webudgaven kommer, viser serveren kun en startside.");
     if let Some(listener) = listener {
-        serve_until_ctrl_c(listener)?;
+        serve_until_ctrl_c(
+            listener,
+            &database,
+            store_args.keys(),
+            rules,
+            overblik_web::WebConfig::default(),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Creates (or refreshes) one user per role; returns username, password and role.
-fn demo_users(store: &mut Store) -> anyhow::Result<Vec<(String, String, String)>> {
-    let hasher = argon2::Argon2::default();
+/// A demo login as printed.
+struct Login {
+    username: &'static str,
+    password: String,
+    role: &'static str,
+    /// "medarbejder S1", "enhed U3" or "".
+    link: String,
+}
+
+/// Creates (or refreshes) one user per role, the caseworker, team leader and head linked to
+/// the data.
+fn demo_users(store: &mut Store, links: &DemoLinks) -> anyhow::Result<Vec<Login>> {
     let mut logins = Vec::new();
     for (username, display_name, role) in USERS {
         let password = format!("demo-{username}");
-        let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-            .map_err(|error| anyhow::anyhow!("kunne ikke danne salt: {error}"))?;
-        let hash = hasher
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|error| anyhow::anyhow!("kunne ikke beregne adgangskodens hash: {error}"))?
-            .to_string();
-        store.upsert_user(username, display_name, role, &hash)?;
-        logins.push((username.to_owned(), password, role.to_owned()));
+        let hash = hash_password(&password)?;
+        let (staff_id, unit_id) = match role {
+            "caseworker" => (links.caseworker.as_deref(), None),
+            "team_leader" => (None, links.team.as_deref()),
+            "head" => (None, links.department.as_deref()),
+            _ => (None, None),
+        };
+        store.upsert_user(&NewUser {
+            username,
+            display_name,
+            role,
+            staff_id,
+            unit_id,
+            password_hash: &hash,
+        })?;
+        let link = match (staff_id, unit_id) {
+            (Some(staff), _) => format!("medarbejder {staff}"),
+            (_, Some(unit)) => format!("enhed {unit}"),
+            _ => String::new(),
+        };
+        logins.push(Login {
+            username,
+            password,
+            role,
+            link,
+        });
     }
     Ok(logins)
+}
+
+/// What the demo caseworker, team leader and head are linked to.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct DemoLinks {
+    /// The caseworker (staff role `caseworker`) with the most cases assigned at `today`,
+    /// preferring one with at least one overdue obligation.
+    caseworker: Option<String>,
+    /// That caseworker's unit (a team).
+    team: Option<String>,
+    /// The department above the team (else the team's parent, else the team).
+    department: Option<String>,
+}
+
+impl DemoLinks {
+    fn find(snapshot: &Snapshot, rules: &RuleSet, today: NaiveDate) -> DemoLinks {
+        let evaluation = evaluate(snapshot, rules, AsOf::end_of(today));
+        let with_overdue: HashSet<u32> = evaluation
+            .obligations
+            .iter()
+            .filter(|obligation| obligation.status == Status::Overdue)
+            .filter_map(|obligation| obligation.responsible)
+            .collect();
+        // The assignment in force at `today` of every open case: the latest one begun by then.
+        let open: HashSet<&str> = snapshot
+            .cases
+            .iter()
+            .filter(|case| case.opened_at <= today && case.closed_at.is_none_or(|c| c >= today))
+            .map(|case| case.case_id.as_str())
+            .collect();
+        let mut current: HashMap<&str, (NaiveDate, &str)> = HashMap::new();
+        for assignment in &snapshot.assignments {
+            let case = assignment.case_id.as_str();
+            if assignment.from_date <= today
+                && assignment.to_date.is_none_or(|to| today <= to)
+                && open.contains(case)
+            {
+                let entry = current
+                    .entry(case)
+                    .or_insert((assignment.from_date, assignment.staff_id.as_str()));
+                if assignment.from_date > entry.0 {
+                    *entry = (assignment.from_date, assignment.staff_id.as_str());
+                }
+            }
+        }
+        let mut cases: HashMap<&str, usize> = HashMap::new();
+        for (_, staff_id) in current.values() {
+            *cases.entry(staff_id).or_default() += 1;
+        }
+        // Most cases, overdue first; the smallest staff id among equals (stable across runs).
+        let caseworker = snapshot
+            .staff
+            .iter()
+            .enumerate()
+            .filter(|(_, staff)| staff.role == StaffRole::Caseworker)
+            .max_by_key(|(index, staff)| {
+                let id = staff.staff_id.as_str();
+                (
+                    with_overdue.contains(&(*index as u32)),
+                    cases.get(id).copied().unwrap_or(0),
+                    std::cmp::Reverse(id),
+                )
+            })
+            .map(|(_, staff)| staff);
+        let Some(caseworker) = caseworker else {
+            return DemoLinks::default();
+        };
+        let team = caseworker.unit_id.as_str();
+        let units: HashMap<&str, &overblik_domain::tables::OrgUnit> = snapshot
+            .org_units
+            .iter()
+            .map(|unit| (unit.unit_id.as_str(), unit))
+            .collect();
+        let parent_of = |id: &str| {
+            units
+                .get(id)
+                .and_then(|unit| unit.parent_id.as_ref())
+                .map(|parent| parent.as_str())
+        };
+        let mut department = None;
+        let mut next = parent_of(team);
+        // Bounded: a cycle in the data cannot hang the demo.
+        for _ in 0..units.len() {
+            let Some(id) = next else { break };
+            if units
+                .get(id)
+                .is_some_and(|unit| unit.kind == OrgUnitKind::Department)
+            {
+                department = Some(id);
+                break;
+            }
+            next = parent_of(id);
+        }
+        let department = department.or_else(|| parent_of(team)).unwrap_or(team);
+        DemoLinks {
+            caseworker: Some(caseworker.staff_id.as_str().to_owned()),
+            team: Some(team.to_owned()),
+            department: Some(department.to_owned()),
+        }
+    }
 }
 
 /// A listener on `wanted` if it can be bound, else on a free port of the same address. The

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 use overblik_domain::{Row, TableSpec};
 use overblik_ingest::{ExportFormat, ExportSource};
-use overblik_store::{Store, StoreError};
+use overblik_store::{AuditEntry, Store, StoreError};
 
 use crate::store_args::StoreArgs;
 
@@ -46,9 +46,7 @@ pub fn run(store_args: &StoreArgs, args: ExportArgs) -> anyhow::Result<ExitCode>
     if args.include_cpr {
         // Recorded before the first number is read, so an interrupted export is audited too.
         store
-            .audit(&overblik_store::AuditEntry {
-                user_id: None,
-                action: "export.cpr",
+            .audit(&AuditEntry {
                 object_type: Some("persons"),
                 object_id: None,
                 detail: Some(&format!(
@@ -56,6 +54,7 @@ pub fn run(store_args: &StoreArgs, args: ExportArgs) -> anyhow::Result<ExitCode>
                     args.format,
                     args.out.display()
                 )),
+                ..AuditEntry::new("export.cpr")
             })
             .context(
                 "kunne ikke skrive til revisionsloggen; eksporten med CPR-numre er ikke lavet",

@@ -53,11 +53,10 @@ pub fn run(store: &StoreArgs, rules: &RulesArgs, args: FiguresArgs) -> anyhow::R
         figures,
     };
     loaded.store.audit(&AuditEntry {
-        user_id: None,
-        action: "figures.compute",
         object_type: Some("figures"),
         object_id: args.at.unit.as_deref(),
         detail: Some(&format!("as_of={t} from={from} to={to}")),
+        ..AuditEntry::new("figures.compute")
     })?;
     let text = if args.json {
         serde_json::to_string_pretty(&document)? + "\n"

@@ -13,3 +13,4 @@ pub mod migrate;
 pub mod quality;
 pub mod report;
 pub mod serve;
+pub mod user;

@@ -38,11 +38,10 @@ pub fn run(store: &StoreArgs, rules: &RulesArgs, args: QualityArgs) -> anyhow::R
         )
     };
     loaded.store.audit(&AuditEntry {
-        user_id: None,
-        action: "quality.show",
         object_type: Some("quality"),
         object_id: args.at.unit.as_deref(),
         detail: Some(&format!("as_of={t}")),
+        ..AuditEntry::new("quality.show")
     })?;
     let document = with_quality(
         Document {

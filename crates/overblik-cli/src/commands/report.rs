@@ -64,8 +64,6 @@ pub fn run(
     // Reports are exports: audited before the file is written. The caseload review lists
     // cases, the others aggregates.
     loaded.store.audit(&AuditEntry {
-        user_id: None,
-        action: "report.export",
         object_type: Some(document.kind),
         object_id: args.at.unit.as_deref(),
         detail: Some(&format!(
@@ -79,6 +77,7 @@ pub fn run(
                 .map(|t| t.rows.len())
                 .sum::<usize>()
         )),
+        ..AuditEntry::new("report.export")
     })?;
     crate::output::write_file_atomically(&args.out, &bytes)?;
     eprintln!(

@@ -10,3 +10,4 @@ mod figures;
 mod generate;
 mod kill;
 mod round_trip;
+mod user;

@@ -119,3 +119,76 @@ fn month_short(month: YearMonth) -> String {
         month.year()
     )
 }
+
+/// The four reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Weekly,
+    Committee,
+    Budget,
+    Caseload,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Weekly, Kind::Committee, Kind::Budget, Kind::Caseload];
+
+    /// The code on the command line and in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Weekly => "weekly",
+            Kind::Committee => "committee",
+            Kind::Budget => "budget",
+            Kind::Caseload => "caseload",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    pub fn label_da(self) -> &'static str {
+        match self {
+            Kind::Weekly => "Ugerapport",
+            Kind::Committee => "Udvalgsrapport",
+            Kind::Budget => "Budgetopfølgning",
+            Kind::Caseload => "Sagsstammegennemgang",
+        }
+    }
+
+    /// Whether the report lists single cases (personal data) rather than aggregates only.
+    pub fn lists_cases(self) -> bool {
+        self == Kind::Caseload
+    }
+
+    /// T for this report when asked for `date`: the committee report is as of a month end.
+    pub fn as_of_for(self, date: chrono::NaiveDate) -> chrono::NaiveDate {
+        match self {
+            Kind::Committee => month_end_on_or_before(date),
+            _ => date,
+        }
+    }
+}
+
+/// The complete report of `kind` for the context's unit and T, ending with its data quality
+/// section. `without_examples` leaves the quality section's example row ids out (for readers
+/// who may not see single cases).
+pub fn complete(
+    ctx: &Context<'_>,
+    rules: &crate::rules::RuleSet,
+    kind: Kind,
+    without_examples: bool,
+) -> Document {
+    let (document, exclusions) = match kind {
+        Kind::Weekly => weekly(ctx, rules),
+        Kind::Committee => committee(ctx),
+        Kind::Budget => budget(ctx),
+        Kind::Caseload => caseload(ctx),
+    };
+    let mut quality = crate::quality::assess(ctx.snapshot, ctx.sources, ctx.as_of);
+    if without_examples {
+        for c in &mut quality.contradictions {
+            c.examples.clear();
+        }
+    }
+    with_quality(document, quality, &exclusions)
+}

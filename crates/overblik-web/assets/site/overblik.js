@@ -1,0 +1,5 @@
+// Progressive enhancement only: every page works without this file.
+"use strict";
+if (window.DKFDS && typeof window.DKFDS.init === "function") {
+  window.DKFDS.init();
+}

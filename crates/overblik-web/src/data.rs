@@ -1,0 +1,111 @@
+//! The municipality's data as the server holds it: loaded once from the store, evaluated at the
+//! end of today, and replaced as a whole when the day changes. Pages read it without locks;
+//! what is expensive to derive (per-unit figures, the cases a unit may see) is computed once
+//! per data version and kept in [`Cache`].
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use overblik_domain::Snapshot;
+use overblik_domain::figures::{Context, UnknownUnit};
+use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
+use overblik_domain::rules::RuleSet;
+use overblik_domain::sources::Sources;
+use overblik_store::{Store, StoreError};
+use tokio::sync::OnceCell;
+
+pub struct Data {
+    pub snapshot: Snapshot,
+    pub sources: Sources,
+    pub evaluation: Evaluation,
+    /// The end of `date`: what every figure and status on the pages is counted at.
+    pub as_of: AsOf,
+    pub date: NaiveDate,
+    /// When the data was last imported (the freshness every page shows).
+    pub last_import: Option<DateTime<Utc>>,
+    cache: Cache,
+}
+
+impl Data {
+    /// Reads everything from `store` and evaluates the rules at the end of `date`.
+    pub fn load(store: &mut Store, rules: &RuleSet, date: NaiveDate) -> Result<Data, StoreError> {
+        let snapshot = store.load_snapshot()?;
+        let imports = store.imports()?;
+        let imported: Vec<(&'static str, DateTime<Utc>)> = imports
+            .iter()
+            .flat_map(|record| {
+                let at = DateTime::parse_from_rfc3339(&record.imported_at)
+                    .map(|at| at.with_timezone(&Utc))
+                    .unwrap_or_default();
+                record.summary.tables.iter().map(move |t| (t.table, at))
+            })
+            .collect();
+        let last_import = imported.iter().map(|(_, at)| *at).max();
+        let sources = Sources::from_imports(imported);
+        let as_of = AsOf::end_of(date);
+        let evaluation = evaluate(&snapshot, rules, as_of);
+        Ok(Data {
+            snapshot,
+            sources,
+            evaluation,
+            as_of,
+            date,
+            last_import,
+            cache: Cache::default(),
+        })
+    }
+
+    /// The figures' context for `unit` (None: the whole municipality).
+    pub fn context(&self, unit: Option<&str>) -> Result<Context<'_>, UnknownUnit> {
+        Context::new(
+            &self.snapshot,
+            &self.sources,
+            &self.evaluation,
+            self.as_of,
+            unit,
+        )
+    }
+
+    /// The value under `key`, computed by `compute` on a blocking thread the first time; later
+    /// and concurrent callers wait for and share that one result.
+    pub async fn cached<T, F>(self: &Arc<Self>, key: String, compute: F) -> Arc<T>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Data) -> T + Send + 'static,
+    {
+        let cell = self.cache.cell(key);
+        let data = self.clone();
+        let value = cell
+            .get_or_init(|| async move {
+                let computed = tokio::task::spawn_blocking(move || compute(&data))
+                    .await
+                    .expect("computing a cached value panicked");
+                Arc::new(computed) as Arc<dyn Any + Send + Sync>
+            })
+            .await
+            .clone();
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| panic!("one cache key is always used for one type"))
+    }
+}
+
+type Slot = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
+
+#[derive(Default)]
+struct Cache {
+    slots: Mutex<HashMap<String, Slot>>,
+}
+
+impl Cache {
+    fn cell(&self, key: String) -> Slot {
+        self.slots
+            .lock()
+            .expect("cache lock")
+            .entry(key)
+            .or_default()
+            .clone()
+    }
+}

@@ -1,0 +1,74 @@
+//! The server-rendered pages, one module per page family. Each handler: checks the role's
+//! capability, narrows to the user's cases, audits any read of personal data (before the
+//! response), and renders a model from `view`.
+
+pub mod admin;
+pub mod audit_log;
+pub mod cases;
+pub mod economy;
+pub mod landing;
+pub mod obligations;
+pub mod quality;
+pub mod reports;
+
+use std::net::SocketAddr;
+
+use overblik_report::number;
+use overblik_store::AuditEntry;
+
+use crate::auth::CurrentUser;
+use crate::data::Data;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// "Opgjort ved udgangen af …; data senest indlæst …" for every page.
+pub fn freshness(data: &Data) -> String {
+    let imported = match data.last_import {
+        Some(at) => {
+            let local = overblik_domain::calendar::local_date(at);
+            format!("data senest indlæst {}", number::date(local))
+        }
+        None => "ingen indlæsning registreret".to_owned(),
+    };
+    format!(
+        "Opgjort ved udgangen af {}; {imported}.",
+        number::date_long(data.date)
+    )
+}
+
+/// Records a read of personal data: who, what, which persons, from where. Awaited before the
+/// page is sent; a failure to record stops the page (no unrecorded read).
+pub async fn audit_read(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    action: &'static str,
+    object: Option<(&'static str, String)>,
+    detail: Option<String>,
+    persons: Vec<String>,
+) -> Result<(), AppError> {
+    let user_id = user.id;
+    let client = client.ip().to_string();
+    state
+        .pool()
+        .write(move |store| {
+            let persons: Vec<&str> = persons.iter().map(String::as_str).collect();
+            store.audit(&AuditEntry {
+                user_id: Some(user_id),
+                object_type: object.as_ref().map(|(t, _)| *t),
+                object_id: object.as_ref().map(|(_, id)| id.as_str()),
+                detail: detail.as_deref(),
+                client: Some(&client),
+                persons: &persons,
+                ..AuditEntry::new(action)
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// The staff member's name, or a placeholder for a missing row.
+pub fn staff_name(data: &Data, row: Option<u32>) -> String {
+    row.map(|r| data.snapshot.staff[r as usize].name.get().clone())
+        .unwrap_or_else(|| "Ingen sagsbehandler".to_owned())
+}

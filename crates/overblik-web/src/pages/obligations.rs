@@ -1,0 +1,353 @@
+//! The obligations list ("Frister"): the drill-down behind every red number. Filters by status,
+//! rule, caseworker and horizon; only cases the user may see; audited with the persons listed.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::response::Response;
+use overblik_domain::access::Capability;
+use overblik_domain::obligations::Status;
+use overblik_domain::rules::RuleId;
+use overblik_report::number;
+use serde::{Deserialize, Serialize};
+
+use super::{audit_read, freshness, staff_name};
+use crate::auth::CurrentUser;
+use crate::data::Data;
+use crate::error::AppError;
+use crate::input::Params;
+use crate::scope::{CaseScope, visible_cases};
+
+use crate::state::AppState;
+use crate::view::{Layout, Page, ViewCell, ViewTable, render};
+
+/// Rows shown on one page of the list.
+const PAGE_SIZE: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// `overdue` (default), `open`, or `all`.
+    pub status: Option<String>,
+    /// A rule id (legal-rules.md).
+    pub rule: Option<String>,
+    /// Only this caseworker's obligations (`none`: cases without a caseworker).
+    pub staff: Option<String>,
+    /// Open obligations due within this many days.
+    pub days: Option<u32>,
+    /// 1-based page.
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationRow {
+    pub rule: &'static str,
+    pub rule_title: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub due: chrono::NaiveDate,
+    pub days_overdue: Option<i64>,
+    pub case_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub caseworker: String,
+    #[serde(skip)]
+    pub person_id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObligationList {
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
+    pub rows: Vec<ObligationRow>,
+}
+
+/// The checked filter: which statuses, rule and caseworker.
+struct Checked {
+    statuses: Vec<Status>,
+    rule: Option<RuleId>,
+    staff: Option<Option<u32>>,
+    days: Option<u32>,
+    page: usize,
+}
+
+fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
+    let statuses = match filter.status.as_deref().unwrap_or("overdue") {
+        "overdue" => vec![Status::Overdue],
+        "open" => vec![Status::Open],
+        "all" => Status::ALL.to_vec(),
+        other => {
+            return Err(AppError::bad_request(
+                "status",
+                format!(
+                    "`{}` er ikke en kendt status; brug overdue, open eller all",
+                    other.chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+    };
+    let rule = match &filter.rule {
+        None => None,
+        Some(code) => Some(
+            RuleId::from_id(code)
+                .ok_or_else(|| AppError::bad_request("rule", "ukendt regel-id"))?,
+        ),
+    };
+    let staff = match filter.staff.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some(id) => Some(Some(
+            data.snapshot
+                .staff
+                .iter()
+                .position(|x| x.staff_id.as_str() == id)
+                .map(|row| row as u32)
+                .ok_or_else(|| AppError::bad_request("staff", "ukendt sagsbehandler-id"))?,
+        )),
+    };
+    if filter.days.is_some_and(|d| d > 366) {
+        return Err(AppError::bad_request("days", "højst 366 dage"));
+    }
+    Ok(Checked {
+        statuses,
+        rule,
+        staff,
+        days: filter.days,
+        page: filter.page.unwrap_or(1).max(1),
+    })
+}
+
+/// The obligations `user` may see that pass `filter`, most overdue first.
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    filter: &Filter,
+) -> Result<(Arc<Data>, ObligationList), AppError> {
+    user.require(Capability::CaseLists)?;
+    let data = state.data().await?;
+    let checked = check(filter, &data)?;
+    let visible = visible_obligations(&data, &CaseScope::of(user)).await;
+    let rules = state.rules().clone();
+    let t = data.date;
+    let mut rows: Vec<ObligationRow> = visible
+        .iter()
+        .map(|&i| &data.evaluation.obligations[i as usize])
+        .filter(|o| checked.statuses.contains(&o.status))
+        .filter(|o| checked.rule.is_none_or(|r| r == o.rule))
+        .filter(|o| checked.staff.is_none_or(|s| s == o.responsible))
+        .filter(|o| {
+            checked
+                .days
+                .is_none_or(|d| o.due.date() <= t + chrono::Days::new(u64::from(d)))
+        })
+        .map(|o| {
+            let due = o.due.date();
+            ObligationRow {
+                rule: o.rule.id(),
+                rule_title: rules.rule(o.rule).title.clone(),
+                status: o.status.code(),
+                status_label: o.status.label_da(),
+                due,
+                days_overdue: (o.status == Status::Overdue).then(|| (t - due).num_days()),
+                case_id: o
+                    .case
+                    .map(|c| data.snapshot.cases[c as usize].case_id.as_str().to_owned()),
+                staff_id: o
+                    .responsible
+                    .map(|r| data.snapshot.staff[r as usize].staff_id.as_str().to_owned()),
+                caseworker: staff_name(&data, o.responsible),
+                person_id: data.snapshot.persons[o.person as usize]
+                    .person_id
+                    .as_str()
+                    .to_owned(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.case_id.cmp(&b.case_id)));
+    let total = rows.len();
+    let rows: Vec<ObligationRow> = rows
+        .into_iter()
+        .skip((checked.page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    Ok((
+        data,
+        ObligationList {
+            total,
+            page: checked.page,
+            page_size: PAGE_SIZE,
+            rows,
+        },
+    ))
+}
+
+/// The indices of the obligations of the cases `scope` may see, computed once per data
+/// version: a large municipality has ~10^6 obligations, a caseworker ~10^2.
+async fn visible_obligations(data: &Arc<Data>, scope: &CaseScope) -> Arc<Vec<u32>> {
+    let visible = visible_cases(data, scope).await;
+    data.cached(format!("obligations:{scope:?}"), move |data| {
+        data.evaluation
+            .obligations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.case.is_some_and(|c| visible[c as usize]))
+            .map(|(i, _)| i as u32)
+            .collect()
+    })
+    .await
+}
+
+fn persons(list: &ObligationList) -> Vec<String> {
+    let mut persons: Vec<String> = list.rows.iter().map(|r| r.person_id.clone()).collect();
+    persons.sort();
+    persons.dedup();
+    persons
+}
+
+fn describe(filter: &Filter) -> String {
+    format!(
+        "status={} rule={} staff={} days={} page={}",
+        filter.status.as_deref().unwrap_or("overdue"),
+        filter.rule.as_deref().unwrap_or("-"),
+        filter.staff.as_deref().unwrap_or("-"),
+        filter.days.map(|d| d.to_string()).unwrap_or("-".into()),
+        filter.page.unwrap_or(1)
+    )
+}
+
+/// GET /frister
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Params(filter): Params<Filter>,
+) -> Result<Response, AppError> {
+    let (data, list) = list(&state, &user, &filter).await?;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "obligations.list",
+        None,
+        Some(describe(&filter)),
+        persons(&list),
+    )
+    .await?;
+    let status = filter.status.as_deref().unwrap_or("overdue");
+    let title = match status {
+        "open" => "Kommende frister",
+        "all" => "Alle frister",
+        _ => "Overskredne frister",
+    };
+    let mut page = Page::new(Layout::new(&user, title, "/frister", freshness(&data)));
+    page.intro.push(match &filter.staff {
+        Some(id) if id == "none" => "Sager uden sagsbehandler.".to_owned(),
+        Some(id) => format!(
+            "Sagsbehandler: {}",
+            staff_name(
+                &data,
+                data.snapshot
+                    .staff
+                    .iter()
+                    .position(|x| x.staff_id.as_str() == id)
+                    .map(|r| r as u32)
+            )
+        ),
+        None => "Alle sager, du har adgang til.".to_owned(),
+    });
+    let mut table = ViewTable::new(
+        title,
+        &[
+            ("Frist", false),
+            ("Regel", false),
+            ("Status", false),
+            ("Dage over", true),
+            ("Sag", false),
+            ("Sagsbehandler", false),
+        ],
+    );
+    table.empty = "Ingen frister matcher.".into();
+    for row in &list.rows {
+        table.rows.push(vec![
+            ViewCell::text(number::date(row.due)),
+            ViewCell::text(&row.rule_title),
+            ViewCell::text(row.status_label).alert_if(row.status == "overdue"),
+            ViewCell::number(row.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+            match &row.case_id {
+                Some(id) => {
+                    ViewCell::text(id).link(format!("/sager/{}", crate::view::url_encode(id)))
+                }
+                None => ViewCell::text("–"),
+            },
+            ViewCell::text(&row.caseworker),
+        ]);
+    }
+    let shown_to = ((list.page - 1) * list.page_size + list.rows.len()).min(list.total);
+    table.note = Some(format!(
+        "Viser {}–{} af {} frister.",
+        if list.rows.is_empty() {
+            0
+        } else {
+            (list.page - 1) * list.page_size + 1
+        },
+        shown_to,
+        list.total
+    ));
+    page.tables.push(table);
+    let base = format!(
+        "/frister?status={}{}{}",
+        status,
+        filter
+            .rule
+            .as_ref()
+            .map(|r| format!("&rule={}", crate::view::url_encode(r)))
+            .unwrap_or_default(),
+        filter
+            .staff
+            .as_ref()
+            .map(|s| format!("&staff={}", crate::view::url_encode(s)))
+            .unwrap_or_default(),
+    );
+    if shown_to < list.total {
+        page.links.push(crate::view::Link {
+            href: format!("{base}&page={}", list.page + 1),
+            label: "Næste side".into(),
+        });
+    }
+    if status != "open" {
+        page.links.push(crate::view::Link {
+            href: "/frister?status=open&days=14".into(),
+            label: "Frister de næste 14 dage".into(),
+        });
+    }
+    if status != "overdue" {
+        page.links.push(crate::view::Link {
+            href: "/frister?status=overdue".into(),
+            label: "Overskredne frister".into(),
+        });
+    }
+    Ok(render(&page))
+}
+
+/// GET /api/v1/obligations
+pub async fn api(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Params(filter): Params<Filter>,
+) -> Result<Json<ObligationList>, AppError> {
+    let (_, list) = list(&state, &user, &filter).await?;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "obligations.list",
+        None,
+        Some(describe(&filter)),
+        persons(&list),
+    )
+    .await?;
+    Ok(Json(list))
+}

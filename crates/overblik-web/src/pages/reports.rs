@@ -1,0 +1,224 @@
+//! The four reports on screen, as XLSX downloads and as JSON: the same documents the CLI
+//! writes (`overblik_domain::report::complete`), computed once per data version, unit and
+//! audience. The committee report is as of the last month end and always suppressed.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use overblik_domain::access::Capability;
+use overblik_domain::obligations::{AsOf, evaluate};
+use overblik_domain::report::{self, Document, Kind};
+use overblik_report::Format;
+
+use super::{audit_read, freshness};
+use crate::auth::CurrentUser;
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::{CaseScope, figures_unit, visible_cases};
+use crate::state::AppState;
+use crate::view::{Layout, Link, Page, render};
+
+fn capability(kind: Kind) -> Capability {
+    match kind {
+        Kind::Weekly => Capability::WeeklyReport,
+        Kind::Committee => Capability::CommitteeReport,
+        Kind::Budget => Capability::BudgetReport,
+        Kind::Caseload => Capability::CaseloadReport,
+    }
+}
+
+fn kind_of(code: &str) -> Result<Kind, AppError> {
+    Kind::from_code(code).ok_or(AppError::NotFound)
+}
+
+/// The document of `kind` for `user` (checked), and the data it was made from.
+pub async fn document(
+    state: &AppState,
+    user: &CurrentUser,
+    kind: Kind,
+) -> Result<(Arc<Data>, Arc<Document>), AppError> {
+    user.require(capability(kind))?;
+    let data = state.data().await?;
+    let unit = match kind {
+        Kind::Committee => None,
+        _ => figures_unit(user, &data),
+    };
+    let without_examples = !user.role.may(Capability::CaseLists);
+    let key = format!(
+        "report:{}:{}:{without_examples}",
+        kind.code(),
+        unit.as_deref().unwrap_or("-")
+    );
+    let rules = state.rules().clone();
+    let document = data
+        .cached(key, move |data| -> Result<Document, String> {
+            let t = kind.as_of_for(data.date);
+            let month_end;
+            let evaluation = if t == data.date {
+                &data.evaluation
+            } else {
+                month_end = evaluate(&data.snapshot, &rules, AsOf::end_of(t));
+                &month_end
+            };
+            let ctx = overblik_domain::figures::Context::new(
+                &data.snapshot,
+                &data.sources,
+                evaluation,
+                AsOf::end_of(t),
+                unit.as_deref(),
+            )
+            .map_err(|error| error.to_string())?;
+            Ok(report::complete(&ctx, &rules, kind, without_examples))
+        })
+        .await;
+    match &*document {
+        Ok(doc) => Ok((data, Arc::new(doc.clone()))),
+        Err(message) => Err(AppError::Internal(message.clone())),
+    }
+}
+
+/// A report that lists cases is a read of those persons; the others are aggregates.
+async fn audit_report(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    data: &Arc<Data>,
+    doc: &Document,
+    action: &'static str,
+    format: &str,
+) -> Result<(), AppError> {
+    let kind = Kind::from_code(doc.kind).unwrap_or(Kind::Weekly);
+    let persons = if kind.lists_cases() {
+        let visible = visible_cases(data, &CaseScope::of(user)).await;
+        let t = data.date;
+        let mut persons: Vec<String> = data
+            .snapshot
+            .cases
+            .iter()
+            .enumerate()
+            .filter(|(row, c)| {
+                visible[*row] && c.opened_at <= t && c.closed_at.is_none_or(|d| d > t)
+            })
+            .map(|(_, c)| c.person_id.as_str().to_owned())
+            .collect();
+        persons.sort();
+        persons.dedup();
+        persons
+    } else {
+        Vec::new()
+    };
+    audit_read(
+        state,
+        user,
+        client,
+        action,
+        Some(("report", doc.kind.to_owned())),
+        Some(format!(
+            "as_of={} format={format} unit={}",
+            doc.as_of,
+            doc.unit.as_ref().map(|u| u.id.as_str()).unwrap_or("-")
+        )),
+        persons,
+    )
+    .await
+}
+
+/// GET /rapporter: the reports this role may open.
+pub async fn index(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    let data = state.data().await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Rapporter",
+        "/rapporter",
+        freshness(&data),
+    ));
+    for kind in Kind::ALL {
+        if user.role.may(capability(kind)) {
+            page.links.push(Link {
+                href: format!("/rapporter/{}", kind.code()),
+                label: kind.label_da().into(),
+            });
+        }
+    }
+    if page.links.is_empty() {
+        return Err(user.forbidden("reports"));
+    }
+    page.intro
+        .push("Vælg en rapport. Hver rapport kan også hentes som regneark (XLSX).".into());
+    Ok(render(&page))
+}
+
+/// GET /rapporter/{kind}
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let kind = kind_of(&code)?;
+    let (data, doc) = document(&state, &user, kind).await?;
+    audit_report(&state, &user, client, &data, &doc, "report.read", "html").await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        doc.title.clone(),
+        "/rapporter",
+        freshness(&data),
+    ));
+    page.intro.push(doc.subtitle.clone());
+    page.suppressed_notice = doc.suppressed;
+    page.downloads.push(Link {
+        href: format!("/rapporter/{}/xlsx", kind.code()),
+        label: format!(
+            "Hent {} som regneark (XLSX)",
+            kind.label_da().to_lowercase()
+        ),
+    });
+    page.report_html = Some(
+        overblik_report::html_sections(&doc)
+            .map_err(|error| AppError::Internal(error.to_string()))?,
+    );
+    Ok(render(&page))
+}
+
+/// GET /rapporter/{kind}/xlsx: an export, audited as one.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let kind = kind_of(&code)?;
+    let (data, doc) = document(&state, &user, kind).await?;
+    let bytes = overblik_report::render(&doc, Format::Xlsx)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    audit_report(&state, &user, client, &data, &doc, "report.export", "xlsx").await?;
+    let filename = format!("{}-{}.xlsx", kind.code(), doc.as_of);
+    Ok((
+        [
+            (header::CONTENT_TYPE, Format::Xlsx.media_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// GET /api/v1/reports/{kind}
+pub async fn api(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Json<Document>, AppError> {
+    let kind = kind_of(&code)?;
+    let (data, doc) = document(&state, &user, kind).await?;
+    audit_report(&state, &user, client, &data, &doc, "report.read", "json").await?;
+    Ok(Json((*doc).clone()))
+}

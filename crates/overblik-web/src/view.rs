@@ -1,0 +1,252 @@
+//! The page models the templates render (askama: compiled, type-checked, HTML-escaped by
+//! default) and the small pieces every page shares: the layout with its role-based menu,
+//! tables with optional links, key-figure cards.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use overblik_domain::access::{Capability, Role};
+
+use crate::auth::CurrentUser;
+
+/// Renders `page`; a template error is a 500 (it cannot happen for well-formed models, but it
+/// must not panic the server).
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Der skete en fejl.").into_response()
+        }
+    }
+}
+
+/// Percent-encodes `text` for a query parameter value.
+pub fn url_encode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)])
+        .map(|encoded| encoded.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+/// One menu entry.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every logged-in page shows around its content.
+pub struct Layout {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    /// "Data opgjort ved udgangen af …, senest indlæst …": shown on every page.
+    pub freshness: String,
+    /// The case search box (roles that may open cases).
+    pub can_search: bool,
+}
+
+impl Layout {
+    pub fn new(
+        user: &CurrentUser,
+        title: impl Into<String>,
+        current: &str,
+        freshness: String,
+    ) -> Layout {
+        let menu: [(&str, &str, Option<Capability>); 8] = [
+            ("/oversigt", "Overblik", None),
+            ("/frister", "Frister", Some(Capability::CaseLists)),
+            ("/rapporter", "Rapporter", None),
+            ("/oekonomi", "Økonomi", Some(Capability::EconomyCases)),
+            ("/kvalitet", "Datakvalitet", Some(Capability::DataQuality)),
+            ("/admin/brugere", "Brugere", Some(Capability::ManageUsers)),
+            ("/revision", "Revisionslog", Some(Capability::ReadAuditLog)),
+            ("/api/v1/openapi.json", "API", None),
+        ];
+        let nav = menu
+            .into_iter()
+            .filter(|(href, _, capability)| {
+                capability.is_none_or(|c| user.role.may(c))
+                    && (*href != "/rapporter" || has_any_report(user.role))
+            })
+            .map(|(href, label, _)| NavItem {
+                href,
+                label,
+                current: href == current,
+            })
+            .collect();
+        Layout {
+            title: title.into(),
+            user_name: user.display_name.clone(),
+            role_label: user.role.label_da(),
+            csrf: user.csrf.clone(),
+            nav,
+            freshness,
+            can_search: user.role.may(Capability::CaseTimeline),
+        }
+    }
+}
+
+fn has_any_report(role: Role) -> bool {
+    [
+        Capability::WeeklyReport,
+        Capability::CommitteeReport,
+        Capability::BudgetReport,
+        Capability::CaseloadReport,
+    ]
+    .into_iter()
+    .any(|c| role.may(c))
+}
+
+/// A key figure as a card: label, value, an explanation, and where it drills down to.
+pub struct Headline {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+    pub href: Option<String>,
+    /// A red number: something is overdue.
+    pub alert: bool,
+}
+
+/// A table cell: text, optionally a link; numbers are right-aligned.
+pub struct ViewCell {
+    pub text: String,
+    pub href: Option<String>,
+    pub numeric: bool,
+    pub alert: bool,
+}
+
+impl ViewCell {
+    pub fn text(text: impl Into<String>) -> ViewCell {
+        ViewCell {
+            text: text.into(),
+            href: None,
+            numeric: false,
+            alert: false,
+        }
+    }
+
+    pub fn number(value: impl ToString) -> ViewCell {
+        ViewCell {
+            numeric: true,
+            ..ViewCell::text(value.to_string())
+        }
+    }
+
+    pub fn link(mut self, href: impl Into<String>) -> ViewCell {
+        self.href = Some(href.into());
+        self
+    }
+
+    pub fn alert_if(mut self, alert: bool) -> ViewCell {
+        self.alert = alert;
+        self
+    }
+}
+
+pub struct ViewTable {
+    pub caption: String,
+    pub columns: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<ViewCell>>,
+    /// Shown instead of the rows when there are none.
+    pub empty: String,
+    /// Shown below the table (e.g. "200 af 1.234 vist").
+    pub note: Option<String>,
+}
+
+impl ViewTable {
+    pub fn new(caption: impl Into<String>, columns: &[(&str, bool)]) -> ViewTable {
+        ViewTable {
+            caption: caption.into(),
+            columns: columns.iter().map(|(c, _)| (*c).to_owned()).collect(),
+            numeric: columns.iter().map(|(_, n)| *n).collect(),
+            rows: Vec::new(),
+            empty: "Ingen rækker.".into(),
+            note: None,
+        }
+    }
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+/// The general page: an introduction, key-figure cards, tables, links, and optionally an
+/// embedded report (already escaped markup from `overblik-report`).
+#[derive(Template)]
+#[template(path = "page.html")]
+pub struct Page {
+    pub layout: Layout,
+    pub intro: Vec<String>,
+    pub headlines: Vec<Headline>,
+    pub tables: Vec<ViewTable>,
+    pub links: Vec<Link>,
+    pub downloads: Vec<Link>,
+    pub report_html: Option<String>,
+    pub suppressed_notice: bool,
+    /// The audit log's search forms (auditor).
+    pub audit_form: Option<AuditForm>,
+    /// The user administration forms (administrator).
+    pub user_admin: bool,
+    /// A message shown once, e.g. a generated password.
+    pub notice: Option<String>,
+    /// A confirmation button posting to `action`.
+    pub confirm: Option<Confirm>,
+}
+
+pub struct Confirm {
+    pub action: String,
+    pub label: String,
+}
+
+/// The values of the audit search form, to show them again.
+#[derive(Default)]
+pub struct AuditForm {
+    pub user: String,
+    pub action: String,
+    pub from: String,
+    pub to: String,
+    pub case: String,
+    pub refused: bool,
+}
+
+impl Page {
+    pub fn new(layout: Layout) -> Page {
+        Page {
+            layout,
+            intro: Vec::new(),
+            headlines: Vec::new(),
+            tables: Vec::new(),
+            links: Vec::new(),
+            downloads: Vec::new(),
+            report_html: None,
+            suppressed_notice: false,
+            audit_form: None,
+            user_admin: false,
+            notice: None,
+            confirm: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    pub csrf: &'a str,
+    pub next: &'a str,
+    pub username: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub status: u16,
+    pub show_login: bool,
+}
