@@ -3,8 +3,9 @@
 //!
 //! A demo database that already holds data is reused as it is, so a second start is quick.
 //! The demo caseworker, team leader and head are linked to the data: the caseworker with the
-//! most cases (preferably one with overdue deadlines, so there is something to see), that
-//! caseworker's team, and the department above it.
+//! most cases (preferably one with overdue deadlines, in a team where other caseworkers have
+//! cases too, so there is something to see on every level), that caseworker's team, and the
+//! department above it.
 
 use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};
@@ -191,7 +192,8 @@ fn demo_users(store: &mut Store, links: &DemoLinks) -> anyhow::Result<Vec<Login>
 #[derive(Debug, Default, PartialEq, Eq)]
 struct DemoLinks {
     /// The caseworker (staff role `caseworker`) with the most cases assigned at `today`,
-    /// preferring one with at least one overdue obligation.
+    /// preferring one in a team where another caseworker has cases too, then one with at least
+    /// one overdue obligation.
     caseworker: Option<String>,
     /// That caseworker's unit (a team).
     team: Option<String>,
@@ -234,7 +236,15 @@ impl DemoLinks {
         for (_, staff_id) in current.values() {
             *cases.entry(staff_id).or_default() += 1;
         }
-        // Most cases, overdue first; the smallest staff id among equals (stable across runs).
+        // Caseworkers with cases per team: the team leader should see more than one.
+        let mut busy_in_team: HashMap<&str, usize> = HashMap::new();
+        for staff in &snapshot.staff {
+            if staff.role == StaffRole::Caseworker && cases.contains_key(staff.staff_id.as_str()) {
+                *busy_in_team.entry(staff.unit_id.as_str()).or_default() += 1;
+            }
+        }
+        // Preferably in a team where others have cases too and with overdue deadlines; then the
+        // most cases; the smallest staff id among equals (stable across runs).
         let caseworker = snapshot
             .staff
             .iter()
@@ -243,6 +253,11 @@ impl DemoLinks {
             .max_by_key(|(index, staff)| {
                 let id = staff.staff_id.as_str();
                 (
+                    busy_in_team
+                        .get(staff.unit_id.as_str())
+                        .copied()
+                        .unwrap_or(0)
+                        >= 2,
                     with_overdue.contains(&(*index as u32)),
                     cases.get(id).copied().unwrap_or(0),
                     std::cmp::Reverse(id),

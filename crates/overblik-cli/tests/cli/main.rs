@@ -11,3 +11,4 @@ mod generate;
 mod kill;
 mod round_trip;
 mod user;
+mod web;

@@ -20,15 +20,18 @@ use std::time::{Duration, Instant};
 
 use chromiumoxide::browser::BrowserConfig;
 use chromiumoxide::cdp::browser_protocol::browser::{
-    SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+    BrowserContextId, SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
 };
 use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
 use chromiumoxide::cdp::browser_protocol::input::InsertTextParams;
+use chromiumoxide::cdp::browser_protocol::log::{
+    EnableParams as LogEnableParams, EventEntryAdded, LogEntryLevel,
+};
 use chromiumoxide::cdp::browser_protocol::page::{CaptureScreenshotFormat, NavigateParams};
 use chromiumoxide::cdp::browser_protocol::target::{
-    BrowserContextId, CreateBrowserContextParams, CreateTargetParams,
+    CreateBrowserContextParams, CreateTargetParams,
 };
-use chromiumoxide::cdp::js_protocol::runtime::EvaluateParams;
+use chromiumoxide::cdp::js_protocol::runtime::{EvaluateParams, EventExceptionThrown};
 use chromiumoxide::error::CdpError;
 use chromiumoxide::handler::viewport::Viewport;
 use chromiumoxide::page::ScreenshotParams;
@@ -88,7 +91,7 @@ const OLD_DOCUMENT_MARK: &str = "window.__overblikE2eOldDocument";
 ///
 /// The server runs under a small `sh` watchdog that reads our end of a pipe: when this value is
 /// dropped, or the test process ends in any way (a `static` is never dropped), the pipe closes
-/// and the watchdog stops the server, so no server outlives the test run.
+/// and the watchdog stops the server and removes its temp dir, so neither outlives the test run.
 pub struct Server {
     base_url: String,
     logs: Arc<Mutex<String>>,
@@ -98,13 +101,14 @@ pub struct Server {
 }
 
 /// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them, so the
-/// server's stdout ends when the server does.
+/// server's stdout ends when the server does. `$E2E_TEMP_DIR` holds the demo database.
 const WATCHDOG: &str = r#""$0" "$@" &
 server=$!
 exec >/dev/null 2>&1
 while read -r _; do :; done
 kill "$server"
-wait "$server""#;
+wait "$server"
+rm -rf "$E2E_TEMP_DIR""#;
 
 impl Server {
     /// Generates a demo municipality (`overblik demo --no-serve`: data plus one user per role,
@@ -141,7 +145,8 @@ impl Server {
             .arg("-c")
             .arg(WATCHDOG)
             .arg(env!("CARGO_BIN_EXE_overblik"))
-            .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"]);
+            .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
+            .env("E2E_TEMP_DIR", dir.path());
         remove_overblik_env(&mut watchdog);
         let mut watchdog = watchdog
             .stdin(Stdio::piped())
@@ -241,7 +246,8 @@ fn drain_into(reader: impl Read, logs: &Mutex<String>) {
     }
 }
 
-/// `overblik` without the environment that would point it at another database or key.
+/// `overblik` without the environment that would point it at another database, key or rule
+/// set, or make its cookies https-only.
 fn overblik_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_overblik"));
     remove_overblik_env(&mut command);
@@ -254,6 +260,8 @@ fn remove_overblik_env(command: &mut Command) {
         "OVERBLIK_KEY",
         "OVERBLIK_KEY_FILE",
         "OVERBLIK_LISTEN",
+        "OVERBLIK_RULES",
+        "OVERBLIK_BEHIND_TLS",
     ] {
         command.env_remove(name);
     }
@@ -345,6 +353,7 @@ impl Browser {
         ));
         std::fs::create_dir_all(&downloads).expect("create the page's download folder");
         let browser = self.cdp();
+        let problems = Arc::new(Mutex::new(Vec::new()));
         let (context, page) = self.block_on(async {
             let context = browser
                 .create_browser_context(CreateBrowserContextParams::default())
@@ -369,6 +378,7 @@ impl Browser {
                 .execute(download)
                 .await
                 .unwrap_or_else(|error| panic!("could not set the download folder: {error}"));
+            record_problems(&page, &problems).await;
             (context, page)
         });
         Page {
@@ -377,6 +387,7 @@ impl Browser {
             context,
             base_url: base_url.trim_end_matches('/').to_owned(),
             downloads,
+            problems,
         }
     }
 
@@ -414,6 +425,48 @@ pub struct Page<'browser> {
     context: BrowserContextId,
     base_url: String,
     downloads: PathBuf,
+    problems: Arc<Mutex<Vec<String>>>,
+}
+
+/// Collects, from now on, the page's console errors (a failed request, a CSP violation, a
+/// script error) and uncaught exceptions into `problems`.
+async fn record_problems(page: &chromiumoxide::Page, problems: &Arc<Mutex<Vec<String>>>) {
+    let mut entries = page
+        .event_listener::<EventEntryAdded>()
+        .await
+        .expect("listen to console messages");
+    let mut exceptions = page
+        .event_listener::<EventExceptionThrown>()
+        .await
+        .expect("listen to exceptions");
+    page.execute(LogEnableParams::default())
+        .await
+        .expect("enable console messages");
+    let sink = Arc::clone(problems);
+    tokio::spawn(async move {
+        while let Some(event) = entries.next().await {
+            let entry = &event.entry;
+            if entry.level == LogEntryLevel::Error {
+                let url = entry.url.as_deref().unwrap_or_default();
+                sink.lock().unwrap().push(format!("{} ({url})", entry.text));
+            }
+        }
+    });
+    let sink = Arc::clone(problems);
+    tokio::spawn(async move {
+        while let Some(event) = exceptions.next().await {
+            let details = &event.exception_details;
+            let text = details
+                .exception
+                .as_ref()
+                .and_then(|exception| exception.description.clone())
+                .unwrap_or_else(|| details.text.clone());
+            let url = details.url.as_deref().unwrap_or_default();
+            sink.lock()
+                .unwrap()
+                .push(format!("uncaught {text} ({url})"));
+        }
+    });
 }
 
 /// One failed axe-core rule.
@@ -599,6 +652,15 @@ impl Page<'_> {
             "document.querySelector({0}) !== null",
             js_string(selector)
         )) == Value::Bool(true)
+    }
+
+    /// The console errors (failed requests such as a 404 asset, CSP violations, script errors)
+    /// and uncaught exceptions since the page was opened or this was last called; clears them.
+    /// A page without problems returns an empty list.
+    pub fn take_problems(&self) -> Vec<String> {
+        // Console messages arrive asynchronously: give the last ones a moment.
+        std::thread::sleep(Duration::from_millis(50));
+        std::mem::take(&mut *self.problems.lock().unwrap())
     }
 
     /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value

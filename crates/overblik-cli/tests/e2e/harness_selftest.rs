@@ -57,6 +57,11 @@ fn the_harness_drives_a_page_under_a_strict_csp() {
     assert_eq!(page.current_path(), "/");
     // The inline script was blocked: the CSP is in force for everything below.
     assert_eq!(page.text_of("#heading"), "Selvtest af browserharness");
+    let problems = page.take_problems();
+    assert!(
+        problems.len() == 1 && problems[0].contains("Content Security Policy"),
+        "{problems:#?}"
+    );
     assert!(page.exists("#js-button"));
     assert!(!page.exists("#no-such-element"));
 
@@ -98,6 +103,8 @@ fn the_harness_drives_a_page_under_a_strict_csp() {
         .click("#send");
     assert_eq!(page.current_path(), "/hello");
     assert_eq!(page.text_of("#greeting"), "Hej Æble Øst fra anden");
+    // Nothing went wrong since the blocked inline script: not the script, axe, nor the download.
+    assert_eq!(page.take_problems(), Vec::<String>::new());
     // Filling replaces what was there.
     page.fill("#again", "x").fill("#again", "Bo");
     assert_eq!(
@@ -111,13 +118,23 @@ fn the_harness_drives_a_page_under_a_strict_csp() {
     assert_eq!(page.current_path(), "/side-2");
     assert_eq!(page.text_of("h1"), "Side 2");
 
+    // Back on "/", its inline script was blocked again.
+    assert_eq!(page.take_problems().len(), 1);
     page.goto("/findes-ikke");
     assert_eq!(page.status(), 404);
+    let problems = page.take_problems();
+    assert!(
+        problems.len() == 1 && problems[0].contains("404") && problems[0].contains("/findes-ikke"),
+        "{problems:#?}"
+    );
 
-    // A second page (its own browsing context) navigates independently of the first.
+    // A second page is its own browsing context: own cookies, own navigation.
+    page.evaluate("document.cookie = 'bruger=sagsbehandler; path=/'");
     let other = browser.page(&site);
     other.goto("/side-2");
+    assert_eq!(other.evaluate("document.cookie"), "");
     assert_eq!(page.current_path(), "/findes-ikke");
+    assert_eq!(page.evaluate("document.cookie"), "bruger=sagsbehandler");
 }
 
 #[test]
@@ -165,7 +182,8 @@ fn answer(mut stream: TcpStream) {
         "/" => ("200 OK", html, INDEX.to_owned(), ""),
         "/app.js" => ("200 OK", "text/javascript", APP_JS.to_owned(), ""),
         "/site.css" => ("200 OK", "text/css", SITE_CSS.to_owned(), ""),
-        "/logo.svg" => ("200 OK", "image/svg+xml", LOGO_SVG.to_owned(), ""),
+        // Chromium asks every site for /favicon.ico; a 404 would count as a page problem.
+        "/logo.svg" | "/favicon.ico" => ("200 OK", "image/svg+xml", LOGO_SVG.to_owned(), ""),
         "/rapport.csv" => (
             "200 OK",
             "text/csv; charset=utf-8",

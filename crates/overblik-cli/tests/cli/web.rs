@@ -1,0 +1,1385 @@
+//! The web application's access rules and its handling of bad input, against the real server:
+//! `overblik demo --no-serve` builds a demo municipality with one user per role, `overblik
+//! serve` serves it on a free port, and the tests speak HTTP/1.1 to it by hand (one request per
+//! connection, redirects never followed, cookies set explicitly), so every assertion sees the
+//! exact status, headers and body the server sent.
+//!
+//! One server is shared by every test of this binary. Tests that change state use their own
+//! sessions or users: the login lockout locks a user it creates itself.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::time::Duration;
+
+use overblik_domain::access::{Capability, Role};
+use serde_json::Value;
+
+use crate::support::overblik_command;
+
+/// Size of the demo municipality.
+const INHABITANTS: &str = "8000";
+const YEARS: &str = "2";
+/// How long the server may take from start to its "kører på" line (it loads the data first).
+const START_TIMEOUT: Duration = Duration::from_secs(180);
+/// How long one request may take (a report is computed on first use).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// The session cookie's name on plain http.
+const COOKIE: &str = "overblik";
+
+/// The demo users, one per role, in the column order of [`EXPECTED`]. Password
+/// `demo-<username>`.
+const USERS: [(&str, Role); 8] = [
+    ("sagsbehandler", Role::Caseworker),
+    ("teamleder", Role::TeamLeader),
+    ("fagchef", Role::Head),
+    ("controller", Role::Controller),
+    ("direktoer", Role::Director),
+    ("udvalgsmedlem", Role::Committee),
+    ("administrator", Role::Administrator),
+    ("revisor", Role::Auditor),
+];
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+/// An `overblik serve` process under a small `sh` watchdog that reads our end of a pipe: when
+/// the test process ends in any way (a `static` is never dropped), the pipe closes and the
+/// watchdog stops the server, so no server outlives the test run.
+struct Server {
+    addr: SocketAddr,
+    logs: Arc<Mutex<String>>,
+    _watchdog: Child,
+    _watchdog_stdin: ChildStdin,
+    _dir: tempfile::TempDir,
+}
+
+/// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them.
+const WATCHDOG: &str = r#""$0" "$@" &
+server=$!
+exec >/dev/null 2>&1
+while read -r _; do :; done
+kill "$server"
+wait "$server""#;
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(start_server)
+}
+
+fn start_server() -> Server {
+    let dir = tempfile::Builder::new()
+        .prefix("overblik-web-")
+        .tempdir()
+        .expect("create a temp dir for the demo database");
+    let database = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let demo = overblik_command()
+        .args(["--database", &database, "demo", "--no-serve"])
+        .args(["--inhabitants", INHABITANTS, "--years", YEARS])
+        .output()
+        .expect("run overblik demo");
+    assert!(
+        demo.status.success(),
+        "overblik demo --no-serve failed:\n{}{}",
+        String::from_utf8_lossy(&demo.stdout),
+        String::from_utf8_lossy(&demo.stderr)
+    );
+
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(WATCHDOG)
+        .arg(env!("CARGO_BIN_EXE_overblik"))
+        .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"]);
+    for name in [
+        "OVERBLIK_DATABASE_URL",
+        "OVERBLIK_KEY",
+        "OVERBLIK_KEY_FILE",
+        "OVERBLIK_LISTEN",
+        "OVERBLIK_BEHIND_TLS",
+    ] {
+        command.env_remove(name);
+    }
+    let mut watchdog = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start overblik serve");
+    let watchdog_stdin = watchdog.stdin.take().expect("watchdog stdin");
+    let logs = Arc::new(Mutex::new(String::new()));
+    let (addr_tx, addr_rx) = mpsc::channel();
+    let stdout = watchdog.stdout.take().expect("server stdout");
+    let stdout_logs = Arc::clone(&logs);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(addr) = listening_addr(&line) {
+                let _ = addr_tx.send(addr);
+            }
+            let mut logs = stdout_logs.lock().unwrap();
+            logs.push_str(&line);
+            logs.push('\n');
+        }
+    });
+    let stderr = watchdog.stderr.take().expect("server stderr");
+    let stderr_logs = Arc::clone(&logs);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let mut logs = stderr_logs.lock().unwrap();
+            logs.push_str(&line);
+            logs.push('\n');
+        }
+    });
+    let addr = match addr_rx.recv_timeout(START_TIMEOUT) {
+        Ok(addr) => addr,
+        Err(_) => panic!(
+            "overblik serve printed no `overblik kører på http://…/` line within {START_TIMEOUT:?}:\n{}",
+            logs.lock().unwrap()
+        ),
+    };
+    Server {
+        addr,
+        logs,
+        _watchdog: watchdog,
+        _watchdog_stdin: watchdog_stdin,
+        _dir: dir,
+    }
+}
+
+/// The last lines the server printed, for failure messages.
+fn server_logs() -> String {
+    let logs = server().logs.lock().unwrap();
+    let lines: Vec<&str> = logs.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// The address in `overblik kører på http://ADDR/  (stop med Ctrl-C)`.
+fn listening_addr(line: &str) -> Option<SocketAddr> {
+    let rest = line.split_once("overblik kører på http://")?.1;
+    rest.split('/').next()?.parse().ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP by hand
+
+/// One response as the server sent it.
+struct Reply {
+    /// `METHOD path`, for failure messages.
+    request: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    /// The first header called `name` (case-insensitive).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header called `name`.
+    fn all_headers(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON, or `null`.
+    fn try_json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    #[track_caller]
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!("{}: not JSON ({error}): {}", self.request, self.short())
+        })
+    }
+
+    #[track_caller]
+    fn location(&self) -> &str {
+        self.header("location")
+            .unwrap_or_else(|| panic!("{}: no Location header: {}", self.request, self.short()))
+    }
+
+    /// The `Set-Cookie` of the session cookie, if any.
+    fn session_cookie(&self) -> Option<&str> {
+        self.all_headers("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{COOKIE}=")))
+    }
+
+    /// The token a `Set-Cookie` hands out (empty when it clears the cookie).
+    fn session_token(&self) -> Option<String> {
+        self.session_cookie().map(|c| {
+            c[COOKIE.len() + 1..]
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+    }
+
+    /// Status and the start of the body, for failure messages.
+    fn short(&self) -> String {
+        let text = self.text();
+        let cut: String = text.chars().take(600).collect();
+        let location = self
+            .header("location")
+            .map(|l| format!(" (Location: {l})"))
+            .unwrap_or_default();
+        format!("{} -> {}{location}: {cut}", self.request, self.status)
+    }
+
+    #[track_caller]
+    fn expect(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "{}", self.short());
+        self
+    }
+
+    /// The body contains `needle`.
+    #[track_caller]
+    fn expect_text(&self, needle: &str) -> &Self {
+        assert!(
+            self.text().contains(needle),
+            "{}: `{needle}` not in the body: {}",
+            self.request,
+            self.short()
+        );
+        self
+    }
+
+    /// A Danish error page with this status and title.
+    #[track_caller]
+    fn expect_error_page(&self, status: u16, title: &str) -> &Self {
+        self.expect(status);
+        assert!(
+            self.header("content-type")
+                .is_some_and(|t| t.starts_with("text/html")),
+            "{}: an error page should be HTML: {:?}",
+            self.request,
+            self.header("content-type")
+        );
+        self.expect_text(&format!("<h1>{title}</h1>"))
+            .expect_text(&format!("Fejl {status}"))
+    }
+
+    /// A JSON error under `/api/` with this status.
+    #[track_caller]
+    fn expect_api_error(&self, status: u16) -> Value {
+        self.expect(status);
+        assert!(
+            self.header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{}: an API error should be JSON: {:?}",
+            self.request,
+            self.header("content-type")
+        );
+        let json = self.json();
+        assert_eq!(json["error"]["status"], status, "{}", self.short());
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.short()
+        );
+        json
+    }
+}
+
+/// Sends one request (`Connection: close`) and reads the whole answer. A body is sent as a
+/// form; it is written from another thread, so a server that answers before reading all of it
+/// (413) does not dead-lock the test.
+fn send(method: &str, path: &str, cookie: Option<&str>, body: Option<Vec<u8>>) -> Reply {
+    let addr = server().addr;
+    let request = format!("{method} {path}");
+    let mut stream = TcpStream::connect(addr)
+        .unwrap_or_else(|e| panic!("{request}: {e}; the server said:\n{}", server_logs()));
+    stream.set_read_timeout(Some(REQUEST_TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(REQUEST_TIMEOUT)).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(token) = cookie {
+        head.push_str(&format!("Cookie: {COOKIE}={token}\r\n"));
+    }
+    if let Some(body) = &body {
+        head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    stream
+        .write_all(head.as_bytes())
+        .unwrap_or_else(|e| panic!("{request}: {e}"));
+    let writer = body.map(|body| {
+        let mut stream = stream.try_clone().unwrap();
+        // The server may close early (a too large body): that is for the response to show.
+        std::thread::spawn(move || {
+            let _ = stream.write_all(&body);
+        })
+    });
+    let mut raw = Vec::new();
+    if let Err(error) = stream.read_to_end(&mut raw) {
+        // A reset after a complete answer (the server did not read the rest of a large body).
+        assert!(
+            !raw.is_empty(),
+            "{request}: {error}; the server said:\n{}",
+            server_logs()
+        );
+    }
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    parse(request, &raw)
+}
+
+#[track_caller]
+fn parse(request: String, raw: &[u8]) -> Reply {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("{request}: no complete response head"));
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{request}: bad status line `{status_line}`"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let mut reply = Reply {
+        request,
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    let rest = &raw[split + 4..];
+    reply.body = if reply
+        .header("transfer-encoding")
+        .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+    {
+        dechunk(&reply.request, rest)
+    } else if let Some(length) = reply.header("content-length") {
+        let length: usize = length.parse().expect("a numeric Content-Length");
+        assert!(
+            rest.len() >= length,
+            "{}: body cut short ({} of {length} bytes)",
+            reply.request,
+            rest.len()
+        );
+        rest[..length].to_vec()
+    } else {
+        rest.to_vec()
+    };
+    reply
+}
+
+#[track_caller]
+fn dechunk(request: &str, mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .unwrap_or_else(|| panic!("{request}: broken chunked body"));
+        let size_text = String::from_utf8_lossy(&rest[..end]);
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .unwrap_or_else(|_| panic!("{request}: bad chunk size `{size_text}`"));
+        rest = &rest[end + 2..];
+        if size == 0 {
+            return body;
+        }
+        assert!(rest.len() >= size + 2, "{request}: chunk cut short");
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as the server's `url_encode` writes it.
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+/// 64 random hex characters: the shape of a session token.
+fn random_hex() -> String {
+    rand::random::<[u8; 32]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The value of the first hidden `csrf` input of a page.
+#[track_caller]
+fn csrf_of(reply: &Reply) -> String {
+    let text = reply.text();
+    let start = text
+        .find(r#"name="csrf" value=""#)
+        .unwrap_or_else(|| panic!("{}: no csrf field: {}", reply.request, reply.short()))
+        + r#"name="csrf" value=""#.len();
+    text[start..]
+        .split('"')
+        .next()
+        .expect("a closing quote")
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions
+
+/// An anonymous session from `GET /login`: its token and the login form's CSRF token.
+#[track_caller]
+fn anonymous() -> (String, String) {
+    let reply = send("GET", "/login", None, None);
+    reply.expect(200);
+    let token = reply
+        .session_token()
+        .unwrap_or_else(|| panic!("GET /login set no session cookie: {}", reply.short()));
+    (token, csrf_of(&reply))
+}
+
+/// `POST /login` in the anonymous session `(token, csrf)`.
+fn post_login(anonymous: &(String, String), username: &str, password: &str) -> Reply {
+    send(
+        "POST",
+        "/login",
+        Some(&anonymous.0),
+        Some(form(&[
+            ("csrf", &anonymous.1),
+            ("username", username),
+            ("password", password),
+            ("next", "/oversigt"),
+        ])),
+    )
+}
+
+/// A logged-in user.
+struct Session {
+    username: String,
+    token: String,
+    csrf: String,
+    /// The `Set-Cookie` that handed out the token at login.
+    set_cookie: String,
+}
+
+impl Session {
+    fn get(&self, path: &str) -> Reply {
+        send("GET", path, Some(&self.token), None)
+    }
+
+    /// A form post with exactly `fields` (the caller adds `csrf` or leaves it out).
+    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        send("POST", path, Some(&self.token), Some(form(fields)))
+    }
+}
+
+/// Logs in with `demo-<username>`.
+#[track_caller]
+fn login(username: &str) -> Session {
+    login_with(username, &format!("demo-{username}"))
+}
+
+/// Logs in, then follows the landing page's redirects to a page that carries the new
+/// session's CSRF token (a new session at login gets a new one).
+#[track_caller]
+fn login_with(username: &str, password: &str) -> Session {
+    let anonymous = anonymous();
+    let reply = post_login(&anonymous, username, password);
+    reply.expect(303);
+    assert_eq!(reply.location(), "/oversigt", "{}", reply.short());
+    let token = reply
+        .session_token()
+        .filter(|t| t.len() == 64)
+        .unwrap_or_else(|| panic!("login as {username} set no session: {}", reply.short()));
+    assert_ne!(token, anonymous.0, "a login must start a new session");
+    let set_cookie = reply.session_cookie().unwrap().to_owned();
+    let mut path = "/oversigt".to_owned();
+    for _ in 0..3 {
+        let page = send("GET", &path, Some(&token), None);
+        match page.status {
+            200 => {
+                return Session {
+                    username: username.to_owned(),
+                    csrf: csrf_of(&page),
+                    token,
+                    set_cookie,
+                };
+            }
+            303 => path = page.location().to_owned(),
+            _ => panic!("{username}: landing page failed: {}", page.short()),
+        }
+    }
+    panic!("{username}: the landing page redirects in a loop");
+}
+
+/// Every obligation row `session` may see (all pages of `/api/v1/obligations?status=all`).
+#[track_caller]
+fn all_obligations(session: &Session) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for page in 1.. {
+        let reply = session.get(&format!("/api/v1/obligations?status=all&page={page}"));
+        let json = reply.expect(200).json();
+        let batch = json["rows"].as_array().expect("rows").clone();
+        let total = json["total"].as_u64().expect("total") as usize;
+        rows.extend(batch.iter().cloned());
+        if batch.is_empty() || rows.len() >= total {
+            break;
+        }
+    }
+    rows
+}
+
+/// A case the demo caseworker is responsible for.
+#[track_caller]
+fn own_case(caseworker: &Session) -> String {
+    let rows = all_obligations(caseworker);
+    let staff = caseworker.get("/api/v1/me").expect(200).json()["staff_id"]
+        .as_str()
+        .expect("the demo caseworker is linked to a staff id")
+        .to_owned();
+    rows.iter()
+        .find(|r| r["staff_id"] == staff.as_str())
+        .or_else(|| rows.first())
+        .and_then(|r| r["case_id"].as_str())
+        .expect("the demo caseworker has cases with obligations")
+        .to_owned()
+}
+
+/// The auditor's search of the audit log.
+#[track_caller]
+fn audit(query: &str) -> Vec<Value> {
+    static AUDITOR: OnceLock<Session> = OnceLock::new();
+    let auditor = AUDITOR.get_or_init(|| login("revisor"));
+    let reply = auditor.get(&format!("/api/v1/audit?{query}"));
+    reply
+        .expect(200)
+        .json()
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Route by route, role by role
+
+/// What a user of one role gets from GET of a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// 200 with the content.
+    Yes,
+    /// 403, never 404: the answer does not tell what exists.
+    No,
+    /// 303 to the role's own landing page.
+    To(&'static str),
+}
+
+use Expect::{No, To, Yes};
+
+/// The routes, what each needs, and what each role gets, in the column order of [`USERS`]:
+/// sagsbehandler, teamleder, fagchef, controller, direktoer, udvalgsmedlem, administrator,
+/// revisor. Written out by hand from the issue's need-to-know: the caseworker sees own cases
+/// and the team's aggregates; the team leader the team's cases; the head the department's; the
+/// controller economy and budget but no case timeline; the director and the committee
+/// aggregates only; the administrator users and data quality but no case content; the auditor
+/// the audit log. `{case}` is a case of the demo caseworker's.
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
+    (
+        "/oversigt",
+        None,
+        [
+            Yes,
+            Yes,
+            Yes,
+            To("/rapporter/budget"),
+            Yes,
+            To("/rapporter/committee"),
+            To("/admin/brugere"),
+            To("/revision"),
+        ],
+    ),
+    (
+        "/frister",
+        Some(Need::One(Capability::CaseLists)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/rapporter",
+        Some(Need::AnyReport),
+        [Yes, Yes, Yes, Yes, Yes, Yes, No, No],
+    ),
+    (
+        "/rapporter/weekly",
+        Some(Need::One(Capability::WeeklyReport)),
+        [Yes, Yes, Yes, No, Yes, No, No, No],
+    ),
+    (
+        "/rapporter/committee",
+        Some(Need::One(Capability::CommitteeReport)),
+        [No, No, Yes, No, Yes, Yes, No, No],
+    ),
+    (
+        "/rapporter/budget",
+        Some(Need::One(Capability::BudgetReport)),
+        [No, No, Yes, Yes, Yes, No, No, No],
+    ),
+    (
+        "/rapporter/caseload",
+        Some(Need::One(Capability::CaseloadReport)),
+        [No, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/rapporter/weekly/xlsx",
+        Some(Need::One(Capability::WeeklyReport)),
+        [Yes, Yes, Yes, No, Yes, No, No, No],
+    ),
+    (
+        "/oekonomi",
+        Some(Need::One(Capability::EconomyCases)),
+        [No, No, No, Yes, No, No, No, No],
+    ),
+    (
+        "/kvalitet",
+        Some(Need::One(Capability::DataQuality)),
+        [No, Yes, Yes, Yes, Yes, No, Yes, No],
+    ),
+    (
+        "/revision",
+        Some(Need::One(Capability::ReadAuditLog)),
+        [No, No, No, No, No, No, No, Yes],
+    ),
+    (
+        "/admin/brugere",
+        Some(Need::One(Capability::ManageUsers)),
+        [No, No, No, No, No, No, Yes, No],
+    ),
+    ("/api/v1/me", None, [Yes, Yes, Yes, Yes, Yes, Yes, Yes, Yes]),
+    (
+        "/api/v1/figures",
+        Some(Need::One(Capability::UnitFigures)),
+        [Yes, Yes, Yes, Yes, Yes, No, No, No],
+    ),
+    (
+        "/api/v1/obligations",
+        Some(Need::One(Capability::CaseLists)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/api/v1/reports/committee",
+        Some(Need::One(Capability::CommitteeReport)),
+        [No, No, Yes, No, Yes, Yes, No, No],
+    ),
+    (
+        "/api/v1/audit",
+        Some(Need::One(Capability::ReadAuditLog)),
+        [No, No, No, No, No, No, No, Yes],
+    ),
+    (
+        "/sager/{case}",
+        Some(Need::One(Capability::CaseTimeline)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/api/v1/cases/{case}",
+        Some(Need::One(Capability::CaseTimeline)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+];
+
+/// The capability a route checks.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    One(Capability),
+    /// The report index: any of the four reports.
+    AnyReport,
+}
+
+impl Need {
+    fn granted(self, role: Role) -> bool {
+        match self {
+            Need::One(capability) => role.may(capability),
+            Need::AnyReport => [
+                Capability::WeeklyReport,
+                Capability::CommitteeReport,
+                Capability::BudgetReport,
+                Capability::CaseloadReport,
+            ]
+            .into_iter()
+            .any(|c| role.may(c)),
+        }
+    }
+}
+
+/// What a 200 page of `route` shows (besides not being an error page).
+fn content_marker(route: &str, case: &str) -> String {
+    match route {
+        "/frister" => "Overskredne frister".into(),
+        "/rapporter" => "Vælg en rapport".into(),
+        "/rapporter/weekly" => "/rapporter/weekly/xlsx".into(),
+        "/rapporter/committee" => "/rapporter/committee/xlsx".into(),
+        "/rapporter/budget" => "/rapporter/budget/xlsx".into(),
+        "/rapporter/caseload" => "/rapporter/caseload/xlsx".into(),
+        "/oekonomi" => "Aktive indsatser".into(),
+        "/kvalitet" => "<h1>Datakvalitet</h1>".into(),
+        "/revision" => "<h1>Revisionslog</h1>".into(),
+        "/admin/brugere" => "<h1>Brugere og data</h1>".into(),
+        "/sager/{case}" => format!("<h1>Sag {case}</h1>"),
+        _ => "<h1>Overblik</h1>".into(),
+    }
+}
+
+#[test]
+fn every_route_allows_and_refuses_by_role() {
+    // The table agrees with the policy (`Role::may`): a change to either shows here.
+    for (route, need, expected) in EXPECTED {
+        let Some(need) = need else { continue };
+        for ((username, role), expect) in USERS.iter().zip(expected) {
+            assert_eq!(
+                expect == Yes,
+                need.granted(*role),
+                "the table says {expect:?} for {username} on {route}, Role::may disagrees"
+            );
+        }
+    }
+
+    let sessions: Vec<Session> = USERS.iter().map(|(name, _)| login(name)).collect();
+    let case = own_case(&sessions[0]);
+    let mut failures = Vec::new();
+    for (route, _, expected) in EXPECTED {
+        let path = route.replace("{case}", &encode(&case));
+        let api = path.starts_with("/api/");
+
+        // Without a session: the login page (and back), or 401 under /api/.
+        let reply = send("GET", &path, None, None);
+        if api {
+            reply.expect_api_error(401);
+        } else {
+            reply.expect(303);
+            assert_eq!(
+                reply.location(),
+                format!("/login?next={}", encode(&path)),
+                "{}",
+                reply.short()
+            );
+        }
+
+        for (session, expect) in sessions.iter().zip(expected) {
+            let reply = session.get(&path);
+            let who = &session.username;
+            let ok = match expect {
+                To(target) => reply.status == 303 && reply.header("location") == Some(target),
+                No if api => {
+                    reply.status == 403
+                        && reply.try_json()["error"]["status"] == 403
+                        && reply.header("content-type") == Some("application/json")
+                }
+                No => {
+                    reply.status == 403
+                        && reply.text().contains("<h1>Ingen adgang</h1>")
+                        && reply.text().contains("registreret i revisionsloggen")
+                }
+                Yes if path.ends_with("/xlsx") => {
+                    reply.status == 200
+                        && reply.body.starts_with(b"PK")
+                        && reply
+                            .header("content-disposition")
+                            .is_some_and(|d| d.starts_with("attachment"))
+                }
+                Yes if path == "/api/v1/me" => {
+                    let me = reply.try_json();
+                    reply.status == 200 && me["username"] == who.as_str()
+                }
+                Yes if path.starts_with("/api/v1/cases/") => {
+                    reply.status == 200 && reply.try_json()["case_id"] == case.as_str()
+                }
+                Yes if api => {
+                    reply.status == 200
+                        && reply
+                            .header("content-type")
+                            .is_some_and(|t| t.starts_with("application/json"))
+                        && (reply.try_json().is_object() || reply.try_json().is_array())
+                }
+                Yes => {
+                    let text = reply.text();
+                    reply.status == 200
+                        && text.contains(&content_marker(route, &case))
+                        && !text.contains("Ingen adgang")
+                        && text.contains(&format!("name=\"{}\"", "csrf"))
+                }
+            };
+            if !ok {
+                failures.push(format!("{who} expected {expect:?}: {}", reply.short()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} checks failed:\n{}\nthe server said:\n{}",
+        failures.len(),
+        EXPECTED.len() * USERS.len(),
+        failures.join("\n"),
+        server_logs()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2-4. Refusals and reads are on record; out of scope looks like missing
+
+#[test]
+fn refusals_are_audited() {
+    let caseworker = login("sagsbehandler");
+    // A path no other test uses, so the entry found is this one.
+    let probe = format!("probe-{}", &random_hex()[..12]);
+    let path = format!("/admin/brugere/{probe}/deaktiver");
+    caseworker.get(&path).expect_error_page(403, "Ingen adgang");
+
+    let entries = audit("refused=1&user=sagsbehandler");
+    assert!(
+        entries.iter().all(|e| e["outcome"] == "refused"),
+        "refused=1 returned an allowed entry: {entries:#?}"
+    );
+    let entry = entries
+        .iter()
+        .find(|e| e["detail"].as_str().is_some_and(|d| d.contains(&probe)))
+        .unwrap_or_else(|| panic!("no audit entry for GET {path}: {entries:#?}"));
+    assert_eq!(entry["action"], "access.forbidden", "{entry:#}");
+    assert_eq!(entry["user"], "sagsbehandler", "{entry:#}");
+    assert_eq!(
+        entry["detail"],
+        format!("GET {path}; manage_users"),
+        "{entry:#}"
+    );
+    assert_eq!(entry["client"], "127.0.0.1", "{entry:#}");
+}
+
+#[test]
+fn a_case_outside_scope_and_a_missing_case_look_the_same() {
+    let caseworker = login("sagsbehandler");
+    let team_leader = login("teamleder");
+    let staff = caseworker.get("/api/v1/me").expect(200).json()["staff_id"]
+        .as_str()
+        .expect("the demo caseworker has a staff id")
+        .to_owned();
+    let own: BTreeSet<String> = all_obligations(&caseworker)
+        .iter()
+        .filter_map(|r| r["case_id"].as_str().map(str::to_owned))
+        .collect();
+    let team = all_obligations(&team_leader);
+    let other = team
+        .iter()
+        .filter(|r| r["staff_id"].as_str().is_some_and(|s| s != staff))
+        .filter_map(|r| r["case_id"].as_str())
+        .find(|case| !own.contains(*case))
+        .expect("the team has cases of another caseworker")
+        .to_owned();
+    // The team leader may open it: it exists.
+    team_leader
+        .get(&format!("/sager/{}", encode(&other)))
+        .expect(200)
+        .expect_text(&format!("<h1>Sag {other}</h1>"));
+
+    let outside = caseworker.get(&format!("/sager/{}", encode(&other)));
+    let missing = caseworker.get("/sager/SAG-FINDES-IKKE-999999");
+    outside.expect_error_page(403, "Ingen adgang");
+    missing.expect_error_page(403, "Ingen adgang");
+    assert_eq!(
+        outside.text(),
+        missing.text(),
+        "a case outside the scope and a missing case must get the same page"
+    );
+    assert!(!outside.text().contains(&other), "the page names the case");
+
+    let outside = caseworker.get(&format!("/api/v1/cases/{}", encode(&other)));
+    let missing = caseworker.get("/api/v1/cases/SAG-FINDES-IKKE-999999");
+    assert_eq!(
+        outside.expect_api_error(403),
+        missing.expect_api_error(403),
+        "the same JSON either way"
+    );
+}
+
+#[test]
+fn reading_a_case_is_audited_with_its_person() {
+    let caseworker = login("sagsbehandler");
+    let case = own_case(&caseworker);
+    caseworker
+        .get(&format!("/sager/{}", encode(&case)))
+        .expect(200)
+        .expect_text(&format!("<h1>Sag {case}</h1>"))
+        .expect_text("Tidslinje");
+    let person = caseworker
+        .get(&format!("/api/v1/cases/{}", encode(&case)))
+        .expect(200)
+        .json()["person_id"]
+        .as_str()
+        .expect("a person id")
+        .to_owned();
+
+    let entries = audit(&format!(
+        "action=case.read&user=sagsbehandler&case={}",
+        encode(&case)
+    ));
+    assert!(
+        entries.len() >= 2,
+        "the page and the API read should both be on record: {entries:#?}"
+    );
+    for entry in &entries {
+        assert_eq!(entry["action"], "case.read", "{entry:#}");
+        assert_eq!(entry["user"], "sagsbehandler", "{entry:#}");
+        assert_eq!(entry["object_type"], "case", "{entry:#}");
+        assert_eq!(entry["object_id"], case.as_str(), "{entry:#}");
+        assert_eq!(entry["outcome"], "allowed", "{entry:#}");
+        assert_eq!(
+            entry["persons"],
+            serde_json::json!([person]),
+            "the read names its person: {entry:#}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5, 6, 12. Sessions and CSRF
+
+#[test]
+fn forged_and_expired_sessions() {
+    let forged = random_hex();
+    let probe = format!("forged-{}", &random_hex()[..12]);
+    let path = format!("/sager/{probe}");
+    let reply = send("GET", &path, Some(&forged), None);
+    reply
+        .expect_error_page(401, "Ugyldig session")
+        .expect_text("Log ind igen");
+    let cleared = reply
+        .session_cookie()
+        .unwrap_or_else(|| panic!("the cookie is not cleared: {}", reply.short()));
+    assert!(
+        cleared.starts_with(&format!("{COOKIE}=;")) && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+
+    // Under /api/: 401 JSON, the cookie cleared too.
+    let reply = send("GET", "/api/v1/me", Some(&forged), None);
+    reply.expect_api_error(401);
+    assert_eq!(
+        reply.session_token().as_deref(),
+        Some(""),
+        "{}",
+        reply.short()
+    );
+
+    // A cookie that is not even token-shaped is no session at all: the login page.
+    let reply = send("GET", "/oversigt", Some("abc"), None);
+    reply.expect(303);
+    assert_eq!(reply.location(), "/login?next=%2Foversigt");
+
+    let entries = audit("action=access.session_rejected&refused=1");
+    let entry = entries
+        .iter()
+        .find(|e| e["detail"].as_str().is_some_and(|d| d.contains(&probe)))
+        .unwrap_or_else(|| panic!("no access.session_rejected for {path}: {entries:#?}"));
+    assert_eq!(entry["detail"], format!("GET {path}; unknown"), "{entry:#}");
+    assert_eq!(entry["outcome"], "refused", "{entry:#}");
+    assert!(entry["user"].is_null(), "{entry:#}");
+    assert!(
+        !entry.to_string().contains(&forged),
+        "the token itself must not be logged"
+    );
+}
+
+#[test]
+fn posts_without_csrf_are_refused_and_change_nothing() {
+    let caseworker = login("sagsbehandler");
+    caseworker
+        .post("/logout", &[])
+        .expect_error_page(403, "Formularen kunne ikke godkendes");
+    caseworker
+        .post("/logout", &[("csrf", &random_hex())])
+        .expect_error_page(403, "Formularen kunne ikke godkendes");
+    // Another session's token is no better.
+    let other = login("sagsbehandler");
+    caseworker
+        .post("/logout", &[("csrf", &other.csrf)])
+        .expect_error_page(403, "Formularen kunne ikke godkendes");
+    caseworker.get("/api/v1/me").expect(200);
+
+    let admin = login("administrator");
+    let username = format!("csrf-{}", &random_hex()[..8]);
+    let new_user = |csrf: Option<&str>| {
+        let mut fields = vec![
+            ("username", username.as_str()),
+            ("display_name", "Ikke oprettet"),
+            ("role", "committee"),
+        ];
+        if let Some(csrf) = csrf {
+            fields.push(("csrf", csrf));
+        }
+        admin.post("/admin/brugere", &fields)
+    };
+    for reply in [
+        new_user(None),
+        new_user(Some(&random_hex())),
+        new_user(Some("")),
+    ] {
+        reply
+            .expect_error_page(403, "Formularen kunne ikke godkendes")
+            .expect_text("Fejl 403");
+        assert!(!reply.text().contains("Engangsadgangskode"));
+    }
+    let users = admin.get("/admin/brugere");
+    users.expect(200).expect_text(">administrator</td>");
+    assert!(
+        !users.text().contains(&username),
+        "a refused form created the user"
+    );
+    // The refusals are on record.
+    let entries = audit("action=access.csrf_rejected&user=administrator");
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e["detail"].as_str() == Some("POST /admin/brugere; "))
+            .count()
+            >= 3,
+        "{entries:#?}"
+    );
+}
+
+#[test]
+fn logout_ends_the_session() {
+    let caseworker = login("sagsbehandler");
+    caseworker.get("/api/v1/me").expect(200);
+    let reply = caseworker.post("/logout", &[("csrf", &caseworker.csrf)]);
+    reply.expect(303);
+    assert_eq!(reply.location(), "/login");
+    assert_eq!(
+        reply.session_token().as_deref(),
+        Some(""),
+        "{}",
+        reply.short()
+    );
+    caseworker
+        .get("/oversigt")
+        .expect_error_page(401, "Ugyldig session");
+    caseworker.get("/api/v1/me").expect_api_error(401);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Login lockout
+
+#[test]
+fn login_failures_lock_the_account() {
+    // A user of its own: a locked demo user would break the other tests.
+    let admin = login("administrator");
+    let username = format!("laas-{}", &random_hex()[..8]);
+    let created = admin.post(
+        "/admin/brugere",
+        &[
+            ("csrf", &admin.csrf),
+            ("username", &username),
+            ("display_name", "Spærres i testen"),
+            ("role", "committee"),
+        ],
+    );
+    created
+        .expect(200)
+        .expect_text(&format!("Brugeren {username} er oprettet"));
+    let text = created.text();
+    let password = text
+        .split_once("Engangsadgangskode: ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .expect("the one-time password is shown")
+        .to_owned();
+    assert_eq!(password.len(), 20, "{password}");
+
+    let anonymous = anonymous();
+    let mut locked_at = None;
+    for attempt in 1..=6 {
+        let reply = post_login(&anonymous, &username, "forkert-adgangskode");
+        match reply.status {
+            401 => {
+                assert!(locked_at.is_none(), "unlocked again: {}", reply.short());
+                reply.expect_text("Forkert brugernavn eller adgangskode.");
+            }
+            429 => {
+                reply.expect_text("Kontoen er midlertidigt spærret");
+                locked_at.get_or_insert(attempt);
+            }
+            _ => panic!("attempt {attempt}: {}", reply.short()),
+        }
+        assert!(
+            reply.session_token().is_none(),
+            "a failed login set a cookie"
+        );
+    }
+    let locked_at = locked_at.expect("six wrong passwords did not lock the account");
+    assert!(
+        (5..=6).contains(&locked_at),
+        "locked at attempt {locked_at}"
+    );
+    // Now the right password is refused too, and no session is made.
+    let reply = post_login(&anonymous, &username, &password);
+    reply
+        .expect(429)
+        .expect_text("Kontoen er midlertidigt spærret");
+    assert!(reply.session_token().is_none());
+    // The administrator sees the lock.
+    let users = admin.get("/admin/brugere").text();
+    let row = users
+        .split("<tr")
+        .find(|row| row.contains(&format!(">{username}<")))
+        .expect("the user is listed");
+    assert!(row.contains("Spærret"), "{row}");
+
+    let failed = audit("action=login.failed&refused=1");
+    let locked = audit("action=login.locked&refused=1");
+    assert!(failed.len() >= 4, "{failed:#?}");
+    assert!(locked.len() >= 2, "{locked:#?}");
+    assert!(
+        failed
+            .iter()
+            .chain(&locked)
+            .all(|e| e["outcome"] == "refused" && e["client"] == "127.0.0.1"),
+        "{failed:#?} {locked:#?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8-10. Hostile input, oversized bodies, headers
+
+#[test]
+fn injection_attempts_are_harmless() {
+    let caseworker = login("sagsbehandler");
+    for q in [
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "1' UNION SELECT cpr FROM persons--",
+        "\"><img src=x onerror=alert(1)>",
+    ] {
+        let reply = caseworker.post("/soeg", &[("csrf", &caseworker.csrf), ("q", q)]);
+        match reply.status {
+            200 => {
+                reply.expect_text("Ingen sag i dit ansvarsområde matcher søgningen.");
+            }
+            400 => {
+                reply.expect_error_page(400, "Ugyldigt input");
+            }
+            _ => panic!("search for {q:?}: {}", reply.short()),
+        }
+        let text = reply.text();
+        assert!(!text.contains("<script>alert(1)"), "{}", reply.short());
+        assert!(!text.contains("<img src=x"), "{}", reply.short());
+    }
+
+    let reply = caseworker.get("/frister?status=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+    reply
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «status»")
+        .expect_text("overdue, open eller all");
+    assert!(
+        !reply.text().contains("<script>alert(1)"),
+        "{}",
+        reply.short()
+    );
+
+    // A malformed value is refused; the message names «forespørgsel» rather than `page`
+    // (serde's parse error carries no field name), so only the refusal is checked here.
+    caseworker
+        .get("/frister?page=abc")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("har en ugyldig værdi");
+    caseworker
+        .get("/frister?days=-1")
+        .expect_error_page(400, "Ugyldigt input");
+    caseworker
+        .get("/frister?days=9999")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «days»");
+    caseworker
+        .get("/frister?hack=1")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «hack»: er ikke en kendt parameter");
+    let json = caseworker
+        .get("/api/v1/obligations?hack=1")
+        .expect_api_error(400);
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hack")),
+        "{json}"
+    );
+
+    // A case id made of SQL is just an id that is not there.
+    caseworker
+        .get(&format!("/sager/{}", encode("' OR 1=1 --")))
+        .expect_error_page(403, "Ingen adgang");
+
+    // The audit log's filters go to SQL: they must stay values.
+    let auditor = login("revisor");
+    auditor
+        .get(&format!("/api/v1/audit?user={}", encode("' OR 1=1 --")))
+        .expect_api_error(400);
+    let reply = auditor.get(&format!("/api/v1/audit?action={}", encode("' OR '1'='1")));
+    assert_eq!(reply.expect(200).json(), serde_json::json!([]));
+    let reply = auditor.get(&format!("/api/v1/audit?action={}", encode("%")));
+    assert_eq!(
+        reply.expect(200).json(),
+        serde_json::json!([]),
+        "a `%` in the action filter must not be a wildcard"
+    );
+}
+
+#[test]
+fn oversized_posts_are_refused() {
+    let big = "a".repeat(200 * 1024);
+    let anonymous = anonymous();
+    for cookie in [None, Some(anonymous.0.as_str())] {
+        let body = form(&[
+            ("csrf", &anonymous.1),
+            ("username", "sagsbehandler"),
+            ("password", &big),
+        ]);
+        let reply = send("POST", "/login", cookie, Some(body));
+        reply
+            .expect_error_page(413, "For stor forespørgsel")
+            .expect_text("Intet er gemt");
+    }
+    // The server is fine afterwards.
+    send("GET", "/healthz", None, None)
+        .expect(200)
+        .expect_text("ok");
+}
+
+#[test]
+fn pages_send_security_headers() {
+    let caseworker = login("sagsbehandler");
+    for cookie in [
+        &caseworker.set_cookie,
+        &send("GET", "/login", None, None)
+            .session_cookie()
+            .expect("an anonymous session cookie")
+            .to_owned(),
+    ] {
+        assert!(cookie.contains("; HttpOnly"), "{cookie}");
+        assert!(cookie.contains("; SameSite=Strict"), "{cookie}");
+        assert!(cookie.contains("; Path=/"), "{cookie}");
+    }
+    for reply in [
+        caseworker.get("/oversigt"),
+        caseworker.get("/api/v1/me"),
+        caseworker.get("/revision"),
+        send("GET", "/login", None, None),
+    ] {
+        reply.expect(if reply.request.ends_with("/revision") {
+            403
+        } else {
+            200
+        });
+        let csp = reply
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("no CSP: {}", reply.short()));
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{}: {csp}", reply.request);
+        }
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{}",
+            reply.request
+        );
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("no-store"),
+            "{}",
+            reply.request
+        );
+        assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+        assert_eq!(reply.header("referrer-policy"), Some("no-referrer"));
+        // Plain http (no --behind-tls): no HSTS.
+        assert_eq!(reply.header("strict-transport-security"), None);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. The API description
+
+#[test]
+fn openapi_documents_every_api_route() {
+    let reply = send("GET", "/api/v1/openapi.json", None, None);
+    reply.expect(200);
+    assert!(
+        reply
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/json"))
+    );
+    let doc = reply.json();
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{}",
+        doc["openapi"]
+    );
+    let documented: BTreeSet<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .cloned()
+        .collect();
+
+    // Every `.route("/api/…"` of the router.
+    let source = include_str!("../../../overblik-web/src/lib.rs");
+    let routed: BTreeSet<String> = source
+        .split(".route(")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start().strip_prefix('"')?;
+            Some(rest.split('"').next()?.to_owned())
+        })
+        .filter(|path| path.starts_with("/api/"))
+        .collect();
+    assert!(routed.len() >= 7, "the router parse found {routed:?}");
+    assert_eq!(
+        documented, routed,
+        "openapi.json and the router disagree (left: documented, right: routed)"
+    );
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        assert!(item["get"].is_object(), "{path} documents no GET");
+    }
+}
