@@ -56,13 +56,16 @@ struct Server {
     _dir: tempfile::TempDir,
 }
 
-/// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them.
+/// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them. Once the
+/// server has stopped, the watchdog also removes the temp dir (`$WEB_TEST_DIR`): the `static`
+/// that holds it never runs its destructor.
 const WATCHDOG: &str = r#""$0" "$@" &
 server=$!
 exec >/dev/null 2>&1
 while read -r _; do :; done
 kill "$server"
-wait "$server""#;
+wait "$server"
+rm -rf "$WEB_TEST_DIR""#;
 
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
@@ -92,7 +95,8 @@ fn start_server() -> Server {
         .arg("-c")
         .arg(WATCHDOG)
         .arg(env!("CARGO_BIN_EXE_overblik"))
-        .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"]);
+        .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
+        .env("WEB_TEST_DIR", dir.path());
     for name in [
         "OVERBLIK_DATABASE_URL",
         "OVERBLIK_KEY",
