@@ -3,7 +3,7 @@
 //! they compute from.
 
 use anyhow::{Context as _, bail};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::Snapshot;
 use overblik_domain::figures::Context;
@@ -68,15 +68,9 @@ impl Loaded {
         if date < first {
             bail!("--as-of: {date} ligger før de tidligste data ({first}); vælg en senere dato");
         }
-        let imports = store
-            .imports()
+        let sources = store
+            .sources()
             .context("kunne ikke læse oplysninger om indlæsninger")?;
-        let sources = Sources::from_imports(imports.iter().flat_map(|record| {
-            let at = DateTime::parse_from_rfc3339(&record.imported_at)
-                .map(|at| at.with_timezone(&Utc))
-                .unwrap_or_default();
-            record.summary.tables.iter().map(move |t| (t.table, at))
-        }));
         let as_of = AsOf::end_of(date);
         let evaluation = evaluate(&snapshot, &rules, as_of);
         Ok(Loaded {

@@ -6,6 +6,8 @@
 //! ([`CaseScope`]): a caseworker sees the cases assigned to them, a team leader the team's, a
 //! head the department's.
 
+use crate::report::Kind;
+
 /// A user's role. The codes are stored in `users.role` and given to `overblik user add --role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -47,6 +49,36 @@ pub enum Capability {
     ImportData,
     /// Read and search the audit log.
     ReadAuditLog,
+}
+
+impl Capability {
+    /// A stable name, for the audit log's record of a refusal.
+    pub fn code(self) -> &'static str {
+        match self {
+            Capability::UnitFigures => "unit_figures",
+            Capability::WeeklyReport => "weekly_report",
+            Capability::CaseloadReport => "caseload_report",
+            Capability::CommitteeReport => "committee_report",
+            Capability::BudgetReport => "budget_report",
+            Capability::CaseLists => "case_lists",
+            Capability::CaseTimeline => "case_timeline",
+            Capability::EconomyCases => "economy_cases",
+            Capability::DataQuality => "data_quality",
+            Capability::ManageUsers => "manage_users",
+            Capability::ImportData => "import_data",
+            Capability::ReadAuditLog => "audit_log",
+        }
+    }
+
+    /// The capability that opens a report of `kind`.
+    pub fn for_report(kind: Kind) -> Capability {
+        match kind {
+            Kind::Weekly => Capability::WeeklyReport,
+            Kind::Committee => Capability::CommitteeReport,
+            Kind::Budget => Capability::BudgetReport,
+            Kind::Caseload => Capability::CaseloadReport,
+        }
+    }
 }
 
 impl Role {
@@ -117,6 +149,13 @@ impl Role {
             C::ManageUsers | C::ImportData => self == R::Administrator,
             C::ReadAuditLog => self == R::Auditor,
         }
+    }
+
+    /// Whether the role may open at least one report.
+    pub fn may_any_report(self) -> bool {
+        Kind::ALL
+            .into_iter()
+            .any(|kind| self.may(Capability::for_report(kind)))
     }
 
     /// Whether figures shown to this role must be suppressed (small cells hidden): roles that

@@ -190,6 +190,20 @@ impl Store {
         summary::read_imports(&mut self.connection)
     }
 
+    /// Which files have been supplied, and when each was last imported: what the figures
+    /// and the data quality read to tell "none" from "not supplied".
+    pub fn sources(&mut self) -> Result<overblik_domain::sources::Sources, StoreError> {
+        let imports = self.imports()?;
+        Ok(overblik_domain::sources::Sources::from_imports(
+            imports.iter().flat_map(|record| {
+                let at = chrono::DateTime::parse_from_rfc3339(&record.imported_at)
+                    .map(|at| at.with_timezone(&chrono::Utc))
+                    .unwrap_or_default();
+                record.summary.tables.iter().map(move |t| (t.table, at))
+            }),
+        ))
+    }
+
     /// The key file used when none is configured: next to an SQLite database
     /// (`data/overblik.db` -> `data/overblik.key`), `overblik.key` in the current directory for
     /// PostgreSQL.

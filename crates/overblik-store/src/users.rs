@@ -365,29 +365,38 @@ impl Store {
 
     /// Whether the data has a staff member with this id (a caseworker account's link).
     pub fn staff_exists(&mut self, staff_id: &str) -> Result<bool, StoreError> {
-        let found = self.connection.query(
+        self.exists(
             "looking up a staff member",
             [
                 "SELECT 1 FROM staff WHERE staff_id = ?1",
                 "SELECT 1 FROM staff WHERE staff_id = $1",
             ],
-            &[Param::Text(Some(staff_id))],
-            |_| Ok(()),
-        )?;
-        Ok(!found.is_empty())
+            staff_id,
+        )
     }
 
     /// Whether the data has an organisational unit with this id (a leader account's link).
     pub fn unit_exists(&mut self, unit_id: &str) -> Result<bool, StoreError> {
-        let found = self.connection.query(
+        self.exists(
             "looking up a unit",
             [
                 "SELECT 1 FROM org_units WHERE unit_id = ?1",
                 "SELECT 1 FROM org_units WHERE unit_id = $1",
             ],
-            &[Param::Text(Some(unit_id))],
-            |_| Ok(()),
-        )?;
+            unit_id,
+        )
+    }
+
+    /// Whether `queries` (SQLite, PostgreSQL) find a row for `id`.
+    fn exists(
+        &mut self,
+        what: &'static str,
+        queries: [&str; 2],
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let found = self
+            .connection
+            .query(what, queries, &[Param::Text(Some(id))], |_| Ok(()))?;
         Ok(!found.is_empty())
     }
 }

@@ -75,22 +75,19 @@ pub async fn figures(
     let unit = figures_unit(&user, &data);
     let key = format!("figures:{}:{from}:{to}", unit.as_deref().unwrap_or("-"));
     let unit_for = unit.clone();
-    let computed = data
-        .cached(key, move |data| {
+    let figures = data
+        .cached_result(key, move |data| {
             data.context(unit_for.as_deref())
                 .map(|ctx| Figures::compute(&ctx, period))
                 .map_err(|e| e.to_string())
         })
-        .await;
-    let figures = match &*computed {
-        Ok(figures) => figures.clone(),
-        Err(message) => return Err(AppError::Internal(message.clone())),
-    };
+        .await
+        .map_err(AppError::Internal)?;
     Ok(Json(FiguresDocument {
         as_of: data.date,
         from,
         to,
         unit,
-        figures,
+        figures: (*figures).clone(),
     }))
 }

@@ -32,18 +32,12 @@ impl Data {
     /// Reads everything from `store` and evaluates the rules at the end of `date`.
     pub fn load(store: &mut Store, rules: &RuleSet, date: NaiveDate) -> Result<Data, StoreError> {
         let snapshot = store.load_snapshot()?;
-        let imports = store.imports()?;
-        let imported: Vec<(&'static str, DateTime<Utc>)> = imports
+        let sources = store.sources()?;
+        let last_import = sources
+            .tables()
             .iter()
-            .flat_map(|record| {
-                let at = DateTime::parse_from_rfc3339(&record.imported_at)
-                    .map(|at| at.with_timezone(&Utc))
-                    .unwrap_or_default();
-                record.summary.tables.iter().map(move |t| (t.table, at))
-            })
-            .collect();
-        let last_import = imported.iter().map(|(_, at)| *at).max();
-        let sources = Sources::from_imports(imported);
+            .filter_map(|t| t.last_imported_at)
+            .max();
         let as_of = AsOf::end_of(date);
         let evaluation = evaluate(&snapshot, rules, as_of);
         Ok(Data {
@@ -89,6 +83,25 @@ impl Data {
         value
             .downcast::<T>()
             .unwrap_or_else(|_| panic!("one cache key is always used for one type"))
+    }
+}
+
+impl Data {
+    /// [`Data::cached`] for a computation that can fail: the outcome is kept either way (the
+    /// data will not change until the next version), and a success is shared, not copied.
+    pub async fn cached_result<T, F>(
+        self: &Arc<Self>,
+        key: String,
+        compute: F,
+    ) -> Result<Arc<T>, String>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&Data) -> Result<T, String> + Send + 'static,
+    {
+        let outcome = self
+            .cached(key, move |data| compute(data).map(Arc::new))
+            .await;
+        (*outcome).clone()
     }
 }
 

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use overblik_domain::access::{Capability, Role};
+use overblik_domain::access::Capability;
 
 use crate::auth::CurrentUser;
 
@@ -69,7 +69,7 @@ impl Layout {
             .into_iter()
             .filter(|(href, _, capability)| {
                 capability.is_none_or(|c| user.role.may(c))
-                    && (*href != "/rapporter" || has_any_report(user.role))
+                    && (*href != "/rapporter" || user.role.may_any_report())
             })
             .map(|(href, label, _)| NavItem {
                 href,
@@ -87,17 +87,6 @@ impl Layout {
             can_search: user.role.may(Capability::CaseTimeline),
         }
     }
-}
-
-fn has_any_report(role: Role) -> bool {
-    [
-        Capability::WeeklyReport,
-        Capability::CommitteeReport,
-        Capability::BudgetReport,
-        Capability::CaseloadReport,
-    ]
-    .into_iter()
-    .any(|c| role.may(c))
 }
 
 /// A key figure as a card: label, value, an explanation, and where it drills down to.
@@ -140,6 +129,14 @@ impl ViewCell {
         self
     }
 
+    /// A case id linking to its page, or a dash for an obligation without a case.
+    pub fn case(case_id: Option<&str>) -> ViewCell {
+        match case_id {
+            Some(id) => ViewCell::text(id).link(case_href(id)),
+            None => ViewCell::text("–"),
+        }
+    }
+
     pub fn alert_if(mut self, alert: bool) -> ViewCell {
         self.alert = alert;
         self
@@ -173,6 +170,20 @@ impl ViewTable {
 pub struct Link {
     pub href: String,
     pub label: String,
+}
+
+impl Link {
+    pub fn new(href: impl Into<String>, label: impl Into<String>) -> Link {
+        Link {
+            href: href.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// The case page of `case_id`.
+pub fn case_href(case_id: &str) -> String {
+    format!("/sager/{}", url_encode(case_id))
 }
 
 /// The general page: an introduction, key-figure cards, tables, links, and optionally an

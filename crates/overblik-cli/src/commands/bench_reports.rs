@@ -10,7 +10,7 @@ use clap::Args;
 use overblik_domain::figures::Context;
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::quality;
-use overblik_domain::report::{self, Document};
+use overblik_domain::report::{self, Kind};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
 use overblik_report::Format;
@@ -98,7 +98,8 @@ pub fn run(args: BenchReportsArgs) -> anyhow::Result<ExitCode> {
     drop(snapshot);
 
     if !args.skip_national {
-        // The committee report reads no obligations (KF01, KF12-KF14): its context gets none.
+        // The committee report reads no obligations: its context gets none.
+        debug_assert!(!Kind::Committee.reads_obligations());
         let t = report::month_end_on_or_before(args.end);
         let as_of = AsOf::end_of(t);
         let no_obligations = Evaluation::default();
@@ -112,9 +113,7 @@ pub fn run(args: BenchReportsArgs) -> anyhow::Result<ExitCode> {
             generation += started.elapsed();
             let started = Instant::now();
             let ctx = Context::new(&snapshot, &sources, &no_obligations, as_of, None)?;
-            let (document, exclusions) = report::committee(&ctx);
-            let quality = quality::assess(&snapshot, &sources, as_of);
-            let document: Document = report::with_quality(document, quality, &exclusions);
+            let document = report::complete(&ctx, &rules, Kind::Committee, false);
             let html = overblik_report::render(&document, Format::Html)?;
             let elapsed = started.elapsed();
             bytes += html.len();

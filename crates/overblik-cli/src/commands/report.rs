@@ -5,10 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use overblik_domain::figures::Context;
-use overblik_domain::figures::Exclusion;
-use overblik_domain::quality;
-use overblik_domain::report::{self, Document};
+use overblik_domain::report;
 use overblik_report::Format;
 use overblik_store::AuditEntry;
 
@@ -26,6 +23,17 @@ pub enum Kind {
     Budget,
     /// Gennemgang af sagsstamme pr. sagsbehandler.
     Caseload,
+}
+
+impl Kind {
+    fn domain(self) -> report::Kind {
+        match self {
+            Kind::Weekly => report::Kind::Weekly,
+            Kind::Committee => report::Kind::Committee,
+            Kind::Budget => report::Kind::Budget,
+            Kind::Caseload => report::Kind::Caseload,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -50,15 +58,11 @@ pub fn run(
     crate::output::check_out_path(&args.out)?;
     // The committee report is as of the end of a month: the last one by the date asked for.
     let requested = args.at.as_of.unwrap_or_else(crate::clock::today);
-    let as_of = match args.kind {
-        Kind::Committee => report::month_end_on_or_before(requested),
-        _ => requested,
-    };
-    let mut loaded = Loaded::load(store, rules_args, Some(as_of))?;
+    let kind = args.kind.domain();
+    let mut loaded = Loaded::load(store, rules_args, Some(kind.as_of_for(requested)))?;
     let document = {
         let ctx = loaded.context(args.at.unit.as_deref())?;
-        let (document, exclusions) = build(&ctx, &loaded.rules, args.kind);
-        finish(&ctx, document, &exclusions)
+        report::complete(&ctx, &loaded.rules, kind, false)
     };
     let bytes = overblik_report::render(&document, args.format)?;
     // Reports are exports: audited before the file is written. The caseload review lists
@@ -96,28 +100,4 @@ fn parse_format(text: &str) -> Result<Format, String> {
             Format::CODES.join(", ")
         )
     })
-}
-
-/// Assembles one report.
-pub fn build(
-    ctx: &Context<'_>,
-    rules: &overblik_domain::rules::RuleSet,
-    kind: Kind,
-) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
-    match kind {
-        Kind::Weekly => report::weekly(ctx, rules),
-        Kind::Committee => report::committee(ctx),
-        Kind::Budget => report::budget(ctx),
-        Kind::Caseload => report::caseload(ctx),
-    }
-}
-
-/// Appends the data quality section.
-pub fn finish(
-    ctx: &Context<'_>,
-    document: Document,
-    exclusions: &[(&'static str, Vec<Exclusion>)],
-) -> Document {
-    let quality = quality::assess(ctx.snapshot, ctx.sources, ctx.as_of);
-    report::with_quality(document, quality, exclusions)
 }

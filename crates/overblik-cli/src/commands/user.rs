@@ -16,6 +16,7 @@ use clap::{Args, Subcommand};
 use overblik_domain::access::{Anchor, Role};
 use overblik_domain::{Value, format_cell};
 use overblik_store::{AuditEntry, NewUser, Store, UserRecord};
+use overblik_web::accounts::{self, Actor};
 use overblik_web::password::{generate_password, hash_password};
 
 use crate::store_args::StoreArgs;
@@ -88,7 +89,7 @@ pub fn run(store_args: &StoreArgs, command: UserCommand) -> anyhow::Result<ExitC
 fn add(store_args: &StoreArgs, args: AddArgs) -> anyhow::Result<ExitCode> {
     check_username(&args.username)?;
     let name = args.name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+    if !accounts::valid_display_name(name) {
         bail!("--name: navnet skal have 1-200 tegn og ingen kontroltegn");
     }
     let role = Role::from_code(&args.role).with_context(|| {
@@ -121,29 +122,18 @@ fn add(store_args: &StoreArgs, args: AddArgs) -> anyhow::Result<ExitCode> {
     let password = new_password(args.password_stdin)?;
     let hash = hash_password(password.text()).map_err(password_error(args.password_stdin))?;
 
-    let link = match (staff, unit) {
-        (Some(staff), _) => format!(" staff={staff}"),
-        (_, Some(unit)) => format!(" unit={unit}"),
-        _ => String::new(),
-    };
-    let detail = format!("role={}{link}", role.code());
-    store.transaction(|store| -> anyhow::Result<()> {
-        store.add_user(&NewUser {
+    accounts::add(
+        &mut store,
+        Actor::default(),
+        &NewUser {
             username: &args.username,
             display_name: name,
             role: role.code(),
             staff_id: staff,
             unit_id: unit,
             password_hash: &hash,
-        })?;
-        store.audit(&AuditEntry {
-            object_type: Some("user"),
-            object_id: Some(&args.username),
-            detail: Some(&detail),
-            ..AuditEntry::new("user.add")
-        })?;
-        Ok(())
-    })?;
+        },
+    )?;
     println!(
         "Brugeren `{}` ({name}, {}{}) er oprettet.",
         args.username,
@@ -164,18 +154,9 @@ fn reset(store_args: &StoreArgs, args: ResetArgs) -> anyhow::Result<ExitCode> {
     } else {
         "password=generated"
     };
-    store.transaction(|store| -> anyhow::Result<()> {
-        if !store.set_password(&args.username, &hash)? {
-            bail!("brugeren `{}` findes ikke", args.username);
-        }
-        store.audit(&AuditEntry {
-            object_type: Some("user"),
-            object_id: Some(&args.username),
-            detail: Some(detail),
-            ..AuditEntry::new("user.reset")
-        })?;
-        Ok(())
-    })?;
+    if !accounts::reset_password(&mut store, Actor::default(), &args.username, &hash, detail)? {
+        bail!("brugeren `{}` findes ikke", args.username);
+    }
     println!(
         "Brugeren `{}` har fået en ny adgangskode; en eventuel spærring er ophævet.",
         args.username
@@ -191,22 +172,9 @@ fn set_disabled(
 ) -> anyhow::Result<ExitCode> {
     let mut store = store_args.open()?;
     let before = existing_user(&mut store, username)?;
-    let action = if disabled {
-        "user.disable"
-    } else {
-        "user.enable"
-    };
-    store.transaction(|store| -> anyhow::Result<()> {
-        if !store.set_disabled(username, disabled)? {
-            bail!("brugeren `{username}` findes ikke");
-        }
-        store.audit(&AuditEntry {
-            object_type: Some("user"),
-            object_id: Some(username),
-            ..AuditEntry::new(action)
-        })?;
-        Ok(())
-    })?;
+    if !accounts::set_disabled(&mut store, Actor::default(), username, disabled)? {
+        bail!("brugeren `{username}` findes ikke");
+    }
     let state = if disabled { "deaktiveret" } else { "aktiv" };
     let already = if before.disabled == disabled {
         " (det var den allerede)"
@@ -263,11 +231,7 @@ fn list(store_args: &StoreArgs) -> anyhow::Result<ExitCode> {
 
 /// 2-64 characters from a-z, 0-9, `.`, `-` and `_`.
 fn check_username(username: &str) -> anyhow::Result<()> {
-    let valid_length = (2..=64).contains(&username.chars().count());
-    let valid_characters = username
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
-    if !valid_length || !valid_characters {
+    if !accounts::valid_username(username) {
         bail!(
             "brugernavn: `{}` er ugyldigt; brug 2-64 tegn blandt a-z, 0-9, punktum, bindestreg og understregning",
             username.escape_debug()

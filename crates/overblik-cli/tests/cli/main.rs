@@ -1,6 +1,8 @@
 //! End-to-end tests of the `overblik` binary: round trips, a kill during import, bad input.
 //! Every test runs against SQLite and, when `OVERBLIK_TEST_POSTGRES_URL` is set, PostgreSQL.
 
+#[path = "../common/demo_server.rs"]
+mod demo_server;
 mod support;
 
 mod bad_input;

@@ -8,22 +8,19 @@
 //! sessions or users: the login lockout locks a user it creates itself.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use overblik_domain::access::{Capability, Role};
 use serde_json::Value;
 
-use crate::support::overblik_command;
+use crate::demo_server::Server;
 
 /// Size of the demo municipality.
-const INHABITANTS: &str = "8000";
-const YEARS: &str = "2";
-/// How long the server may take from start to its "kører på" line (it loads the data first).
-const START_TIMEOUT: Duration = Duration::from_secs(180);
+const INHABITANTS: u32 = 8000;
+const YEARS: u32 = 2;
 /// How long one request may take (a report is computed on first use).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// The session cookie's name on plain http.
@@ -45,126 +42,16 @@ const USERS: [(&str, Role); 8] = [
 // ---------------------------------------------------------------------------------------------
 // The server
 
-/// An `overblik serve` process under a small `sh` watchdog that reads our end of a pipe: when
-/// the test process ends in any way (a `static` is never dropped), the pipe closes and the
-/// watchdog stops the server, so no server outlives the test run.
-struct Server {
-    addr: SocketAddr,
-    logs: Arc<Mutex<String>>,
-    _watchdog: Child,
-    _watchdog_stdin: ChildStdin,
-    _dir: tempfile::TempDir,
-}
-
-/// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them. Once the
-/// server has stopped, the watchdog also removes the temp dir (`$WEB_TEST_DIR`): the `static`
-/// that holds it never runs its destructor.
-const WATCHDOG: &str = r#""$0" "$@" &
-server=$!
-exec >/dev/null 2>&1
-while read -r _; do :; done
-kill "$server"
-wait "$server"
-rm -rf "$WEB_TEST_DIR""#;
-
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(start_server)
-}
-
-fn start_server() -> Server {
-    let dir = tempfile::Builder::new()
-        .prefix("overblik-web-")
-        .tempdir()
-        .expect("create a temp dir for the demo database");
-    let database = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let demo = overblik_command()
-        .args(["--database", &database, "demo", "--no-serve"])
-        .args(["--inhabitants", INHABITANTS, "--years", YEARS])
-        .output()
-        .expect("run overblik demo");
-    assert!(
-        demo.status.success(),
-        "overblik demo --no-serve failed:\n{}{}",
-        String::from_utf8_lossy(&demo.stdout),
-        String::from_utf8_lossy(&demo.stderr)
-    );
-
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg(WATCHDOG)
-        .arg(env!("CARGO_BIN_EXE_overblik"))
-        .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
-        .env("WEB_TEST_DIR", dir.path());
-    for name in [
-        "OVERBLIK_DATABASE_URL",
-        "OVERBLIK_KEY",
-        "OVERBLIK_KEY_FILE",
-        "OVERBLIK_LISTEN",
-        "OVERBLIK_BEHIND_TLS",
-    ] {
-        command.env_remove(name);
-    }
-    let mut watchdog = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start overblik serve");
-    let watchdog_stdin = watchdog.stdin.take().expect("watchdog stdin");
-    let logs = Arc::new(Mutex::new(String::new()));
-    let (addr_tx, addr_rx) = mpsc::channel();
-    let stdout = watchdog.stdout.take().expect("server stdout");
-    let stdout_logs = Arc::clone(&logs);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(addr) = listening_addr(&line) {
-                let _ = addr_tx.send(addr);
-            }
-            let mut logs = stdout_logs.lock().unwrap();
-            logs.push_str(&line);
-            logs.push('\n');
-        }
-    });
-    let stderr = watchdog.stderr.take().expect("server stderr");
-    let stderr_logs = Arc::clone(&logs);
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            let mut logs = stderr_logs.lock().unwrap();
-            logs.push_str(&line);
-            logs.push('\n');
-        }
-    });
-    let addr = match addr_rx.recv_timeout(START_TIMEOUT) {
-        Ok(addr) => addr,
-        Err(_) => panic!(
-            "overblik serve printed no `overblik kører på http://…/` line within {START_TIMEOUT:?}:\n{}",
-            logs.lock().unwrap()
-        ),
-    };
-    Server {
-        addr,
-        logs,
-        _watchdog: watchdog,
-        _watchdog_stdin: watchdog_stdin,
-        _dir: dir,
-    }
+    SERVER.get_or_init(|| Server::start_demo(INHABITANTS, YEARS))
 }
 
 /// The last lines the server printed, for failure messages.
 fn server_logs() -> String {
-    let logs = server().logs.lock().unwrap();
+    let logs = server().logs();
     let lines: Vec<&str> = logs.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
-}
-
-/// The address in `overblik kører på http://ADDR/  (stop med Ctrl-C)`.
-fn listening_addr(line: &str) -> Option<SocketAddr> {
-    let rest = line.split_once("overblik kører på http://")?.1;
-    rest.split('/').next()?.parse().ok()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +196,7 @@ impl Reply {
 /// form; it is written from another thread, so a server that answers before reading all of it
 /// (413) does not dead-lock the test.
 fn send(method: &str, path: &str, cookie: Option<&str>, body: Option<Vec<u8>>) -> Reply {
-    let addr = server().addr;
+    let addr = server().base_url().trim_start_matches("http://");
     let request = format!("{method} {path}");
     let mut stream = TcpStream::connect(addr)
         .unwrap_or_else(|e| panic!("{request}: {e}; the server said:\n{}", server_logs()));

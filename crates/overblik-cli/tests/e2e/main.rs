@@ -5,6 +5,8 @@
 //! Chromium must be installed (`apt-get install -y chromium chromium-driver`); without it the
 //! tests fail, they do not skip.
 
+#[path = "../common/demo_server.rs"]
+mod demo_server;
 mod harness;
 
 mod harness_selftest;

@@ -160,6 +160,12 @@ impl Kind {
         self == Kind::Caseload
     }
 
+    /// Whether the report reads the obligations (the legal deadlines at T). The committee
+    /// report does not (KF01, KF12-KF14), so it needs no evaluation at its month end.
+    pub fn reads_obligations(self) -> bool {
+        self != Kind::Committee
+    }
+
     /// T for this report when asked for `date`: the committee report is as of a month end.
     pub fn as_of_for(self, date: chrono::NaiveDate) -> chrono::NaiveDate {
         match self {

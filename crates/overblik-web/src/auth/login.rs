@@ -12,7 +12,9 @@ use overblik_store::{AuditEntry, AuditOutcome, UserRecord};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-use super::{AnySession, CsrfForm, clear_cookie, session_cookie, session_token, start_session};
+use super::{
+    AnySession, CsrfForm, EmptyForm, clear_cookie, session_cookie, session_token, start_session,
+};
 use crate::error::AppError;
 use crate::password::{dummy_hash, verify_password};
 use crate::state::AppState;
@@ -30,9 +32,6 @@ pub struct LoginForm {
     #[serde(default)]
     next: String,
 }
-
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 /// Only local paths are followed after login (no open redirect).
 fn safe_next(next: &str) -> &str {
@@ -97,20 +96,18 @@ pub async fn submit(
     }
     let username = form.username.trim().to_owned();
     let lookup = username.clone();
-    let user = state
+    // The user and their hash in one trip to the store.
+    let (user, hash) = state
         .pool()
-        .run(move |store| store.user_by_name(&lookup))
+        .run(move |store| {
+            let user = store.user_by_name(&lookup)?;
+            let hash = match &user {
+                Some(user) => store.password_hash(user.user_id)?,
+                None => None,
+            };
+            Ok((user, hash))
+        })
         .await?;
-    let hash = match &user {
-        Some(user) => {
-            let id = user.user_id;
-            state
-                .pool()
-                .run(move |store| store.password_hash(id))
-                .await?
-        }
-        None => None,
-    };
     let password = form.password;
     let matches = tokio::task::spawn_blocking(move || {
         verify_password(&password, hash.as_deref().unwrap_or(dummy_hash()))

@@ -42,7 +42,7 @@ impl CurrentUser {
         } else {
             Err(AppError::Forbidden {
                 user_id: self.id,
-                what: capability_name(capability),
+                what: capability.code(),
             })
         }
     }
@@ -52,23 +52,6 @@ impl CurrentUser {
             user_id: self.id,
             what,
         }
-    }
-}
-
-fn capability_name(capability: Capability) -> &'static str {
-    match capability {
-        Capability::UnitFigures => "unit_figures",
-        Capability::WeeklyReport => "weekly_report",
-        Capability::CaseloadReport => "caseload_report",
-        Capability::CommitteeReport => "committee_report",
-        Capability::BudgetReport => "budget_report",
-        Capability::CaseLists => "case_lists",
-        Capability::CaseTimeline => "case_timeline",
-        Capability::EconomyCases => "economy_cases",
-        Capability::DataQuality => "data_quality",
-        Capability::ManageUsers => "manage_users",
-        Capability::ImportData => "import_data",
-        Capability::ReadAuditLog => "audit_log",
     }
 }
 
@@ -89,30 +72,25 @@ pub fn session_token(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
 /// Secure with the `__Host-` prefix behind TLS. No Max-Age: it ends with the browser, and the
 /// server's timeouts end it sooner.
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
-    let secure = if state.config().behind_tls {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict{secure}",
-        state.config().cookie_name()
-    ))
-    .expect("a hex token is a valid header value")
+    cookie(state, token, "")
 }
 
 /// The `Set-Cookie` value that makes the browser forget the session cookie.
 pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    cookie(state, "", "; Max-Age=0")
+}
+
+fn cookie(state: &AppState, value: &str, lifetime: &str) -> HeaderValue {
     let secure = if state.config().behind_tls {
         "; Secure"
     } else {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}",
+        "{}={value}; Path=/{lifetime}; HttpOnly; SameSite=Strict{secure}",
         state.config().cookie_name()
     ))
-    .expect("a valid header value")
+    .expect("a hex token is a valid header value")
 }
 
 /// A session that may be anonymous (the login page), with its token.
@@ -215,6 +193,10 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         Ok(CsrfForm { form, session })
     }
 }
+
+/// A form with no fields but its CSRF token (logout, confirmations).
+#[derive(Debug, serde::Deserialize)]
+pub struct EmptyForm {}
 
 /// Starts a logged-in session for `user_id`, replacing `previous` (a new token at login,
 /// ASVS 7.2.4); returns the `Set-Cookie` value.

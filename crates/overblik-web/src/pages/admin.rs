@@ -8,15 +8,16 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::response::Response;
 use overblik_domain::access::{Anchor, Capability, Role};
 use overblik_report::number;
-use overblik_store::{AuditEntry, NewUser};
+use overblik_store::{NewUser, StoreError};
 use serde::Deserialize;
 
 use super::freshness;
-use crate::auth::{CsrfForm, CurrentUser};
+use crate::accounts::{self, Actor};
+use crate::auth::{CsrfForm, CurrentUser, EmptyForm};
 use crate::error::AppError;
 use crate::password::{generate_password, hash_password};
 use crate::state::AppState;
-use crate::view::{Layout, Page, ViewCell, ViewTable, render, url_encode};
+use crate::view::{Layout, Link, Page, ViewCell, ViewTable, render, url_encode};
 
 #[derive(Debug, Deserialize)]
 pub struct NewUserForm {
@@ -28,9 +29,6 @@ pub struct NewUserForm {
     #[serde(default)]
     unit_id: String,
 }
-
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 async fn users_page(
     state: &AppState,
@@ -125,42 +123,15 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     users_page(&state, &user, None).await
 }
 
-fn check_username(username: &str) -> Result<(), AppError> {
-    let ok = (2..=64).contains(&username.len())
-        && username
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(
-            "brugernavn",
-            "2-64 tegn: små bogstaver a-z, cifre, punktum, bindestreg eller understreg",
-        ))
-    }
-}
-
-async fn audit_change(
-    state: &AppState,
-    user: &CurrentUser,
-    client: SocketAddr,
-    action: &'static str,
-    username: String,
-) -> Result<(), AppError> {
-    let (id, client) = (user.id, client.ip().to_string());
-    state
-        .pool()
-        .write(move |store| {
-            store.audit(&AuditEntry {
-                user_id: Some(id),
-                object_type: Some("user"),
-                object_id: Some(&username),
-                client: Some(&client),
-                ..AuditEntry::new(action)
-            })
-        })
-        .await?;
-    Ok(())
+/// A generated one-time password and its hash (hashed off the async threads).
+async fn new_password() -> Result<(String, String), AppError> {
+    let password = generate_password();
+    let for_hash = password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&for_hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((password, hash))
 }
 
 /// POST /admin/brugere: creates a user with a generated password, shown once.
@@ -171,9 +142,14 @@ pub async fn create(
     CsrfForm { form, .. }: CsrfForm<NewUserForm>,
 ) -> Result<Response, AppError> {
     user.require(Capability::ManageUsers)?;
-    check_username(&form.username)?;
+    if !accounts::valid_username(&form.username) {
+        return Err(AppError::bad_request(
+            "brugernavn",
+            "2-64 tegn: små bogstaver a-z, cifre, punktum, bindestreg eller understreg",
+        ));
+    }
     let display_name = form.display_name.trim().to_owned();
-    if display_name.is_empty() || display_name.chars().count() > 200 {
+    if !accounts::valid_display_name(&display_name) {
         return Err(AppError::bad_request(
             "navn",
             "skal udfyldes (højst 200 tegn)",
@@ -184,64 +160,55 @@ pub async fn create(
     let data = state.data().await?;
     let staff = form.staff_id.trim().to_owned();
     let unit = form.unit_id.trim().to_owned();
-    match role.anchor() {
-        Anchor::Staff
-            if !data
-                .snapshot
-                .staff
-                .iter()
-                .any(|x| x.staff_id.as_str() == staff) =>
-        {
+    let s = &data.snapshot;
+    let (staff_id, unit_id) = match role.anchor() {
+        Anchor::Staff if !s.staff.iter().any(|x| x.staff_id.as_str() == staff) => {
             return Err(AppError::bad_request(
                 "medarbejder-id",
                 "en sagsbehandler skal have et medarbejder-id, der findes i data",
             ));
         }
-        Anchor::Unit
-            if !data
-                .snapshot
-                .org_units
-                .iter()
-                .any(|u| u.unit_id.as_str() == unit) =>
-        {
+        Anchor::Unit if !s.org_units.iter().any(|u| u.unit_id.as_str() == unit) => {
             return Err(AppError::bad_request(
                 "enheds-id",
                 "en teamleder eller fagchef skal have et enheds-id, der findes i data",
             ));
         }
-        _ => {}
-    }
-    let password = generate_password();
-    let hash = tokio::task::spawn_blocking({
-        let password = password.clone();
-        move || hash_password(&password)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let username = form.username.clone();
-    let (staff_id, unit_id) = match role.anchor() {
         Anchor::Staff => (Some(staff), None),
         Anchor::Unit => (None, Some(unit)),
         Anchor::Municipality => (None, None),
     };
+    let (password, hash) = new_password().await?;
+    let (actor_id, client) = (user.id, client.ip().to_string());
+    let username = form.username.clone();
     let added = state
         .pool()
         .write(move |store| {
-            store.add_user(&NewUser {
-                username: &username,
-                display_name: &display_name,
-                role: role.code(),
-                staff_id: staff_id.as_deref(),
-                unit_id: unit_id.as_deref(),
-                password_hash: &hash,
-            })
+            let actor = Actor {
+                user_id: Some(actor_id),
+                client: Some(&client),
+            };
+            accounts::add(
+                store,
+                actor,
+                &NewUser {
+                    username: &username,
+                    display_name: &display_name,
+                    role: role.code(),
+                    staff_id: staff_id.as_deref(),
+                    unit_id: unit_id.as_deref(),
+                    password_hash: &hash,
+                },
+            )
         })
         .await;
-    if let Err(error) = added {
-        return Err(AppError::bad_request("brugernavn", error.to_string()));
+    match added {
+        Ok(_) => {}
+        Err(error @ StoreError::UserExists { .. }) => {
+            return Err(AppError::bad_request("brugernavn", error.to_string()));
+        }
+        Err(error) => return Err(error.into()),
     }
-    audit_change(&state, &user, client, "user.add", form.username.clone()).await?;
     users_page(&state, &user, Some(format!(
         "Brugeren {} er oprettet. Engangsadgangskode: {password} – giv den videre på sikker vis; den vises ikke igen.",
         form.username
@@ -266,45 +233,46 @@ pub async fn change(
     let Some(found) = found else {
         return Err(AppError::NotFound);
     };
+    let (actor_id, client) = (user.id, client.ip().to_string());
     let name = username.clone();
-    let (notice, audit_action) = match action.as_str() {
+    let notice = match action.as_str() {
         "deaktiver" | "aktiver" => {
             let disable = action == "deaktiver";
             state
                 .pool()
-                .write(move |store| store.set_disabled(&name, disable))
+                .write(move |store| {
+                    let actor = Actor {
+                        user_id: Some(actor_id),
+                        client: Some(&client),
+                    };
+                    accounts::set_disabled(store, actor, &name, disable)
+                })
                 .await?;
             if disable {
                 state.sessions().remove_user(found.user_id);
             }
-            (
-                format!(
-                    "Brugeren {username} er {}.",
-                    if disable { "deaktiveret" } else { "aktiveret" }
-                ),
-                if disable {
-                    "user.disable"
-                } else {
-                    "user.enable"
-                },
+            format!(
+                "Brugeren {username} er {}.",
+                if disable { "deaktiveret" } else { "aktiveret" }
             )
         }
         "nulstil" => {
-            let password = generate_password();
-            let hash = hash_password(&password).map_err(|e| AppError::Internal(e.to_string()))?;
+            let (password, hash) = new_password().await?;
             state
                 .pool()
-                .write(move |store| store.set_password(&name, &hash))
+                .write(move |store| {
+                    let actor = Actor {
+                        user_id: Some(actor_id),
+                        client: Some(&client),
+                    };
+                    accounts::reset_password(store, actor, &name, &hash, "password=generated")
+                })
                 .await?;
             state.sessions().remove_user(found.user_id);
-            (
-                format!("Ny engangsadgangskode til {username}: {password} – den vises ikke igen."),
-                "user.reset",
-            )
+            format!("Ny engangsadgangskode til {username}: {password} – den vises ikke igen.")
         }
         _ => return Err(AppError::NotFound),
     };
-    audit_change(&state, &user, client, audit_action, username).await?;
     users_page(&state, &user, Some(notice)).await
 }
 
@@ -329,9 +297,6 @@ pub async fn confirm(
         action: format!("/admin/brugere/{}/{}", url_encode(&username), action),
         label: format!("Ja, {action} {username}"),
     });
-    page.links.push(crate::view::Link {
-        href: "/admin/brugere".into(),
-        label: "Fortryd".into(),
-    });
+    page.links.push(Link::new("/admin/brugere", "Fortryd"));
     Ok(render(&page))
 }

@@ -24,7 +24,7 @@ use crate::data::Data;
 use crate::error::AppError;
 use crate::scope::{CaseScope, visible_cases};
 use crate::state::AppState;
-use crate::view::{Layout, Link, Page, ViewCell, ViewTable, render, url_encode};
+use crate::view::{Layout, Link, Page, ViewCell, ViewTable, case_href, render};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineEvent {
@@ -328,10 +328,8 @@ pub async fn page(
     }
     page.tables.push(obligations);
     page.tables.push(events);
-    page.links.push(Link {
-        href: "/frister".into(),
-        label: "Tilbage til fristerne".into(),
-    });
+    page.links
+        .push(Link::new("/frister", "Tilbage til fristerne"));
     Ok(render(&page))
 }
 
@@ -413,7 +411,7 @@ pub async fn search(
     .await?;
     if let [row] = found.as_slice() {
         let id = data.snapshot.cases[*row].case_id.as_str();
-        return Ok(Redirect::to(&format!("/sager/{}", url_encode(id))).into_response());
+        return Ok(Redirect::to(&case_href(id)).into_response());
     }
     let mut page = Page::new(Layout::new(&user, "Søgeresultat", "", freshness(&data)));
     let mut table = ViewTable::new(
@@ -424,8 +422,7 @@ pub async fn search(
     for row in found {
         let c = &data.snapshot.cases[row];
         table.rows.push(vec![
-            ViewCell::text(c.case_id.as_str())
-                .link(format!("/sager/{}", url_encode(c.case_id.as_str()))),
+            ViewCell::text(c.case_id.as_str()).link(case_href(c.case_id.as_str())),
             ViewCell::text(c.area.label_da()),
             ViewCell::text(number::date(c.opened_at)),
         ]);

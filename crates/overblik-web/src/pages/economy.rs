@@ -113,9 +113,7 @@ pub async fn page(
     page.intro
         .push("Indsatser, der er i gang, med sags-id til afstemning mod økonomisystemet.".into());
     page.tables.push(table);
-    page.links.push(Link {
-        href: "/rapporter/budget".into(),
-        label: "Budgetopfølgning".into(),
-    });
+    page.links
+        .push(Link::new("/rapporter/budget", "Budgetopfølgning"));
     Ok(render(&page))
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use overblik_domain::access::Role;
+use overblik_domain::access::{Capability, Role};
 use overblik_domain::figures::caseload::kf09;
 use overblik_domain::figures::caseload::kf10;
 use overblik_domain::figures::deadlines::{in_scope, kf16};
@@ -168,13 +168,9 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
 /// The landing figures of `unit`, computed once per data version.
 pub async fn summary(data: &Arc<Data>, unit: Option<String>) -> Result<Arc<Summary>, AppError> {
     let key = format!("landing:{}", unit.as_deref().unwrap_or("-"));
-    let result = data
-        .cached(key, move |data| compute(data, unit.as_deref()))
-        .await;
-    match &*result {
-        Ok(summary) => Ok(Arc::new(summary.clone())),
-        Err(message) => Err(AppError::Internal(message.clone())),
-    }
+    data.cached_result(key, move |data| compute(data, unit.as_deref()))
+        .await
+        .map_err(AppError::Internal)
 }
 
 fn percent(value: Option<f64>) -> String {
@@ -333,10 +329,7 @@ async fn caseworker(
             ViewCell::text(number::date(row.due)),
             ViewCell::text(&row.rule_title),
             ViewCell::number(row.days_overdue.unwrap_or(0)).alert_if(true),
-            match &row.case_id {
-                Some(id) => ViewCell::text(id).link(format!("/sager/{}", url_encode(id))),
-                None => ViewCell::text("–"),
-            },
+            ViewCell::case(row.case_id.as_deref()),
         ]);
     }
     let persons: Vec<String> = list
@@ -356,14 +349,12 @@ async fn caseworker(
     )
     .await?;
     page.tables.push(table);
-    page.links.push(Link {
-        href: "/frister?status=overdue".into(),
-        label: "Alle mine overskredne frister".into(),
-    });
-    page.links.push(Link {
-        href: "/rapporter/weekly".into(),
-        label: "Teamets ugerapport".into(),
-    });
+    page.links.push(Link::new(
+        "/frister?status=overdue",
+        "Alle mine overskredne frister",
+    ));
+    page.links
+        .push(Link::new("/rapporter/weekly", "Teamets ugerapport"));
     Ok(())
 }
 
@@ -409,14 +400,10 @@ async fn team_leader(
         false,
     ));
     page.tables.push(caseworker_table(&s));
-    page.links.push(Link {
-        href: "/rapporter/weekly".into(),
-        label: "Ugerapporten".into(),
-    });
-    page.links.push(Link {
-        href: "/rapporter/caseload".into(),
-        label: "Sagsstammegennemgang".into(),
-    });
+    page.links
+        .push(Link::new("/rapporter/weekly", "Ugerapporten"));
+    page.links
+        .push(Link::new("/rapporter/caseload", "Sagsstammegennemgang"));
     Ok(())
 }
 
@@ -566,15 +553,11 @@ async fn head(
         page.tables.push(caseworker_table(&s));
     }
     for kind in [Kind::Weekly, Kind::Committee, Kind::Budget] {
-        if user.role.may(match kind {
-            Kind::Weekly => overblik_domain::access::Capability::WeeklyReport,
-            Kind::Committee => overblik_domain::access::Capability::CommitteeReport,
-            _ => overblik_domain::access::Capability::BudgetReport,
-        }) {
-            page.links.push(Link {
-                href: format!("/rapporter/{}", kind.code()),
-                label: kind.label_da().into(),
-            });
+        if user.role.may(Capability::for_report(kind)) {
+            page.links.push(Link::new(
+                format!("/rapporter/{}", kind.code()),
+                kind.label_da(),
+            ));
         }
     }
     Ok(())

@@ -21,7 +21,7 @@ use crate::input::Params;
 use crate::scope::{CaseScope, visible_cases};
 
 use crate::state::AppState;
-use crate::view::{Layout, Page, ViewCell, ViewTable, render};
+use crate::view::{Layout, Link, Page, ViewCell, ViewTable, render, url_encode};
 
 /// Rows shown on one page of the list.
 const PAGE_SIZE: usize = 200;
@@ -73,6 +73,15 @@ struct Checked {
     page: usize,
 }
 
+/// The staff row of `id`.
+fn staff_row(data: &Data, id: &str) -> Option<u32> {
+    data.snapshot
+        .staff
+        .iter()
+        .position(|x| x.staff_id.as_str() == id)
+        .map(|row| row as u32)
+}
+
 fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
     let statuses = match filter.status.as_deref().unwrap_or("overdue") {
         "overdue" => vec![Status::Overdue],
@@ -98,14 +107,9 @@ fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
     let staff = match filter.staff.as_deref() {
         None => None,
         Some("none") => Some(None),
-        Some(id) => Some(Some(
-            data.snapshot
-                .staff
-                .iter()
-                .position(|x| x.staff_id.as_str() == id)
-                .map(|row| row as u32)
-                .ok_or_else(|| AppError::bad_request("staff", "ukendt sagsbehandler-id"))?,
-        )),
+        Some(id) => Some(Some(staff_row(data, id).ok_or_else(|| {
+            AppError::bad_request("staff", "ukendt sagsbehandler-id")
+        })?)),
     };
     if filter.days.is_some_and(|d| d > 366) {
         return Err(AppError::bad_request("days", "højst 366 dage"));
@@ -244,17 +248,7 @@ pub async fn page(
     let mut page = Page::new(Layout::new(&user, title, "/frister", freshness(&data)));
     page.intro.push(match &filter.staff {
         Some(id) if id == "none" => "Sager uden sagsbehandler.".to_owned(),
-        Some(id) => format!(
-            "Sagsbehandler: {}",
-            staff_name(
-                &data,
-                data.snapshot
-                    .staff
-                    .iter()
-                    .position(|x| x.staff_id.as_str() == id)
-                    .map(|r| r as u32)
-            )
-        ),
+        Some(id) => format!("Sagsbehandler: {}", staff_name(&data, staff_row(&data, id))),
         None => "Alle sager, du har adgang til.".to_owned(),
     });
     let mut table = ViewTable::new(
@@ -275,12 +269,7 @@ pub async fn page(
             ViewCell::text(&row.rule_title),
             ViewCell::text(row.status_label).alert_if(row.status == "overdue"),
             ViewCell::number(row.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
-            match &row.case_id {
-                Some(id) => {
-                    ViewCell::text(id).link(format!("/sager/{}", crate::view::url_encode(id)))
-                }
-                None => ViewCell::text("–"),
-            },
+            ViewCell::case(row.case_id.as_deref()),
             ViewCell::text(&row.caseworker),
         ]);
     }
@@ -302,31 +291,29 @@ pub async fn page(
         filter
             .rule
             .as_ref()
-            .map(|r| format!("&rule={}", crate::view::url_encode(r)))
+            .map(|r| format!("&rule={}", url_encode(r)))
             .unwrap_or_default(),
         filter
             .staff
             .as_ref()
-            .map(|s| format!("&staff={}", crate::view::url_encode(s)))
+            .map(|s| format!("&staff={}", url_encode(s)))
             .unwrap_or_default(),
     );
     if shown_to < list.total {
-        page.links.push(crate::view::Link {
-            href: format!("{base}&page={}", list.page + 1),
-            label: "Næste side".into(),
-        });
+        page.links.push(Link::new(
+            format!("{base}&page={}", list.page + 1),
+            "Næste side",
+        ));
     }
     if status != "open" {
-        page.links.push(crate::view::Link {
-            href: "/frister?status=open&days=14".into(),
-            label: "Frister de næste 14 dage".into(),
-        });
+        page.links.push(Link::new(
+            "/frister?status=open&days=14",
+            "Frister de næste 14 dage",
+        ));
     }
     if status != "overdue" {
-        page.links.push(crate::view::Link {
-            href: "/frister?status=overdue".into(),
-            label: "Overskredne frister".into(),
-        });
+        page.links
+            .push(Link::new("/frister?status=overdue", "Overskredne frister"));
     }
     Ok(render(&page))
 }

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use overblik_domain::access::Capability;
-use overblik_domain::obligations::{AsOf, evaluate};
+use overblik_domain::obligations::{AsOf, Evaluation};
 use overblik_domain::report::{self, Document, Kind};
 use overblik_report::Format;
 
@@ -22,15 +22,6 @@ use crate::scope::{CaseScope, figures_unit, visible_cases};
 use crate::state::AppState;
 use crate::view::{Layout, Link, Page, render};
 
-fn capability(kind: Kind) -> Capability {
-    match kind {
-        Kind::Weekly => Capability::WeeklyReport,
-        Kind::Committee => Capability::CommitteeReport,
-        Kind::Budget => Capability::BudgetReport,
-        Kind::Caseload => Capability::CaseloadReport,
-    }
-}
-
 fn kind_of(code: &str) -> Result<Kind, AppError> {
     Kind::from_code(code).ok_or(AppError::NotFound)
 }
@@ -41,7 +32,7 @@ pub async fn document(
     user: &CurrentUser,
     kind: Kind,
 ) -> Result<(Arc<Data>, Arc<Document>), AppError> {
-    user.require(capability(kind))?;
+    user.require(Capability::for_report(kind))?;
     let data = state.data().await?;
     let unit = match kind {
         Kind::Committee => None,
@@ -55,14 +46,15 @@ pub async fn document(
     );
     let rules = state.rules().clone();
     let document = data
-        .cached(key, move |data| -> Result<Document, String> {
+        .cached_result(key, move |data| -> Result<Document, String> {
             let t = kind.as_of_for(data.date);
-            let month_end;
-            let evaluation = if t == data.date {
+            // Only the committee report has a T of its own (a month end), and it reads no
+            // obligations: today's evaluation serves every report that does.
+            let none = Evaluation::default();
+            let evaluation = if kind.reads_obligations() {
                 &data.evaluation
             } else {
-                month_end = evaluate(&data.snapshot, &rules, AsOf::end_of(t));
-                &month_end
+                &none
             };
             let ctx = overblik_domain::figures::Context::new(
                 &data.snapshot,
@@ -74,11 +66,9 @@ pub async fn document(
             .map_err(|error| error.to_string())?;
             Ok(report::complete(&ctx, &rules, kind, without_examples))
         })
-        .await;
-    match &*document {
-        Ok(doc) => Ok((data, Arc::new(doc.clone()))),
-        Err(message) => Err(AppError::Internal(message.clone())),
-    }
+        .await
+        .map_err(AppError::Internal)?;
+    Ok((data, document))
 }
 
 /// A report that lists cases is a read of those persons; the others are aggregates.
@@ -137,11 +127,11 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> Result<R
         freshness(&data),
     ));
     for kind in Kind::ALL {
-        if user.role.may(capability(kind)) {
-            page.links.push(Link {
-                href: format!("/rapporter/{}", kind.code()),
-                label: kind.label_da().into(),
-            });
+        if user.role.may(Capability::for_report(kind)) {
+            page.links.push(Link::new(
+                format!("/rapporter/{}", kind.code()),
+                kind.label_da(),
+            ));
         }
     }
     if page.links.is_empty() {
@@ -170,13 +160,13 @@ pub async fn page(
     ));
     page.intro.push(doc.subtitle.clone());
     page.suppressed_notice = doc.suppressed;
-    page.downloads.push(Link {
-        href: format!("/rapporter/{}/xlsx", kind.code()),
-        label: format!(
+    page.downloads.push(Link::new(
+        format!("/rapporter/{}/xlsx", kind.code()),
+        format!(
             "Hent {} som regneark (XLSX)",
             kind.label_da().to_lowercase()
         ),
-    });
+    ));
     page.report_html = Some(
         overblik_report::html_sections(&doc)
             .map_err(|error| AppError::Internal(error.to_string()))?,
@@ -216,9 +206,9 @@ pub async fn api(
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     user: CurrentUser,
     Path(code): Path<String>,
-) -> Result<Json<Document>, AppError> {
+) -> Result<Json<Arc<Document>>, AppError> {
     let kind = kind_of(&code)?;
     let (data, doc) = document(&state, &user, kind).await?;
     audit_report(&state, &user, client, &data, &doc, "report.read", "json").await?;
-    Ok(Json((*doc).clone()))
+    Ok(Json(doc))
 }
