@@ -128,13 +128,14 @@ impl Role {
         use Capability as C;
         use Role as R;
         match capability {
+            // Unsuppressed unit figures: not for the director and the committee, who see
+            // aggregates only and only suppressed (their landing page and the committee report
+            // suppress small counts; the weekly report and the figures API do not).
             C::UnitFigures => matches!(
                 self,
-                R::Caseworker | R::TeamLeader | R::Head | R::Director | R::Controller
+                R::Caseworker | R::TeamLeader | R::Head | R::Controller
             ),
-            C::WeeklyReport => {
-                matches!(self, R::Caseworker | R::TeamLeader | R::Head | R::Director)
-            }
+            C::WeeklyReport => matches!(self, R::Caseworker | R::TeamLeader | R::Head),
             C::CaseloadReport => matches!(self, R::TeamLeader | R::Head),
             C::CommitteeReport => matches!(self, R::Committee | R::Director | R::Head),
             C::BudgetReport => matches!(self, R::Controller | R::Head | R::Director),
@@ -210,6 +211,24 @@ mod tests {
             assert!(!role.may(Capability::CaseTimeline), "{role:?}");
             assert!(!role.may(Capability::EconomyCases), "{role:?}");
         }
+    }
+
+    #[test]
+    fn aggregate_only_roles_get_no_unsuppressed_figures() {
+        for role in Role::ALL
+            .into_iter()
+            .filter(|r| r.sees_suppressed_figures())
+        {
+            for capability in [
+                Capability::UnitFigures,
+                Capability::WeeklyReport,
+                Capability::CaseloadReport,
+            ] {
+                assert!(!role.may(capability), "{role:?} {capability:?}");
+            }
+        }
+        assert!(Role::Director.sees_suppressed_figures());
+        assert!(Role::Committee.sees_suppressed_figures());
     }
 
     #[test]

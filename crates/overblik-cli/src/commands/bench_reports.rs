@@ -113,7 +113,8 @@ pub fn run(args: BenchReportsArgs) -> anyhow::Result<ExitCode> {
             generation += started.elapsed();
             let started = Instant::now();
             let ctx = Context::new(&snapshot, &sources, &no_obligations, as_of, None)?;
-            let document = report::complete(&ctx, &rules, Kind::Committee, false);
+            let document =
+                report::complete(&ctx, &rules, Kind::Committee, report::Audience::CaseReaders);
             let html = overblik_report::render(&document, Format::Html)?;
             let elapsed = started.elapsed();
             bytes += html.len();

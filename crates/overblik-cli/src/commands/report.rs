@@ -62,7 +62,7 @@ pub fn run(
     let mut loaded = Loaded::load(store, rules_args, Some(kind.as_of_for(requested)))?;
     let document = {
         let ctx = loaded.context(args.at.unit.as_deref())?;
-        report::complete(&ctx, &loaded.rules, kind, false)
+        report::complete(&ctx, &loaded.rules, kind, report::Audience::CaseReaders)
     };
     let bytes = overblik_report::render(&document, args.format)?;
     // Reports are exports: audited before the file is written. The caseload review lists

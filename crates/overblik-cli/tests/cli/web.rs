@@ -535,7 +535,7 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
     (
         "/rapporter/weekly",
         Some(Need::One(Capability::WeeklyReport)),
-        [Yes, Yes, Yes, No, Yes, No, No, No],
+        [Yes, Yes, Yes, No, No, No, No, No],
     ),
     (
         "/rapporter/committee",
@@ -555,7 +555,7 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
     (
         "/rapporter/weekly/xlsx",
         Some(Need::One(Capability::WeeklyReport)),
-        [Yes, Yes, Yes, No, Yes, No, No, No],
+        [Yes, Yes, Yes, No, No, No, No, No],
     ),
     (
         "/oekonomi",
@@ -581,7 +581,7 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
     (
         "/api/v1/figures",
         Some(Need::One(Capability::UnitFigures)),
-        [Yes, Yes, Yes, Yes, Yes, No, No, No],
+        [Yes, Yes, Yes, Yes, No, No, No, No],
     ),
     (
         "/api/v1/obligations",
@@ -748,6 +748,77 @@ fn every_route_allows_and_refuses_by_role() {
 
 // ---------------------------------------------------------------------------------------------
 // 2-4. Refusals and reads are on record; out of scope looks like missing
+
+/// The full-year persons of the budget report (with the unit prices and effects derived from
+/// them), per row: `(persons cell, derived cells)` of the tables that hold them.
+fn budget_person_cells(report: &Value) -> Vec<(Value, Vec<Value>)> {
+    // (table id, persons column, columns derived from the persons)
+    let layout = [("budget_lines", 9, vec![6, 7]), ("unit_prices", 2, vec![3])];
+    let mut cells = Vec::new();
+    for section in report["sections"].as_array().expect("sections") {
+        for table in section["tables"].as_array().expect("tables") {
+            let Some((_, persons, derived)) = layout.iter().find(|(id, ..)| table["id"] == *id)
+            else {
+                continue;
+            };
+            for row in table["rows"].as_array().expect("rows") {
+                let derived = derived.iter().map(|c| row[*c].clone()).collect();
+                cells.push((row[*persons].clone(), derived));
+            }
+        }
+    }
+    assert!(!cells.is_empty(), "no budget tables in {report}");
+    cells
+}
+
+fn small_number(cell: &Value) -> bool {
+    cell["type"] == "number" && cell["value"].as_f64().is_some_and(|v| v > 0.0 && v < 5.0)
+}
+
+/// The director sees aggregates only, suppressed: in the budget report a full-year person
+/// count under 5 is "<5", and the unit price and activity effect that would give it back are
+/// hidden too. The controller, inside the organisation, sees the same rows unsuppressed.
+#[test]
+fn the_directors_budget_report_hides_small_person_counts() {
+    let controller = budget_person_cells(
+        &login("controller")
+            .get("/api/v1/reports/budget")
+            .expect(200)
+            .json(),
+    );
+    let small = controller
+        .iter()
+        .filter(|(persons, _)| small_number(persons))
+        .count();
+    assert!(
+        small > 0,
+        "the demo data has no small full-year person counts to hide"
+    );
+
+    let director_report = login("direktoer")
+        .get("/api/v1/reports/budget")
+        .expect(200)
+        .json();
+    assert_eq!(director_report["suppressed"], true);
+    let director = budget_person_cells(&director_report);
+    assert_eq!(director.len(), controller.len());
+    let mut hidden = 0;
+    for ((persons, derived), (plain, _)) in director.iter().zip(&controller) {
+        assert!(
+            !small_number(persons),
+            "a small count is shown to the director: {persons}"
+        );
+        if small_number(plain) {
+            hidden += 1;
+            assert_eq!(persons["type"], "suppressed", "{persons}");
+            assert_eq!(persons["value"], "primary", "{persons}");
+            for cell in derived {
+                assert_ne!(cell["type"], "number", "{cell} gives a hidden count back");
+            }
+        }
+    }
+    assert_eq!(hidden, small);
+}
 
 #[test]
 fn refusals_are_audited() {

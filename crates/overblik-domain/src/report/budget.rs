@@ -5,7 +5,7 @@
 use chrono::Datelike;
 
 use super::build::*;
-use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section};
+use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section, Suppression};
 use crate::codes::MeasureType;
 use crate::figures::economy::{kf17, kf18_to_kf20};
 use crate::figures::{Context, Exclusion, Period};
@@ -18,7 +18,45 @@ fn measure_label(code: Option<&str>) -> String {
     }
 }
 
-pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
+/// Full-year persons (and what reveals them) for a reader without access to the cases: under
+/// 5 the count is shown as "<5" (key-figures.md). A unit price is spend ÷ persons and the
+/// activity effect is (persons − planned) × a budget price, so both would give the hidden
+/// count back and go with it; the price effect is the deviation minus the activity effect.
+struct Persons {
+    suppressed: bool,
+}
+
+impl Persons {
+    fn hides(&self, persons: Option<f64>) -> bool {
+        self.suppressed && persons.is_some_and(crate::suppression::is_small)
+    }
+
+    fn count(&self, persons: Option<f64>) -> Cell {
+        if self.hides(persons) {
+            Cell::Suppressed(Suppression::Primary)
+        } else {
+            number(persons)
+        }
+    }
+
+    /// A money cell derived from `persons`.
+    fn derived(&self, persons: Option<f64>, value: Option<rust_decimal::Decimal>) -> Cell {
+        if self.hides(persons) {
+            Cell::Suppressed(Suppression::Complementary)
+        } else {
+            maybe_money(value)
+        }
+    }
+}
+
+/// The budget follow-up. `suppressed` is for an aggregate audience (the director): small
+/// counts of full-year persons are hidden with what would reveal them ([`Persons`]). Money
+/// itself is not a count of persons and stays.
+pub fn budget(
+    ctx: &Context<'_>,
+    suppressed: bool,
+) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
+    let persons = Persons { suppressed };
     let t = ctx.as_of.date;
     let year_to_date = Period::new(Period::year(t.year()).from, t).expect("ordered");
     let (kf18, kf19, kf20) = kf18_to_kf20(ctx);
@@ -51,10 +89,10 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
                     money(l.budget),
                     money(l.forecast),
                     money(l.deviation),
-                    maybe_money(l.activity_effect),
-                    maybe_money(l.price_effect),
+                    persons.derived(l.forecast_full_year_persons, l.activity_effect),
+                    persons.derived(l.forecast_full_year_persons, l.price_effect),
                     number(l.planned_full_year_persons),
-                    number(l.forecast_full_year_persons),
+                    persons.count(l.forecast_full_year_persons),
                 ]);
             }
         }
@@ -120,8 +158,8 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
                 prices.rows.push(vec![
                     text(m.label_da()),
                     money(l.spend),
-                    Cell::Number(l.full_year_persons),
-                    maybe_money(l.unit_price),
+                    persons.count(Some(l.full_year_persons)),
+                    persons.derived(Some(l.full_year_persons), l.unit_price),
                 ]);
             }
         }
@@ -163,6 +201,7 @@ pub fn budget(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>
         ),
     ];
     let detail = format!("{} pr. {}", t.year(), t);
-    let document = super::document(ctx, "budget", "Budgetopfølgning", detail, sections);
+    let mut document = super::document(ctx, "budget", "Budgetopfølgning", detail, sections);
+    document.suppressed = suppressed;
     (document, exclusions)
 }

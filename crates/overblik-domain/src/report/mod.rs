@@ -175,23 +175,59 @@ impl Kind {
     }
 }
 
-/// The complete report of `kind` for the context's unit and T, ending with its data quality
-/// section. `without_examples` leaves the quality section's example row ids out (for readers
-/// who may not see single cases).
+/// Who reads a report: decides whether small counts are suppressed and whether the data
+/// quality section may point at single rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Readers of the cases (caseworkers, leaders, the operator at the command line): example
+    /// row ids shown, nothing suppressed.
+    CaseReaders,
+    /// Inside the organisation without access to the cases (the controller): no example row
+    /// ids, figures not suppressed (key-figures.md: views inside the organisation are not).
+    Organisation,
+    /// Aggregates only (director, committee): no example row ids, small counts suppressed.
+    AggregatesOnly,
+}
+
+impl Audience {
+    pub fn of(role: crate::access::Role) -> Audience {
+        use crate::access::Capability;
+        if role.sees_suppressed_figures() {
+            Audience::AggregatesOnly
+        } else if role.may(Capability::CaseLists) {
+            Audience::CaseReaders
+        } else {
+            Audience::Organisation
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Audience::CaseReaders => "cases",
+            Audience::Organisation => "organisation",
+            Audience::AggregatesOnly => "aggregates",
+        }
+    }
+}
+
+/// The complete report of `kind` for the context's unit and T and for `audience`, ending with
+/// its data quality section. The committee report is suppressed for every audience; the
+/// weekly and caseload reports are for readers inside the organisation only (the caller
+/// checks access).
 pub fn complete(
     ctx: &Context<'_>,
     rules: &crate::rules::RuleSet,
     kind: Kind,
-    without_examples: bool,
+    audience: Audience,
 ) -> Document {
     let (document, exclusions) = match kind {
         Kind::Weekly => weekly(ctx, rules),
         Kind::Committee => committee(ctx),
-        Kind::Budget => budget(ctx),
+        Kind::Budget => budget(ctx, audience == Audience::AggregatesOnly),
         Kind::Caseload => caseload(ctx),
     };
     let mut quality = crate::quality::assess(ctx.snapshot, ctx.sources, ctx.as_of);
-    if without_examples {
+    if audience != Audience::CaseReaders {
         for c in &mut quality.contradictions {
             c.examples.clear();
         }

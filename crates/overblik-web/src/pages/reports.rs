@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use overblik_domain::access::Capability;
 use overblik_domain::obligations::{AsOf, Evaluation};
-use overblik_domain::report::{self, Document, Kind};
+use overblik_domain::report::{self, Audience, Document, Kind};
 use overblik_report::Format;
 
 use super::{audit_read, freshness};
@@ -38,11 +38,12 @@ pub async fn document(
         Kind::Committee => None,
         _ => figures_unit(user, &data),
     };
-    let without_examples = !user.role.may(Capability::CaseLists);
+    let audience = Audience::of(user.role);
     let key = format!(
-        "report:{}:{}:{without_examples}",
+        "report:{}:{}:{}",
         kind.code(),
-        unit.as_deref().unwrap_or("-")
+        unit.as_deref().unwrap_or("-"),
+        audience.code()
     );
     let rules = state.rules().clone();
     let document = data
@@ -64,7 +65,7 @@ pub async fn document(
                 unit.as_deref(),
             )
             .map_err(|error| error.to_string())?;
-            Ok(report::complete(&ctx, &rules, kind, without_examples))
+            Ok(report::complete(&ctx, &rules, kind, audience))
         })
         .await
         .map_err(AppError::Internal)?;
