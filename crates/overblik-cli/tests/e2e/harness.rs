@@ -507,12 +507,19 @@ impl Page<'_> {
     /// A PNG of the whole page (not only the viewport), 1280 CSS pixels wide, at `path`.
     #[track_caller]
     pub fn screenshot(&self, path: impl AsRef<Path>) -> &Self {
+        self.screenshot_up_to(path, u32::MAX)
+    }
+
+    /// A PNG of the page from its top, at most `max_height` CSS pixels high (at least the
+    /// viewport), 1280 CSS pixels wide, at `path`.
+    #[track_caller]
+    pub fn screenshot_up_to(&self, path: impl AsRef<Path>, max_height: u32) -> &Self {
         let path = path.as_ref();
         let metrics = self
             .block_on(self.page.layout_metrics())
             .unwrap_or_else(|error| panic!("could not measure the page: {error}"));
         let height = metrics.css_content_size.height.ceil() as u32;
-        self.set_viewport_height(height.max(VIEWPORT.1));
+        self.set_viewport_height(height.min(max_height).max(VIEWPORT.1));
         let png = self.block_on(
             self.page.screenshot(
                 ScreenshotParams::builder()

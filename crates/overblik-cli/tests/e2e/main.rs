@@ -9,4 +9,5 @@
 mod demo_server;
 mod harness;
 
+mod flows;
 mod harness_selftest;

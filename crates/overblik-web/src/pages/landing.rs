@@ -193,6 +193,19 @@ fn headline(
     }
 }
 
+/// Overdue obligations nobody is responsible for: in cases without a caseworker, and
+/// notifications not yet tied to a case. They are in the unit's overdue count but on no
+/// caseworker's list, so a leader must act on them.
+fn unowned_headline(summary: &Summary) -> Headline {
+    headline(
+        "Frister uden ansvarlig",
+        summary.overdue_without_caseworker,
+        "Overskredne frister i sager uden sagsbehandler og i underretninger uden sag",
+        Some("/frister?status=overdue&staff=none".into()),
+        summary.overdue_without_caseworker > 0,
+    )
+}
+
 fn budget_headline(summary: &Summary) -> Option<Headline> {
     summary.budget.map(|(budget, forecast)| {
         let deviation = forecast - budget;
@@ -303,7 +316,10 @@ async fn caseworker(
     page.headlines.push(headline(
         "Teamets overskredne frister",
         team.overdue,
-        &format!("{} sagsbehandlere i teamet", team.caseworkers.len()),
+        &match team.caseworkers.len() {
+            1 => "1 sagsbehandler i teamet".to_owned(),
+            n => format!("{n} sagsbehandlere i teamet"),
+        },
         None,
         team.overdue > 0,
     ));
@@ -385,13 +401,11 @@ async fn team_leader(
     page.headlines.push(headline(
         "Sager uden sagsbehandler",
         s.without_caseworker,
-        &format!(
-            "{} af dem med overskredne frister",
-            s.overdue_without_caseworker
-        ),
-        Some("/frister?status=all&staff=none".into()),
+        "Åbne sager uden aktiv sagsbehandler (KF10)",
+        None,
         s.without_caseworker > 0,
     ));
+    page.headlines.push(unowned_headline(&s));
     page.headlines.push(headline(
         "Åbne sager",
         s.open_cases,
@@ -476,10 +490,13 @@ async fn head(
     page.headlines.push(headline(
         "Sager uden sagsbehandler",
         shown(s.without_caseworker, suppressed),
-        "Åbne sager uden ansvarlig",
-        drill("/frister?status=all&staff=none"),
+        "Åbne sager uden aktiv sagsbehandler (KF10)",
+        None,
         s.without_caseworker > 0,
     ));
+    if !suppressed {
+        page.headlines.push(unowned_headline(&s));
+    }
     page.headlines.push(headline(
         "Åbne sager",
         shown(s.open_cases, suppressed),

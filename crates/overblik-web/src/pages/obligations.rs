@@ -247,7 +247,9 @@ pub async fn page(
     };
     let mut page = Page::new(Layout::new(&user, title, "/frister", freshness(&data)));
     page.intro.push(match &filter.staff {
-        Some(id) if id == "none" => "Sager uden sagsbehandler.".to_owned(),
+        Some(id) if id == "none" => {
+            "Frister uden ansvarlig sagsbehandler: i sager uden sagsbehandler og i underretninger, der ikke hører til en sag.".to_owned()
+        }
         Some(id) => format!("Sagsbehandler: {}", staff_name(&data, staff_row(&data, id))),
         None => "Alle sager, du har adgang til.".to_owned(),
     });

@@ -1,0 +1,353 @@
+//! Each role's main flow in the real browser, on the demo municipality: log in, see the landing
+//! figures, drill from a red number to the list and on to the case (where the role may),
+//! download a report as XLSX, be refused a page of another role, log out. Every page visited
+//! must load without a console error or failed request (no missing asset), and the main pages
+//! must pass axe-core's WCAG 2.1 A and AA rules.
+//!
+//! With `OVERBLIK_SCREENSHOTS=<folder>` (the README's pictures: `docs/screenshots`), the pages
+//! in [`SCREENSHOTS`] are also saved there as PNG, the top [`SCREENSHOT_HEIGHT`] pixels of each.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+
+use crate::harness::{Browser, Page, Server, describe};
+
+/// The pages photographed for the README (names as given to [`check`]).
+const SCREENSHOTS: &[&str] = &[
+    "login",
+    "sagsbehandler-landing",
+    "sagsbehandler-frister",
+    "sagsbehandler-sag",
+    "teamleder-landing",
+    "teamleder-rapport-caseload",
+    "fagchef-landing",
+    "fagchef-rapport-budget",
+    "direktoer-landing",
+    "udvalgsmedlem-landing",
+    "controller-oekonomi",
+    "administrator-landing",
+    "revisor-landing",
+];
+
+/// CSS pixels from the top of a page in a README screenshot.
+const SCREENSHOT_HEIGHT: u32 = 1400;
+
+/// One role's flow.
+struct Flow {
+    username: &'static str,
+    /// Where the role lands after logging in.
+    landing: &'static str,
+    /// The report whose XLSX the role downloads, if any.
+    report: Option<&'static str>,
+    /// Whether the role may drill from a red number to the list and the case.
+    drills: bool,
+    /// A page of another role: refused with 403.
+    refused: &'static str,
+    /// Further main pages checked with axe (and photographed).
+    more: &'static [&'static str],
+}
+
+const FLOWS: &[Flow] = &[
+    Flow {
+        username: "sagsbehandler",
+        landing: "/oversigt",
+        report: Some("weekly"),
+        drills: true,
+        refused: "/revision",
+        more: &[],
+    },
+    Flow {
+        username: "teamleder",
+        landing: "/oversigt",
+        report: Some("caseload"),
+        drills: true,
+        refused: "/admin/brugere",
+        more: &["/kvalitet"],
+    },
+    Flow {
+        username: "fagchef",
+        landing: "/oversigt",
+        report: Some("budget"),
+        drills: true,
+        refused: "/oekonomi",
+        more: &["/rapporter"],
+    },
+    Flow {
+        username: "direktoer",
+        landing: "/oversigt",
+        report: Some("committee"),
+        drills: false,
+        refused: "/rapporter/weekly",
+        more: &[],
+    },
+    Flow {
+        username: "udvalgsmedlem",
+        landing: "/rapporter/committee",
+        report: Some("committee"),
+        drills: false,
+        refused: "/frister",
+        more: &[],
+    },
+    Flow {
+        username: "controller",
+        landing: "/rapporter/budget",
+        report: Some("budget"),
+        drills: false,
+        refused: "/frister",
+        more: &["/oekonomi"],
+    },
+    Flow {
+        username: "administrator",
+        landing: "/admin/brugere",
+        report: None,
+        drills: false,
+        refused: "/rapporter",
+        more: &[],
+    },
+    Flow {
+        username: "revisor",
+        landing: "/revision",
+        report: None,
+        drills: false,
+        refused: "/frister",
+        more: &[],
+    },
+];
+
+#[test]
+fn every_role_logs_in_drills_down_downloads_is_refused_and_logs_out() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let login_page = browser.page(server.base_url());
+    login_page.goto("/login");
+    check(&login_page, shots.as_deref(), "login");
+    for flow in FLOWS {
+        let page = browser.page(server.base_url());
+        run(&page, flow, shots.as_deref());
+    }
+}
+
+fn run(page: &Page<'_>, flow: &Flow, shots: Option<&Path>) {
+    let user = flow.username;
+    log_in(page, user);
+    assert_eq!(page.current_path(), flow.landing, "{user} lands elsewhere");
+    check(page, shots, &format!("{user}-landing"));
+    landing_figures(page, flow);
+
+    if flow.drills {
+        drill_from_red_number(page, user, shots);
+    } else {
+        assert!(
+            !page.exists("a[href^=\"/sager/\"]") && !page.exists("a[href^=\"/frister\"]"),
+            "{user} may not drill down to cases, but the landing page links to them"
+        );
+    }
+    if let Some(kind) = flow.report {
+        download_report(page, user, kind, shots);
+    }
+    for path in flow.more {
+        page.goto(path);
+        assert_eq!(page.status(), 200, "{user} {path}");
+        check(page, shots, &format!("{user}{}", path.replace('/', "-")));
+    }
+
+    page.goto(flow.refused);
+    assert_eq!(
+        page.status(),
+        403,
+        "{user} must be refused {}",
+        flow.refused
+    );
+    assert_eq!(
+        page.text_of("h1"),
+        "Ingen adgang",
+        "{user} {}",
+        flow.refused
+    );
+    // The refusal answers 403 on purpose: not a page problem.
+    page.take_problems();
+
+    page.goto(flow.landing);
+    page.click(".portal-info .log-off");
+    assert_eq!(page.current_path(), "/login", "{user}: logging out");
+    page.goto(flow.landing);
+    assert_eq!(
+        page.current_path(),
+        "/login",
+        "{user}: after logging out, {} must ask for a login",
+        flow.landing
+    );
+    assert_eq!(page.take_problems(), Vec::<String>::new(), "{user}");
+}
+
+fn log_in(page: &Page<'_>, user: &str) {
+    page.goto("/login")
+        .fill("#username", user)
+        .fill("#password", &format!("demo-{user}"))
+        .click(".login-form button[type=submit]");
+    assert!(
+        page.exists(".portal-user .user"),
+        "{user}: not logged in, at {}",
+        page.current_path()
+    );
+    assert!(
+        page.text_of(".portal-user .user").contains("Demo"),
+        "{user}"
+    );
+}
+
+/// The landing page shows the role's figures: cards for the leaders, the report for the
+/// others, and always the data's freshness.
+fn landing_figures(page: &Page<'_>, flow: &Flow) {
+    let user = flow.username;
+    assert!(
+        page.text_of(".freshness").starts_with("Opgjort"),
+        "{user}: no data freshness on the landing page"
+    );
+    if flow.landing == "/oversigt" {
+        let cards = page.evaluate("document.querySelectorAll('.card-row .headline').length");
+        assert!(
+            cards.as_u64().unwrap_or(0) >= 3,
+            "{user}: {cards} key figure cards"
+        );
+        for value in page
+            .evaluate(
+                "Array.from(document.querySelectorAll('.headline-value')).map(e => e.innerText)",
+            )
+            .as_array()
+            .expect("card values")
+        {
+            let value = value.as_str().unwrap_or_default();
+            assert!(
+                value.chars().any(|c| c.is_ascii_digit()) || value == "<5",
+                "{user}: card value `{value}` is not a figure"
+            );
+        }
+    } else {
+        assert!(
+            page.exists("table"),
+            "{user}: no figures on {}",
+            flow.landing
+        );
+    }
+    if user == "direktoer" {
+        assert!(
+            page.text_of(".page-content").contains("Diskretionering"),
+            "the director's figures must say they are suppressed"
+        );
+    }
+}
+
+/// From the first red card to the list behind it, then to the first case of the list and its
+/// timeline.
+fn drill_from_red_number(page: &Page<'_>, user: &str, shots: Option<&Path>) {
+    let red = ".headline-alert .headline-value a[href^=\"/frister\"]";
+    assert!(
+        page.exists(red),
+        "{user}: no red number linking to its deadlines on the landing page"
+    );
+    let figure: u64 = page
+        .text_of(red)
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.replace('.', "").parse().ok())
+        .expect("a count");
+    assert!(figure > 0, "{user}: a red number of 0");
+    page.click(red);
+    assert_eq!(page.current_path(), "/frister", "{user}");
+    check(page, shots, &format!("{user}-frister"));
+    let rows = page.evaluate("document.querySelectorAll('tbody tr').length");
+    assert!(
+        rows.as_u64().unwrap_or(0) > 0,
+        "{user}: the list behind {figure} is empty"
+    );
+
+    let case_link = "td a[href^=\"/sager/\"]";
+    let case_id = page.text_of(case_link);
+    page.click(case_link);
+    assert!(
+        page.current_path().starts_with("/sager/"),
+        "{user}: at {}",
+        page.current_path()
+    );
+    assert_eq!(page.text_of("h1"), format!("Sag {case_id}"), "{user}");
+    let captions =
+        page.evaluate("Array.from(document.querySelectorAll('caption')).map(c => c.innerText)");
+    let captions = captions.to_string();
+    assert!(
+        captions.contains("Frister i sagen") && captions.contains("Tidslinje"),
+        "{user}: the case page lacks its deadlines or timeline: {captions}"
+    );
+    check(page, shots, &format!("{user}-sag"));
+}
+
+/// Opens the report page and downloads its XLSX; the file is a workbook with the report's
+/// title on its first sheet.
+fn download_report(page: &Page<'_>, user: &str, kind: &str, shots: Option<&Path>) {
+    page.goto(&format!("/rapporter/{kind}"));
+    assert_eq!(page.status(), 200, "{user} report {kind}");
+    check(page, shots, &format!("{user}-rapport-{kind}"));
+    let title = page.text_of("h1");
+    let link = format!(".downloads a[download][href=\"/rapporter/{kind}/xlsx\"]");
+    let file = page.download(&link);
+    assert!(
+        file.extension().is_some_and(|e| e == "xlsx"),
+        "{user}: downloaded {}",
+        file.display()
+    );
+    let mut workbook: Xlsx<_> = open_workbook(&file)
+        .unwrap_or_else(|error| panic!("{user}: {} is no workbook: {error}", file.display()));
+    let sheets = workbook.sheet_names();
+    assert!(sheets.len() >= 2, "{user}: sheets {sheets:?}");
+    let about = workbook.worksheet_range(&sheets[0]).expect("first sheet");
+    let texts: Vec<String> = about
+        .cells()
+        .filter_map(|(_, _, cell)| match cell {
+            Data::String(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| title.contains(t.as_str()) || t.contains(&title)),
+        "{user}: the workbook's first sheet does not name the report `{title}`: {texts:?}"
+    );
+}
+
+/// No console error or failed request since the last check, no axe violation, and a
+/// screenshot when asked for.
+#[track_caller]
+fn check(page: &Page<'_>, shots: Option<&Path>, name: &str) {
+    assert_eq!(
+        page.take_problems(),
+        Vec::<String>::new(),
+        "{name}: problems on {}",
+        page.current_path()
+    );
+    let violations = page.axe_violations();
+    assert!(
+        violations.is_empty(),
+        "{name}: axe finds WCAG 2.1 A/AA violations on {}:\n{}",
+        page.current_path(),
+        describe(&violations)
+    );
+    if let Some(folder) = shots.filter(|_| SCREENSHOTS.contains(&name)) {
+        page.screenshot_up_to(folder.join(format!("{name}.png")), SCREENSHOT_HEIGHT);
+    }
+}
+
+fn screenshot_folder() -> Option<PathBuf> {
+    let folder = std::env::var_os("OVERBLIK_SCREENSHOTS")?;
+    let folder = PathBuf::from(folder);
+    // Relative to the repository's root, not to the test's working folder (the crate).
+    Some(if folder.is_relative() {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(folder)
+    } else {
+        folder
+    })
+}
