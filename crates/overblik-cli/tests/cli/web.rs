@@ -1135,6 +1135,17 @@ fn login_failures_lock_the_account() {
             .all(|e| e["outcome"] == "refused" && e["client"] == "127.0.0.1"),
         "{failed:#?} {locked:#?}"
     );
+    // Each refusal names the account it was aimed at; an unknown name is not written down.
+    let aimed = |e: &&Value| e["object_type"] == "user" && e["object_id"] == username.as_str();
+    assert!(failed.iter().filter(aimed).count() >= 4, "{failed:#?}");
+    assert!(locked.iter().filter(aimed).count() >= 2, "{locked:#?}");
+    let stranger = format!("ukendt-{}", &random_hex()[..8]);
+    post_login(&anonymous, &stranger, "forkert").expect(401);
+    let entries = audit("action=login.failed&refused=1");
+    assert!(
+        !entries.iter().any(|e| e.to_string().contains(&stranger)),
+        "an unknown username was written to the audit log"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1175,15 +1186,15 @@ fn injection_attempts_are_harmless() {
         reply.short()
     );
 
-    // A malformed value is refused; the message names «forespørgsel» rather than `page`
-    // (serde's parse error carries no field name), so only the refusal is checked here.
+    // A malformed value is refused, naming its parameter.
     caseworker
-        .get("/frister?page=abc")
+        .get("/frister?status=open&page=abc")
         .expect_error_page(400, "Ugyldigt input")
-        .expect_text("har en ugyldig værdi");
+        .expect_text("Feltet «page»: har en ugyldig værdi");
     caseworker
         .get("/frister?days=-1")
-        .expect_error_page(400, "Ugyldigt input");
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «days»");
     caseworker
         .get("/frister?days=9999")
         .expect_error_page(400, "Ugyldigt input")

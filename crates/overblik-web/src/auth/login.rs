@@ -114,6 +114,7 @@ pub async fn submit(
     })
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?;
+    let target = user.as_ref().map(|user| user.username.clone());
     let outcome = match user {
         Some(user) if user.disabled => Outcome::Wrong,
         Some(user) if user.locked_until.is_some_and(|until| until > Utc::now()) => Outcome::Locked,
@@ -142,6 +143,13 @@ pub async fn submit(
         Outcome::Wrong => (None, "login.failed", AuditOutcome::Refused),
         Outcome::Locked => (None, "login.locked", AuditOutcome::Refused),
     };
+    // A refused login has no known actor, but the account it tried is the object (by username,
+    // as for `user.add`), so the auditor sees attacks on an account. A name that matches no
+    // account is not recorded: it may be a password or a CPR number typed into the wrong field.
+    let target = match &outcome {
+        Outcome::Success(_) => None,
+        Outcome::Wrong | Outcome::Locked => target,
+    };
     state
         .pool()
         .write(move |store| {
@@ -149,6 +157,8 @@ pub async fn submit(
                 user_id,
                 client: Some(&client),
                 outcome: outcome_code,
+                object_type: target.as_ref().map(|_| "user"),
+                object_id: target.as_deref(),
                 ..AuditEntry::new(action)
             })
         })

@@ -185,11 +185,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         if !token.is_some_and(|token| same_token(token, &session.session.csrf)) {
             return Err(AppError::Csrf { user_id });
         }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|error| {
-            let text = error.to_string();
-            let field = text.split('`').nth(1).unwrap_or("formular").to_owned();
-            AppError::bad_request(field, "mangler eller har en ugyldig værdi")
-        })?;
+        let form = crate::input::decode(&bytes, "formular")?;
         Ok(CsrfForm { form, session })
     }
 }
