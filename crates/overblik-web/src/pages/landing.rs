@@ -500,7 +500,10 @@ async fn head(
     page.headlines.push(headline(
         "Åbne sager",
         shown(s.open_cases, suppressed),
-        &format!("{} teams", s.teams.len()),
+        &match s.teams.len() {
+            1 => "1 team".to_owned(),
+            n => format!("{n} teams"),
+        },
         None,
         false,
     ));
