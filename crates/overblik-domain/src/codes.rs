@@ -41,6 +41,15 @@ macro_rules! codes {
 }
 
 codes! {
+    /// What a row of the case-weight model (`weight_points`) gives points for.
+    WeightFactor {
+        Area = "area": "Område",
+        Placement = "placement": "Anbragt",
+        OpenInvestigation = "open_investigation": "Igangværende børnefaglig undersøgelse",
+        ActiveMeasure = "active_measure": "Pr. aktiv indsats",
+        AgeBand = "age_band": "Aldersgruppe",
+        Flag = "flag": "Kompleksitet (sat af leder)",
+    }
     OrgUnitKind {
         Municipality = "municipality": "Kommune",
         Department = "department": "Forvaltning",

@@ -19,6 +19,7 @@ pub mod sources;
 pub mod suppression;
 pub mod tables;
 pub mod value;
+pub mod workload;
 
 pub use cell::{CellError, CellWarning, ParsedCell, format_cell, parse_cell};
 pub use cpr::Cpr;

@@ -54,6 +54,9 @@ pub struct TableSpec {
     pub name: &'static str,
     /// Whether every import must contain this file.
     pub required_file: bool,
+    /// Whether the rows are entered in overblik (the format's extension tables: case weights,
+    /// complexity flags, …) rather than exported by a case or economy system.
+    pub entered: bool,
     /// The columns that identify a row (the id column, or a natural key).
     pub key: &'static [&'static str],
     pub columns: &'static [ColumnSpec],

@@ -24,7 +24,7 @@ pub struct RecordError {
 macro_rules! tables {
     ($(
         $(#[$meta:meta])*
-        $record:ident, $spec:ident = $table:ident $([$required_file:ident])? key [$($key:literal),+] {
+        $record:ident, $spec:ident = $table:ident $([$marker:ident])? key [$($key:literal),+] {
             $( $field:ident : $ty:ty $(=> $target:literal)? ),* $(,)?
         }
     )*) => {
@@ -36,7 +36,8 @@ macro_rules! tables {
             #[doc = concat!("The spec of `", stringify!($table), ".csv`.")]
             pub static $spec: TableSpec = TableSpec {
                 name: stringify!($table),
-                required_file: tables!(@required $($required_file)?),
+                required_file: tables!(@required $($marker)?),
+                entered: tables!(@entered $($marker)?),
                 key: &[$($key),+],
                 columns: &[$(ColumnSpec {
                     name: stringify!($field),
@@ -112,7 +113,11 @@ macro_rules! tables {
         }
     };
     (@required required) => { true };
+    (@required $other:ident) => { false };
     (@required) => { false };
+    (@entered entered) => { true };
+    (@entered $other:ident) => { false };
+    (@entered) => { false };
     (@references $target:literal) => { Some($target) };
     (@references) => { None };
 }
@@ -328,6 +333,23 @@ tables! {
         age: Age,
         count: Count,
     }
+    /// Extension, entered in overblik: the points of the case-weight model, one row per
+    /// factor and value (`area`/`children`, `placement`/`yes`, `flag`/`violence`, …). Without
+    /// rows the built-in model applies (`workload::WeightModel::default`).
+    WeightPoint, WEIGHT_POINTS = weight_points [entered] key ["factor", "value"] {
+        factor: WeightFactor,
+        value: String,
+        points: NonNegative,
+        label: Option<String>,
+    }
+    /// Extension, entered in overblik: a complexity flag a leader set on a case; the flag's
+    /// points (`weight_points`, factor `flag`) add to the case's weight.
+    CaseFlag, CASE_FLAGS = case_flags [entered] key ["case_id", "flag"] {
+        case_id: CaseId => "cases",
+        flag: String,
+        set_at: DateTime<Utc>,
+        set_by: String,
+    }
 }
 
 /// The spec of the table called `name`.
@@ -391,7 +413,8 @@ mod tests {
                 assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
             }
         }
-        assert_eq!(TABLES.len(), 23);
+        assert_eq!(TABLES.len(), 25);
+        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 2);
         assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
     }
 

@@ -29,6 +29,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_web_access.sql"),
         postgres: include_str!("../migrations/postgres/0002_web_access.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_case_weights",
+        sqlite: include_str!("../migrations/sqlite/0003_case_weights.sql"),
+        postgres: include_str!("../migrations/postgres/0003_case_weights.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

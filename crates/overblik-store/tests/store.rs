@@ -493,7 +493,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 error,
                 StoreError::NewerSchema {
                     found: 999,
-                    supported: 2
+                    supported: 3
                 }
             ),
             "{error}"
@@ -524,7 +524,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 .map(|row| row.get(0))
                 .collect(),
         };
-        assert_eq!(versions, [1, 2, 999]);
+        assert_eq!(versions, [1, 2, 3, 999]);
     }
 }
 
@@ -534,7 +534,7 @@ fn migrate_reports_what_it_applied_once() {
         let mut store = Store::open_unmigrated(&db.url).unwrap();
         assert_eq!(
             store.migrate().unwrap(),
-            ["0001_initial", "0002_web_access"]
+            ["0001_initial", "0002_web_access", "0003_case_weights"]
         );
         assert!(store.migrate().unwrap().is_empty());
         // Without a key, the store can migrate but not import.

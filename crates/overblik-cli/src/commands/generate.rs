@@ -10,8 +10,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
-use overblik_domain::Snapshot;
-use overblik_ingest::{ExportFormat, NoKnownKeys, Source};
+use overblik_domain::{Row, Snapshot, TableSpec};
+use overblik_ingest::{ExportFormat, ExportSource, NoKnownKeys, Source};
 use overblik_synth::{CheckTable, MUNICIPALITIES, Params, Window};
 
 #[derive(Debug, Args)]
@@ -215,9 +215,29 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn write(format: ExportFormat, path: &Path, snapshot: &Snapshot) -> anyhow::Result<()> {
-    overblik_ingest::export(format, path, &mut &*snapshot)
+    overblik_ingest::export(format, path, &mut CaseSystemExport(snapshot))
         .with_context(|| format!("kunne ikke skrive {}", path.display()))?;
     Ok(())
+}
+
+/// Generated data stands for what case and economy systems export: the files of the tables
+/// entered in overblik (weights, flags) are not written.
+struct CaseSystemExport<'a>(&'a Snapshot);
+
+impl ExportSource for CaseSystemExport<'_> {
+    type Error = std::convert::Infallible;
+
+    fn for_each_row(
+        &mut self,
+        spec: &'static TableSpec,
+        f: &mut dyn FnMut(Row) -> Result<(), Self::Error>,
+    ) -> Result<(), Self::Error> {
+        self.0.for_each_row(spec, f)
+    }
+
+    fn includes(&self, spec: &TableSpec) -> bool {
+        !spec.entered
+    }
 }
 
 /// An existing, non-empty output is only written into with `--force`.

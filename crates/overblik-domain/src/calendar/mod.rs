@@ -17,7 +17,7 @@ mod working_days;
 
 pub use holidays::{Holiday, STORE_BEDEDAG_LAST_YEAR, easter_sunday, public_holidays};
 pub use local_time::{add_hours, local_date, start_of_local_day};
-pub use months::{add_months, add_weeks, anniversary};
+pub use months::{add_months, add_weeks, age_at, anniversary};
 pub use working_days::Calendar;
 
 /// First year of the precomputed tables (the same bounds as the dates the format accepts).

@@ -56,6 +56,17 @@ pub fn anniversary(birth: NaiveDate, years: i32) -> NaiveDate {
     add_months_wide(birth, i64::from(years) * 12)
 }
 
+/// Whole years of age at `t`, birthdays falling as [`anniversary`] says (0 before birth).
+pub fn age_at(birth: NaiveDate, t: NaiveDate) -> u32 {
+    let years = t.year() - birth.year();
+    let age = if anniversary(birth, years) > t {
+        years - 1
+    } else {
+        years
+    };
+    age.max(0) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

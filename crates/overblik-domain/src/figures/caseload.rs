@@ -88,11 +88,8 @@ pub struct Kf09 {
 }
 
 /// The weight points of a case (its own, else the configured default).
-pub fn case_weight(ctx: &Context<'_>, case: &Case) -> Decimal {
-    case.weight
-        .as_ref()
-        .map(|w| *w.get())
-        .unwrap_or(ctx.settings.default_case_weight)
+pub fn case_weight(ctx: &Context<'_>, case: u32) -> Decimal {
+    ctx.weights().of(case).points
 }
 
 /// Staff rows with an absence active at T.
@@ -118,7 +115,7 @@ pub fn kf09(ctx: &Context<'_>) -> Kf09 {
     for c in open_cases(ctx) {
         if let Some(staff) = ctx.lookup.assigned_at_t[c as usize] {
             cases[staff as usize] += 1;
-            points[staff as usize] += case_weight(ctx, &s.cases[c as usize]);
+            points[staff as usize] += case_weight(ctx, c);
         }
     }
     let absences = ctx.has("absences").then(|| absent_at_t(ctx));

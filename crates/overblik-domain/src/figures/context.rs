@@ -8,6 +8,7 @@ use crate::Snapshot;
 use crate::ids::{IdMap, id_map};
 use crate::obligations::{AsOf, Evaluation};
 use crate::sources::Sources;
+use crate::workload::CaseWeights;
 
 /// Id → row index of the tables others refer to.
 pub struct Lookup<'a> {
@@ -195,6 +196,8 @@ pub struct Context<'a> {
     pub settings: FigureSettings,
     pub lookup: Lookup<'a>,
     pub scope: Scope,
+    /// Every case's weight at T, computed when a figure first asks.
+    weights: std::sync::OnceLock<CaseWeights>,
 }
 
 impl<'a> Context<'a> {
@@ -215,7 +218,14 @@ impl<'a> Context<'a> {
             settings: FigureSettings::default(),
             lookup,
             scope,
+            weights: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Every case's weight at T (the case-weight model, or the imported weight).
+    pub fn weights(&self) -> &CaseWeights {
+        self.weights
+            .get_or_init(|| CaseWeights::compute(self.snapshot, self.as_of.date))
     }
 
     /// Whether the file `table` was supplied.

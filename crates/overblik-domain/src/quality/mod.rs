@@ -47,7 +47,7 @@ use crate::figures::Exclusion;
 pub struct Quality {
     /// T: the assessment covers what had happened by the end of this day.
     pub as_of: NaiveDate,
-    /// Every table of the format, in `TABLES` order.
+    /// Every table of the format that a source system supplies, in `TABLES` order.
     pub freshness: Vec<Freshness>,
     /// Every rule of [`COLUMNS`] whose table was supplied, in that order.
     pub completeness: Vec<Completeness>,
@@ -100,12 +100,14 @@ pub struct Contradiction {
 
 /// Assesses the data as of T. See the module documentation for what counts.
 pub fn assess(snapshot: &Snapshot, sources: &Sources, as_of: AsOf) -> Quality {
-    // Both in `TABLES` order.
+    // Both in `TABLES` order. Tables entered in overblik have no source system to be fresh.
     let freshness = sources
         .tables()
         .iter()
         .zip(snapshot.row_counts())
-        .map(|(source, (table, rows))| {
+        .zip(crate::TABLES)
+        .filter(|(_, spec)| !spec.entered)
+        .map(|((source, (table, rows)), _)| {
             debug_assert_eq!(source.table, table);
             Freshness {
                 table: source.table,

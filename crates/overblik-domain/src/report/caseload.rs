@@ -81,7 +81,7 @@ pub fn caseload(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusio
             text(name),
             text(case.case_id.as_str()),
             text(case.area.label_da()),
-            Cell::Number(case_weight(ctx, case).to_f64().unwrap_or(0.0)),
+            Cell::Number(case_weight(ctx, c).to_f64().unwrap_or(0.0)),
             text(phases.of(c).label_da()),
             next_due[c as usize].map_or(Cell::Empty, Cell::Date),
             count(overdue[c as usize]),

@@ -22,7 +22,7 @@ pub(super) fn export<S: ExportSource>(
         source: error,
     })?;
     let mut summary = ExportSummary { tables: Vec::new() };
-    for spec in all_tables() {
+    for spec in all_tables(source) {
         let path = out.join(spec.file_name());
         let io_error = |error: io::Error| ExportError::Io {
             path: path.clone(),

@@ -38,7 +38,7 @@ pub(super) fn export<S: ExportSource>(
         date: Format::new().set_num_format("yyyy-mm-dd"),
     };
     let mut summary = ExportSummary { tables: Vec::new() };
-    for spec in all_tables() {
+    for spec in all_tables(source) {
         let sheet = workbook.add_worksheet();
         sheet.set_name(spec.name).map_err(xlsx_error)?;
         let mut widths: Vec<usize> = spec.columns.iter().map(|c| c.name.len()).collect();

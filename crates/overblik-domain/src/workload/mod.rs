@@ -1,0 +1,9 @@
+//! Case weights and capacity (F6): how heavy each open case is, from its content at T, and how
+//! much a caseworker can carry. [`WeightModel`] holds the configurable points; [`CaseWeights`]
+//! weighs every case at T in one sweep; KF09 (caseload and utilisation) sums them.
+
+mod model;
+mod weigh;
+
+pub use model::{AGE_BANDS, FlagDef, WeightModel};
+pub use weigh::{CaseWeights, Part, Weighted};

@@ -1,0 +1,299 @@
+//! Weighing every case at T: one sweep over measures, investigations and flags, then the
+//! model's points per case, with the parts kept so a reader can see why a case weighs what it
+//! does.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::model::WeightModel;
+use crate::calendar::age_at;
+use crate::codes::WeightFactor;
+use crate::ids::id_map;
+use crate::tables::Snapshot;
+
+/// One reason a case weighs what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// What the points are for, in Danish ("Anbragt", "2 aktive indsatser", a flag's label).
+    pub label: String,
+    pub points: Decimal,
+}
+
+/// A case's weight at T.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Weighted {
+    pub points: Decimal,
+    /// Set when the case system supplied the weight (`cases.weight`): it is used as it is,
+    /// and `parts` are what the model would have said.
+    pub imported: bool,
+    pub parts: Vec<Part>,
+    /// The codes of the complexity flags set on the case.
+    pub flags: Vec<String>,
+}
+
+/// The weight of every case at T, by case row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseWeights {
+    by_case: Vec<Weighted>,
+}
+
+/// What the model looks at, per case.
+#[derive(Default, Clone)]
+struct Facts {
+    placed: bool,
+    open_investigation: bool,
+    active_measures: u32,
+    flags: Vec<String>,
+}
+
+impl CaseWeights {
+    /// Weighs every case of `snapshot` at `t` with the model of its `weight_points` rows.
+    pub fn compute(snapshot: &Snapshot, t: NaiveDate) -> CaseWeights {
+        let model = WeightModel::from_rows(&snapshot.weight_points);
+        let cases = id_map(snapshot.cases.iter().map(|c| c.case_id.as_str()));
+        let persons = id_map(snapshot.persons.iter().map(|p| p.person_id.as_str()));
+        let mut facts = vec![Facts::default(); snapshot.cases.len()];
+        for m in &snapshot.measures {
+            if m.start_date <= t
+                && m.end_date.is_none_or(|end| t <= end)
+                && let Some(&c) = cases.get(m.case_id.as_str())
+            {
+                let f = &mut facts[c as usize];
+                f.active_measures += 1;
+                f.placed |= m.measure_type.is_placement();
+            }
+        }
+        for i in &snapshot.investigations {
+            if i.aware_at <= t
+                && i.completed_at.is_none_or(|d| d > t)
+                && let Some(&c) = cases.get(i.case_id.as_str())
+            {
+                facts[c as usize].open_investigation = true;
+            }
+        }
+        for flag in &snapshot.case_flags {
+            if let Some(&c) = cases.get(flag.case_id.as_str()) {
+                facts[c as usize].flags.push(flag.flag.clone());
+            }
+        }
+        let by_case = snapshot
+            .cases
+            .iter()
+            .zip(facts)
+            .map(|(case, mut facts)| {
+                facts.flags.sort();
+                let age = persons
+                    .get(case.person_id.as_str())
+                    .map(|&p| age_at(snapshot.persons[p as usize].birth_date, t));
+                let parts = parts(&model, case.area, age, &facts);
+                let modelled: Decimal = parts.iter().map(|p| p.points).sum();
+                let imported = case.weight.as_ref().map(|w| *w.get());
+                Weighted {
+                    points: imported.unwrap_or(modelled),
+                    imported: imported.is_some(),
+                    parts,
+                    flags: facts.flags,
+                }
+            })
+            .collect();
+        CaseWeights { by_case }
+    }
+
+    /// The weight of the case in row `case`.
+    pub fn of(&self, case: u32) -> &Weighted {
+        &self.by_case[case as usize]
+    }
+}
+
+fn parts(model: &WeightModel, area: crate::codes::Area, age: Option<u32>, f: &Facts) -> Vec<Part> {
+    let mut parts = vec![Part {
+        label: format!("Sag ({})", area.label_da().to_lowercase()),
+        points: model.area(area),
+    }];
+    let mut add = |label: String, points: Decimal| {
+        if !points.is_zero() {
+            parts.push(Part { label, points });
+        }
+    };
+    if f.placed {
+        add(
+            "Anbragt".into(),
+            model.points(WeightFactor::Placement, "yes"),
+        );
+    }
+    if f.open_investigation {
+        add(
+            "Igangværende børnefaglig undersøgelse".into(),
+            model.points(WeightFactor::OpenInvestigation, "yes"),
+        );
+    }
+    if f.active_measures > 0 {
+        add(
+            match f.active_measures {
+                1 => "1 aktiv indsats".to_owned(),
+                n => format!("{n} aktive indsatser"),
+            },
+            model.points(WeightFactor::ActiveMeasure, "each") * Decimal::from(f.active_measures),
+        );
+    }
+    if let Some(age) = age {
+        let band = WeightModel::age_band(age);
+        add(
+            format!("Alder {band} år"),
+            model.points(WeightFactor::AgeBand, band),
+        );
+    }
+    for code in &f.flags {
+        // A flag the model does not know (set under an older model) counts nothing.
+        if let Some(flag) = model.flag(code) {
+            add(flag.label.clone(), flag.points);
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot() -> Snapshot {
+        let mut s = Snapshot::default();
+        s.add(
+            "org_units",
+            &[
+                ("unit_id", "K"),
+                ("name", "Kommune"),
+                ("kind", "municipality"),
+            ],
+        )
+        .unwrap();
+        s.add(
+            "persons",
+            &[("person_id", "P1"), ("birth_date", "2022-06-01")],
+        )
+        .unwrap();
+        s.add(
+            "persons",
+            &[("person_id", "P2"), ("birth_date", "2015-01-01")],
+        )
+        .unwrap();
+        for (case, person) in [("C1", "P1"), ("C2", "P2")] {
+            s.add(
+                "cases",
+                &[
+                    ("case_id", case),
+                    ("person_id", person),
+                    ("area", "children"),
+                    ("opened_at", "2024-01-01"),
+                ],
+            )
+            .unwrap();
+        }
+        s
+    }
+
+    fn measure(s: &mut Snapshot, id: &str, kind: &str, start: &str, end: &str) {
+        s.add(
+            "measures",
+            &[
+                ("measure_id", id),
+                ("case_id", "C1"),
+                ("measure_type", kind),
+                ("start_date", start),
+                ("end_date", end),
+            ],
+        )
+        .unwrap();
+    }
+
+    fn t() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+    }
+
+    #[test]
+    fn a_plain_school_age_case_weighs_one_point() {
+        let w = CaseWeights::compute(&snapshot(), t());
+        assert_eq!(w.of(1).points, Decimal::ONE);
+        assert_eq!(w.of(1).parts.len(), 1);
+    }
+
+    #[test]
+    fn content_at_t_adds_points_with_reasons() {
+        let mut s = snapshot();
+        measure(&mut s, "M1", "placement_foster_family", "2025-01-01", "");
+        measure(&mut s, "M2", "family_treatment", "2025-02-01", "2025-06-01");
+        // Ended before T: not counted.
+        measure(&mut s, "M3", "family_treatment", "2024-01-01", "2025-05-31");
+        s.add(
+            "investigations",
+            &[
+                ("investigation_id", "I1"),
+                ("case_id", "C1"),
+                ("aware_at", "2025-05-01"),
+            ],
+        )
+        .unwrap();
+        s.add(
+            "case_flags",
+            &[
+                ("case_id", "C1"),
+                ("flag", "violence"),
+                ("set_at", "2025-05-02T10:00:00Z"),
+                ("set_by", "tl"),
+            ],
+        )
+        .unwrap();
+        let w = CaseWeights::compute(&s, t());
+        let c1 = w.of(0);
+        let labels: Vec<&str> = c1.parts.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Sag (børn og unge)",
+                "Anbragt",
+                "Igangværende børnefaglig undersøgelse",
+                "2 aktive indsatser",
+                "Alder 0-5 år",
+                "Vold eller overgreb"
+            ]
+        );
+        // 1 + 1 + 1 + 2 × 0.25 + 0.5 + 1
+        assert_eq!(c1.points.to_string(), "5.00");
+        assert_eq!(c1.flags, ["violence"]);
+        assert!(!c1.imported);
+    }
+
+    #[test]
+    fn an_imported_weight_wins_and_the_model_still_explains() {
+        let mut s = snapshot();
+        s.cases[1] = {
+            let mut other = Snapshot::default();
+            other
+                .add(
+                    "cases",
+                    &[
+                        ("case_id", "C2"),
+                        ("person_id", "P2"),
+                        ("area", "children"),
+                        ("opened_at", "2024-01-01"),
+                        ("weight", "3"),
+                    ],
+                )
+                .unwrap();
+            other.cases.remove(0)
+        };
+        let w = CaseWeights::compute(&s, t());
+        assert_eq!(w.of(1).points, Decimal::from(3));
+        assert!(w.of(1).imported);
+        assert_eq!(w.of(1).parts[0].points, Decimal::ONE);
+    }
+
+    #[test]
+    fn age_counts_whole_years() {
+        use crate::calendar::age_at;
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(age_at(d(2010, 6, 2), d(2016, 6, 1)), 5);
+        assert_eq!(age_at(d(2010, 6, 1), d(2016, 6, 1)), 6);
+        assert_eq!(age_at(d(2030, 1, 1), d(2016, 6, 1)), 0);
+    }
+}

@@ -1,0 +1,22 @@
+-- 0003_case_weights (PostgreSQL): the first tables entered in overblik rather than imported
+-- (the interchange format's extension tables, docs/interchange-format.md): the points of the
+-- case-weight model and the complexity flags leaders set on cases. They have the shape of the
+-- imported tables (row_hash, natural key), so import and export handle them the same way.
+
+create table weight_points (
+    factor text not null,
+    value text not null,
+    points numeric not null,
+    label text,
+    row_hash bytea not null,
+    primary key (factor, value)
+);
+
+create table case_flags (
+    case_id text not null references cases(case_id) deferrable initially deferred,
+    flag text not null,
+    set_at timestamptz not null,
+    set_by text not null,
+    row_hash bytea not null,
+    primary key (case_id, flag)
+);
