@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod entered;
 mod error;
 mod hashing;
 mod keys;

@@ -7,7 +7,8 @@ mod web_access;
 use std::collections::BTreeSet;
 
 use overblik_domain::tables::{
-    ABSENCES, BUDGETS, CASES, NOTIFICATIONS, ORG_UNITS, PAYMENTS, PERSONS, POPULATION, STAFF,
+    ABSENCES, BUDGETS, CASE_FLAGS, CASES, NOTIFICATIONS, ORG_UNITS, PAYMENTS, PERSONS, POPULATION,
+    STAFF, WEIGHT_POINTS,
 };
 use overblik_domain::{ColumnKind, TABLES, TableSpec, Value};
 use overblik_store::{Backend, KeyConfig, Store, StoreError};
@@ -274,6 +275,86 @@ fn a_snapshot_table_imported_empty_loses_all_its_rows() {
         assert_eq!(counts(&summary, "budgets"), (0, 0, 0, 2));
         assert_eq!(count_of(&mut store, "population"), 0);
         assert_eq!(count_of(&mut store, "budgets"), 0);
+    }
+}
+
+/// Rows entered in overblik are stored as an import stores them: importing the same rows
+/// afterwards finds them unchanged (same encoding, same row hash), on both backends.
+#[test]
+fn entered_rows_are_stored_as_an_import_would_store_them() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        full_import(&mut store);
+        let flags = vec![
+            vec!["C1", "violence", "2025-03-04T09:15:00Z", "teamleder"],
+            vec![
+                "C1",
+                "interpreter",
+                "2025-03-04T09:15:00.250000Z",
+                "teamleder",
+            ],
+            vec!["C2", "violence", "2025-03-05T10:00:00Z", "fagchef"],
+        ];
+        let rows: Vec<_> = flags.iter().map(|cells| row(&CASE_FLAGS, cells)).collect();
+        store
+            .transaction(|store| store.replace_entered_rows(&CASE_FLAGS, None, &rows))
+            .unwrap();
+        let points = vec![
+            vec!["flag", "trauma", "1.5", "Traume"],
+            vec!["placement", "yes", "2", ""],
+        ];
+        let point_rows: Vec<_> = points
+            .iter()
+            .map(|cells| row(&WEIGHT_POINTS, cells))
+            .collect();
+        store
+            .transaction(|store| store.replace_entered_rows(&WEIGHT_POINTS, None, &point_rows))
+            .unwrap();
+        let summary = import(
+            &mut store,
+            &[(&CASE_FLAGS, flags.clone()), (&WEIGHT_POINTS, points)],
+        );
+        assert_eq!(
+            counts(&summary, "case_flags"),
+            (0, 0, 3, 0),
+            "{:?}",
+            db.backend
+        );
+        assert_eq!(
+            counts(&summary, "weight_points"),
+            (0, 0, 2, 0),
+            "{:?}",
+            db.backend
+        );
+
+        // Replacing one case's flags leaves the other cases' alone.
+        let c1 = [row(
+            &CASE_FLAGS,
+            &["C1", "high_conflict", "2025-04-01T08:00:00Z", "teamleder"],
+        )];
+        store
+            .transaction(|store| {
+                store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", "C1")), &c1)
+            })
+            .unwrap();
+        assert_eq!(
+            export(&mut store, &CASE_FLAGS, false),
+            // Timestamps come back in Danish local time with their offset.
+            text_rows(&[
+                vec!["C1", "high_conflict", "2025-04-01T10:00:00+02:00", "teamleder"],
+                vec!["C2", "violence", "2025-03-05T11:00:00+01:00", "fagchef"],
+            ])
+        );
+        // A flag on a case that does not exist fails the commit and changes nothing.
+        let dangling = [row(
+            &CASE_FLAGS,
+            &["C404", "violence", "2025-04-01T08:00:00Z", "x"],
+        )];
+        let failed = store.transaction(|store| {
+            store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", "C404")), &dangling)
+        });
+        assert!(failed.is_err(), "{:?}", db.backend);
+        assert_eq!(count_of(&mut store, "case_flags"), 2);
     }
 }
 

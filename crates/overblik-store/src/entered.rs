@@ -1,0 +1,129 @@
+//! Writes to the tables entered in overblik (`TableSpec::entered`: case weights, complexity
+//! flags, …). They are small and change a few rows at a time, from a page, together with an
+//! audit entry in the caller's transaction; the rows are stored exactly as an import would
+//! store them (same encoding, same row hash), so export and a later import see no difference.
+
+use overblik_domain::{ColumnKind, Row, TableSpec};
+
+use crate::hashing::row_hash;
+use crate::layout::{Stored, check_row, encode_value, quote, stored_columns};
+use crate::query::Param;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// Replaces the rows of the entered table `spec` whose `column` equals `value` (all rows
+    /// when `None`) with `rows`. Call it inside [`Store::transaction`] with the audit entry.
+    pub fn replace_entered_rows(
+        &mut self,
+        spec: &'static TableSpec,
+        filter: Option<(&str, &str)>,
+        rows: &[Row],
+    ) -> Result<(), StoreError> {
+        assert!(
+            spec.entered,
+            "{} is imported, not entered in overblik",
+            spec.name
+        );
+        for row in rows {
+            check_row(spec, row)?;
+        }
+        let context = format!("writing `{}`", spec.name);
+        match filter {
+            Some((column, value)) => {
+                assert!(
+                    spec.column_index(column).is_some(),
+                    "{}.{column}",
+                    spec.name
+                );
+                let sql = format!(
+                    "DELETE FROM {} WHERE {} = $1",
+                    quote(spec.name),
+                    quote(column)
+                );
+                self.connection.execute(
+                    &context,
+                    [&sql.replace("$1", "?1"), &sql],
+                    &[Param::Text(Some(value))],
+                )?;
+            }
+            None => {
+                let sql = format!("DELETE FROM {}", quote(spec.name));
+                self.connection.execute(&context, [&sql, &sql], &[])?;
+            }
+        }
+        let columns = stored_columns(spec);
+        let names: Vec<String> = columns.iter().map(|c| quote(&c.name)).collect();
+        let sqlite = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(spec.name),
+            names.join(", "),
+            (1..=columns.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        // PostgreSQL types the parameters from the columns; text goes in with a cast.
+        let casts: Vec<String> = spec
+            .columns
+            .iter()
+            .map(|c| pg_cast(c.kind))
+            .chain(std::iter::once(""))
+            .enumerate()
+            .map(|(n, cast)| format!("${}{cast}", n + 1))
+            .collect();
+        let postgres = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            quote(spec.name),
+            names.join(", "),
+            casts.join(", ")
+        );
+        for row in rows {
+            let hash = row_hash(spec, row, None);
+            let stored: Vec<Stored<'_>> = spec
+                .columns
+                .iter()
+                .zip(&row.0)
+                .map(|(column, value)| encode_value(value, spec.key.contains(&column.name)))
+                .collect();
+            let mut params: Vec<Param<'_>> = stored.iter().map(param).collect();
+            params.push(Param::Bytes(Some(&hash)));
+            self.connection
+                .execute(&context, [&sqlite, &postgres], &params)?;
+        }
+        Ok(())
+    }
+}
+
+fn param<'a>(stored: &'a Stored<'_>) -> Param<'a> {
+    match stored {
+        Stored::Null => Param::Text(None),
+        Stored::Text(text) => Param::Text(Some(text)),
+        Stored::Int(number) => Param::Int(Some(*number)),
+        Stored::Bool(flag) => Param::Bool(*flag),
+        Stored::Blob(bytes) => Param::Bytes(Some(bytes)),
+    }
+}
+
+/// The cast a text parameter needs on PostgreSQL for a column of `kind` (see the migrations).
+fn pg_cast(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Date => "::text::date",
+        ColumnKind::Timestamp => "::text::timestamptz",
+        ColumnKind::Amount | ColumnKind::NonNegative | ColumnKind::Fraction => "::text::numeric",
+        ColumnKind::Integer { .. } | ColumnKind::Bool => "",
+        _ => "::text",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casts_follow_the_migrations_types() {
+        assert_eq!(pg_cast(ColumnKind::Timestamp), "::text::timestamptz");
+        assert_eq!(pg_cast(ColumnKind::NonNegative), "::text::numeric");
+        assert_eq!(pg_cast(ColumnKind::Id), "::text");
+        assert_eq!(pg_cast(ColumnKind::Bool), "");
+    }
+}
