@@ -41,6 +41,8 @@ pub enum Capability {
     /// Economy lists with case ids (measures, payments), without notification or conversation
     /// details.
     EconomyCases,
+    /// Set and clear complexity flags on cases in scope (they add to the case's weight).
+    SetCaseFlags,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -63,6 +65,7 @@ impl Capability {
             Capability::CaseLists => "case_lists",
             Capability::CaseTimeline => "case_timeline",
             Capability::EconomyCases => "economy_cases",
+            Capability::SetCaseFlags => "set_case_flags",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -143,6 +146,8 @@ impl Role {
                 matches!(self, R::Caseworker | R::TeamLeader | R::Head)
             }
             C::EconomyCases => matches!(self, R::Controller),
+            // Leaders judge complexity (S2: the leader adjusts the caseload with the caseworker).
+            C::SetCaseFlags => matches!(self, R::TeamLeader | R::Head),
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

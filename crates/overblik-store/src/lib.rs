@@ -154,8 +154,16 @@ impl Store {
     /// Every stored row as typed records, each table in key order: the input of the domain's
     /// rules and figures. CPR numbers are left out (`None`); nothing computed needs them.
     pub fn load_snapshot(&mut self) -> Result<Snapshot, StoreError> {
+        self.load_tables(|_| true)
+    }
+
+    /// [`Store::load_snapshot`] of the tables `which` selects; the others stay empty.
+    pub fn load_tables(
+        &mut self,
+        which: impl Fn(&TableSpec) -> bool,
+    ) -> Result<Snapshot, StoreError> {
         let mut snapshot = Snapshot::default();
-        for spec in TABLES.iter().copied() {
+        for spec in TABLES.iter().copied().filter(|spec| which(spec)) {
             self.for_each_row(spec, false, &mut |row| {
                 snapshot
                     .push_row(spec, &row)

@@ -341,7 +341,12 @@ fn entered_rows_are_stored_as_an_import_would_store_them() {
             export(&mut store, &CASE_FLAGS, false),
             // Timestamps come back in Danish local time with their offset.
             text_rows(&[
-                vec!["C1", "high_conflict", "2025-04-01T10:00:00+02:00", "teamleder"],
+                vec![
+                    "C1",
+                    "high_conflict",
+                    "2025-04-01T10:00:00+02:00",
+                    "teamleder"
+                ],
                 vec!["C2", "violence", "2025-03-05T11:00:00+01:00", "fagchef"],
             ])
         );

@@ -176,7 +176,9 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
             opened_at: date(case.opened),
             closed_at: closed,
             closing_reason: closed.map(|_| case.closing_reason.to_owned()),
-            weight: Some(decimal(Decimal::new(i64::from(case.weight), 1))),
+            // Case systems rarely carry a weight; overblik's case-weight model gives it from
+            // the case's content (the simulation's own weight only steers who gets the case).
+            weight: None,
         });
     }
     // Assignments, and per case the chain of its assignments (for risk assessments' staff).

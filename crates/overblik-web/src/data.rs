@@ -13,13 +13,18 @@ use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
+use overblik_domain::tables::{CaseFlag, WeightPoint};
+use overblik_domain::workload::Entered;
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
 pub struct Data {
-    pub snapshot: Snapshot,
-    pub sources: Sources,
-    pub evaluation: Evaluation,
+    pub snapshot: Arc<Snapshot>,
+    pub sources: Arc<Sources>,
+    pub evaluation: Arc<Evaluation>,
+    /// The rows entered in overblik (weights, flags), kept apart from the imported data so that
+    /// a leader's change replaces only them ([`Data::with_entered`]).
+    pub entered: EnteredTables,
     /// The end of `date`: what every figure and status on the pages is counted at.
     pub as_of: AsOf,
     pub date: NaiveDate,
@@ -28,10 +33,41 @@ pub struct Data {
     cache: Cache,
 }
 
+/// The tables entered in overblik, as the server holds them.
+#[derive(Debug, Clone, Default)]
+pub struct EnteredTables {
+    pub weight_points: Vec<WeightPoint>,
+    pub case_flags: Vec<CaseFlag>,
+}
+
+impl EnteredTables {
+    /// Reads the entered tables from `store` (a few rows: cheap after every change).
+    pub fn load(store: &mut Store) -> Result<EnteredTables, StoreError> {
+        let mut snapshot = store.load_tables(|spec| spec.entered)?;
+        Ok(EnteredTables::take_from(&mut snapshot))
+    }
+
+    /// Moves the entered tables out of `snapshot`, so no stale copy stays behind in it.
+    fn take_from(snapshot: &mut Snapshot) -> EnteredTables {
+        EnteredTables {
+            weight_points: std::mem::take(&mut snapshot.weight_points),
+            case_flags: std::mem::take(&mut snapshot.case_flags),
+        }
+    }
+
+    pub fn view(&self) -> Entered<'_> {
+        Entered {
+            weight_points: &self.weight_points,
+            case_flags: &self.case_flags,
+        }
+    }
+}
+
 impl Data {
     /// Reads everything from `store` and evaluates the rules at the end of `date`.
     pub fn load(store: &mut Store, rules: &RuleSet, date: NaiveDate) -> Result<Data, StoreError> {
-        let snapshot = store.load_snapshot()?;
+        let mut snapshot = store.load_snapshot()?;
+        let entered = EnteredTables::take_from(&mut snapshot);
         let sources = store.sources()?;
         let last_import = sources
             .tables()
@@ -41,9 +77,10 @@ impl Data {
         let as_of = AsOf::end_of(date);
         let evaluation = evaluate(&snapshot, rules, as_of);
         Ok(Data {
-            snapshot,
-            sources,
-            evaluation,
+            snapshot: Arc::new(snapshot),
+            sources: Arc::new(sources),
+            evaluation: Arc::new(evaluation),
+            entered,
             as_of,
             date,
             last_import,
@@ -51,15 +88,31 @@ impl Data {
         })
     }
 
+    /// The same imported data with other entered rows, and an empty cache (the figures that
+    /// read the entered rows are computed again).
+    pub fn with_entered(&self, entered: EnteredTables) -> Data {
+        Data {
+            snapshot: self.snapshot.clone(),
+            sources: self.sources.clone(),
+            evaluation: self.evaluation.clone(),
+            entered,
+            as_of: self.as_of,
+            date: self.date,
+            last_import: self.last_import,
+            cache: Cache::default(),
+        }
+    }
+
     /// The figures' context for `unit` (None: the whole municipality).
     pub fn context(&self, unit: Option<&str>) -> Result<Context<'_>, UnknownUnit> {
-        Context::new(
+        Ok(Context::new(
             &self.snapshot,
             &self.sources,
             &self.evaluation,
             self.as_of,
             unit,
-        )
+        )?
+        .with_entered(self.entered.view()))
     }
 
     /// The value under `key`, computed by `compute` on a blocking thread the first time; later

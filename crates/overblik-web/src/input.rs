@@ -61,7 +61,7 @@ pub fn decode<T: DeserializeOwned>(input: &[u8], whole: &str) -> Result<T, AppEr
 
 /// A field name as the error page may show it: a name typed into the address could be
 /// anything, a CPR number included, so only short plain names are repeated.
-fn shown_name(name: &str) -> String {
+pub fn shown_name(name: &str) -> String {
     let plain = !name.is_empty()
         && name.len() <= 40
         && name.chars().all(|c| c.is_ascii_alphabetic() || c == '_');

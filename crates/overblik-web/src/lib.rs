@@ -41,6 +41,13 @@ pub fn router(state: AppState) -> Router {
         .route("/oversigt", get(pages::landing::page))
         .route("/frister", get(pages::obligations::page))
         .route("/sager/{case_id}", get(pages::cases::page))
+        .route(
+            "/sager/{case_id}/kompleksitet",
+            post(pages::cases::set_flags),
+        )
+        .route("/sagsstamme", get(pages::caseload::page))
+        .route("/sagsstamme/{staff_id}", get(pages::caseload::caseworker))
+        .route("/sagsvaegte", get(pages::caseload::model))
         .route("/soeg", post(pages::cases::search))
         .route("/rapporter", get(pages::reports::index))
         .route("/rapporter/{kind}", get(pages::reports::page))

@@ -9,7 +9,7 @@ use overblik_store::StoreError;
 
 use crate::auth::session::Sessions;
 use crate::config::WebConfig;
-use crate::data::Data;
+use crate::data::{Data, EnteredTables};
 use crate::pool::{Opener, StorePool};
 
 #[derive(Clone)]
@@ -93,6 +93,17 @@ impl AppState {
                 .run(move |store| Data::load(store, &rules, date))
                 .await?,
         );
+        *self.inner.data.write().expect("data lock") = fresh.clone();
+        Ok(fresh)
+    }
+
+    /// Reads the entered rows again after a change to them (a flag, a weight), keeping the
+    /// imported data. Serialised with reloads, so the data kept is never older than a change
+    /// that has been committed before this was called.
+    pub async fn refresh_entered(&self) -> Result<Arc<Data>, StoreError> {
+        let _guard = self.inner.reloading.lock().await;
+        let entered = self.inner.pool.run(EnteredTables::load).await?;
+        let fresh = Arc::new(self.current().with_entered(entered));
         *self.inner.data.write().expect("data lock") = fresh.clone();
         Ok(fresh)
     }

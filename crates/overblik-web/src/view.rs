@@ -55,9 +55,10 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 8] = [
+        let menu: [(&str, &str, Option<Capability>); 9] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
+            ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
             ("/rapporter", "Rapporter", None),
             ("/oekonomi", "Økonomi", Some(Capability::EconomyCases)),
             ("/kvalitet", "Datakvalitet", Some(Capability::DataQuality)),
@@ -207,6 +208,21 @@ pub struct Page {
     pub notice: Option<String>,
     /// A confirmation button posting to `action`.
     pub confirm: Option<Confirm>,
+    /// The case's complexity flags as checkboxes (leaders, on the case page).
+    pub flag_form: Option<FlagForm>,
+}
+
+/// Complexity flags of a case, posted to `action` (one `flag` per checked box).
+pub struct FlagForm {
+    pub action: String,
+    pub options: Vec<FlagOption>,
+}
+
+pub struct FlagOption {
+    pub code: String,
+    pub label: String,
+    pub points: String,
+    pub checked: bool,
 }
 
 pub struct Confirm {
@@ -240,6 +256,7 @@ impl Page {
             user_admin: false,
             notice: None,
             confirm: None,
+            flag_form: None,
         }
     }
 }

@@ -454,14 +454,20 @@ fn all_obligations(session: &Session) -> Vec<Value> {
     rows
 }
 
+/// The demo caseworker's staff id.
+#[track_caller]
+fn staff_of(caseworker: &Session) -> String {
+    caseworker.get("/api/v1/me").expect(200).json()["staff_id"]
+        .as_str()
+        .expect("the demo caseworker is linked to a staff id")
+        .to_owned()
+}
+
 /// A case the demo caseworker is responsible for.
 #[track_caller]
 fn own_case(caseworker: &Session) -> String {
     let rows = all_obligations(caseworker);
-    let staff = caseworker.get("/api/v1/me").expect(200).json()["staff_id"]
-        .as_str()
-        .expect("the demo caseworker is linked to a staff id")
-        .to_owned();
+    let staff = staff_of(caseworker);
     rows.iter()
         .find(|r| r["staff_id"] == staff.as_str())
         .or_else(|| rows.first())
@@ -506,8 +512,8 @@ use Expect::{No, To, Yes};
 /// and the team's aggregates; the team leader the team's cases; the head the department's; the
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
-/// the audit log. `{case}` is a case of the demo caseworker's.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
+/// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 22] = [
     (
         "/oversigt",
         None,
@@ -524,6 +530,21 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 19] = [
     ),
     (
         "/frister",
+        Some(Need::One(Capability::CaseLists)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/sagsstamme",
+        Some(Need::One(Capability::CaseLists)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/sagsstamme/{staff}",
+        Some(Need::One(Capability::CaseLists)),
+        [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/sagsvaegte",
         Some(Need::One(Capability::CaseLists)),
         [Yes, Yes, Yes, No, No, No, No, No],
     ),
@@ -648,6 +669,9 @@ fn content_marker(route: &str, case: &str) -> String {
         "/revision" => "<h1>Revisionslog</h1>".into(),
         "/admin/brugere" => "<h1>Brugere og data</h1>".into(),
         "/sager/{case}" => format!("<h1>Sag {case}</h1>"),
+        "/sagsstamme" => "<h1>Sagsstamme</h1>".into(),
+        "/sagsstamme/{staff}" => "Sagerne og deres vægt".into(),
+        "/sagsvaegte" => "Point efter sagens indhold".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }
@@ -668,9 +692,12 @@ fn every_route_allows_and_refuses_by_role() {
 
     let sessions: Vec<Session> = USERS.iter().map(|(name, _)| login(name)).collect();
     let case = own_case(&sessions[0]);
+    let staff = staff_of(&sessions[0]);
     let mut failures = Vec::new();
     for (route, _, expected) in EXPECTED {
-        let path = route.replace("{case}", &encode(&case));
+        let path = route
+            .replace("{case}", &encode(&case))
+            .replace("{staff}", &encode(&staff));
         let api = path.starts_with("/api/");
 
         // Without a session: the login page (and back), or 401 under /api/.
@@ -818,6 +845,90 @@ fn the_directors_budget_report_hides_small_person_counts() {
         }
     }
     assert_eq!(hidden, small);
+}
+
+/// "Sagsvægt: 2,25 point" on a case page, as a number.
+fn case_weight(page: &Reply) -> f64 {
+    let text = page.text();
+    let (_, rest) = text
+        .split_once("Sagsvægt: ")
+        .unwrap_or_else(|| panic!("no case weight on {}", page.short()));
+    rest.split_whitespace()
+        .next()
+        .and_then(|n| n.replace('.', "").replace(',', ".").parse().ok())
+        .expect("a weight")
+}
+
+/// F6: a leader sets complexity flags on a case; its weight, the caseload page and the audit
+/// log follow, and bad posts change nothing.
+#[test]
+fn a_leader_flags_a_case_and_its_weight_follows() {
+    let caseworker = login("sagsbehandler");
+    let leader = login("teamleder");
+    let case = own_case(&caseworker);
+    let staff = staff_of(&caseworker);
+    let path = format!("/sager/{}", encode(&case));
+    let action = format!("{path}/kompleksitet");
+    let before = case_weight(leader.get(&path).expect(200));
+    assert!(
+        leader
+            .get(&path)
+            .text()
+            .contains(&format!("action=\"{action}\""))
+    );
+    // The caseworker sees the weight but no form, and may not post one.
+    let own = caseworker.get(&path);
+    assert_eq!(case_weight(own.expect(200)), before);
+    assert!(!own.text().contains("kompleksitet\""), "{}", own.short());
+    caseworker
+        .post(&action, &[("csrf", &caseworker.csrf), ("flag", "violence")])
+        .expect_error_page(403, "Ingen adgang");
+
+    let set = leader.post(
+        &action,
+        &[
+            ("csrf", &leader.csrf),
+            ("flag", "violence"),
+            ("flag", "interpreter"),
+        ],
+    );
+    set.expect(303);
+    assert_eq!(set.location(), path);
+    let page = leader.get(&path);
+    // violence 1 + interpreter 0.25 (the built-in points)
+    let after = case_weight(page.expect(200));
+    let text = page.text();
+    let start = text.find("Sagsvægt").unwrap_or(0);
+    assert!(
+        (after - (before + 1.25)).abs() < 1e-9,
+        "{before} -> {after}: {}",
+        &text[start..(start + 1500).min(text.len())]
+    );
+    assert!(
+        page.text().contains("value=\"violence\" checked"),
+        "{}",
+        page.short()
+    );
+    let list = leader.get(&format!("/sagsstamme/{}", encode(&staff)));
+    list.expect(200)
+        .expect_text("Tolk nødvendig, Vold eller overgreb");
+
+    let entries = audit(&format!("action=case.flags&case={}", encode(&case)));
+    let entry = entries.first().expect("the change is audited");
+    assert_eq!(entry["detail"], "flags=interpreter,violence");
+    assert_eq!(entry["user"], "teamleder");
+    assert_eq!(entry["persons"].as_array().map(Vec::len), Some(1));
+
+    // An unknown flag is refused and changes nothing.
+    leader
+        .post(&action, &[("csrf", &leader.csrf), ("flag", "made_up")])
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «flag»");
+    assert!((case_weight(&leader.get(&path)) - (before + 1.25)).abs() < 1e-9);
+
+    // Clearing every box takes the case back to its weight from content alone.
+    leader.post(&action, &[("csrf", &leader.csrf)]).expect(303);
+    assert_eq!(case_weight(&leader.get(&path)), before);
 }
 
 #[test]

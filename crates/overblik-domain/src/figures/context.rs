@@ -8,7 +8,7 @@ use crate::Snapshot;
 use crate::ids::{IdMap, id_map};
 use crate::obligations::{AsOf, Evaluation};
 use crate::sources::Sources;
-use crate::workload::CaseWeights;
+use crate::workload::{CaseWeights, Entered};
 
 /// Id → row index of the tables others refer to.
 pub struct Lookup<'a> {
@@ -196,6 +196,9 @@ pub struct Context<'a> {
     pub settings: FigureSettings,
     pub lookup: Lookup<'a>,
     pub scope: Scope,
+    /// The tables entered in overblik (weights, flags): the snapshot's own unless
+    /// [`Context::with_entered`] says otherwise.
+    pub entered: Entered<'a>,
     /// Every case's weight at T, computed when a figure first asks.
     weights: std::sync::OnceLock<CaseWeights>,
 }
@@ -218,14 +221,22 @@ impl<'a> Context<'a> {
             settings: FigureSettings::default(),
             lookup,
             scope,
+            entered: Entered::of(snapshot),
             weights: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The same context reading the entered tables from `entered` instead of the snapshot.
+    pub fn with_entered(mut self, entered: Entered<'a>) -> Context<'a> {
+        self.entered = entered;
+        self.weights = std::sync::OnceLock::new();
+        self
     }
 
     /// Every case's weight at T (the case-weight model, or the imported weight).
     pub fn weights(&self) -> &CaseWeights {
         self.weights
-            .get_or_init(|| CaseWeights::compute(self.snapshot, self.as_of.date))
+            .get_or_init(|| CaseWeights::compute(self.snapshot, self.entered, self.as_of.date))
     }
 
     /// Whether the file `table` was supplied.

@@ -6,4 +6,4 @@ mod model;
 mod weigh;
 
 pub use model::{AGE_BANDS, FlagDef, WeightModel};
-pub use weigh::{CaseWeights, Part, Weighted};
+pub use weigh::{CaseWeights, Entered, Part, Weighted};

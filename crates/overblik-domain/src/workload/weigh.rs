@@ -9,7 +9,25 @@ use super::model::WeightModel;
 use crate::calendar::age_at;
 use crate::codes::WeightFactor;
 use crate::ids::id_map;
-use crate::tables::Snapshot;
+use crate::tables::{CaseFlag, Snapshot, WeightPoint};
+
+/// The tables entered in overblik that weighing reads. Usually the snapshot's own
+/// ([`Entered::of`]); a server that keeps entered rows apart from the imported data (so that a
+/// leader's change needs no reload of everything) passes its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Entered<'a> {
+    pub weight_points: &'a [WeightPoint],
+    pub case_flags: &'a [CaseFlag],
+}
+
+impl<'a> Entered<'a> {
+    pub fn of(snapshot: &'a Snapshot) -> Entered<'a> {
+        Entered {
+            weight_points: &snapshot.weight_points,
+            case_flags: &snapshot.case_flags,
+        }
+    }
+}
 
 /// One reason a case weighs what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,8 +41,9 @@ pub struct Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Weighted {
     pub points: Decimal,
-    /// Set when the case system supplied the weight (`cases.weight`): it is used as it is,
-    /// and `parts` are what the model would have said.
+    /// Set when the case system supplied the weight (`cases.weight`): it replaces the model's
+    /// points for the case's content, and the leader's flags still add to it; `parts` are then
+    /// what the model would have said.
     pub imported: bool,
     pub parts: Vec<Part>,
     /// The codes of the complexity flags set on the case.
@@ -47,9 +66,10 @@ struct Facts {
 }
 
 impl CaseWeights {
-    /// Weighs every case of `snapshot` at `t` with the model of its `weight_points` rows.
-    pub fn compute(snapshot: &Snapshot, t: NaiveDate) -> CaseWeights {
-        let model = WeightModel::from_rows(&snapshot.weight_points);
+    /// Weighs every case of `snapshot` at `t` with the model of `entered.weight_points` and
+    /// the flags of `entered.case_flags`.
+    pub fn compute(snapshot: &Snapshot, entered: Entered<'_>, t: NaiveDate) -> CaseWeights {
+        let model = WeightModel::from_rows(entered.weight_points);
         let cases = id_map(snapshot.cases.iter().map(|c| c.case_id.as_str()));
         let persons = id_map(snapshot.persons.iter().map(|p| p.person_id.as_str()));
         let mut facts = vec![Facts::default(); snapshot.cases.len()];
@@ -71,7 +91,7 @@ impl CaseWeights {
                 facts[c as usize].open_investigation = true;
             }
         }
-        for flag in &snapshot.case_flags {
+        for flag in entered.case_flags {
             if let Some(&c) = cases.get(flag.case_id.as_str()) {
                 facts[c as usize].flags.push(flag.flag.clone());
             }
@@ -85,9 +105,9 @@ impl CaseWeights {
                 let age = persons
                     .get(case.person_id.as_str())
                     .map(|&p| age_at(snapshot.persons[p as usize].birth_date, t));
-                let parts = parts(&model, case.area, age, &facts);
+                let (parts, flagged) = parts(&model, case.area, age, &facts);
                 let modelled: Decimal = parts.iter().map(|p| p.points).sum();
-                let imported = case.weight.as_ref().map(|w| *w.get());
+                let imported = case.weight.as_ref().map(|w| *w.get() + flagged);
                 Weighted {
                     points: imported.unwrap_or(modelled),
                     imported: imported.is_some(),
@@ -105,7 +125,13 @@ impl CaseWeights {
     }
 }
 
-fn parts(model: &WeightModel, area: crate::codes::Area, age: Option<u32>, f: &Facts) -> Vec<Part> {
+/// The model's parts for a case, and the points of its flags among them.
+fn parts(
+    model: &WeightModel,
+    area: crate::codes::Area,
+    age: Option<u32>,
+    f: &Facts,
+) -> (Vec<Part>, Decimal) {
     let mut parts = vec![Part {
         label: format!("Sag ({})", area.label_da().to_lowercase()),
         points: model.area(area),
@@ -143,13 +169,15 @@ fn parts(model: &WeightModel, area: crate::codes::Area, age: Option<u32>, f: &Fa
             model.points(WeightFactor::AgeBand, band),
         );
     }
+    let mut flagged = Decimal::ZERO;
     for code in &f.flags {
         // A flag the model does not know (set under an older model) counts nothing.
         if let Some(flag) = model.flag(code) {
             add(flag.label.clone(), flag.points);
+            flagged += flag.points;
         }
     }
-    parts
+    (parts, flagged)
 }
 
 #[cfg(test)]
@@ -212,7 +240,7 @@ mod tests {
 
     #[test]
     fn a_plain_school_age_case_weighs_one_point() {
-        let w = CaseWeights::compute(&snapshot(), t());
+        let w = CaseWeights::compute(&snapshot(), Entered::of(&snapshot()), t());
         assert_eq!(w.of(1).points, Decimal::ONE);
         assert_eq!(w.of(1).parts.len(), 1);
     }
@@ -243,7 +271,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let w = CaseWeights::compute(&s, t());
+        let w = CaseWeights::compute(&s, Entered::of(&s), t());
         let c1 = w.of(0);
         let labels: Vec<&str> = c1.parts.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(
@@ -282,10 +310,23 @@ mod tests {
                 .unwrap();
             other.cases.remove(0)
         };
-        let w = CaseWeights::compute(&s, t());
+        let w = CaseWeights::compute(&s, Entered::of(&s), t());
         assert_eq!(w.of(1).points, Decimal::from(3));
         assert!(w.of(1).imported);
         assert_eq!(w.of(1).parts[0].points, Decimal::ONE);
+        // The leader's flags add to the imported weight.
+        s.add(
+            "case_flags",
+            &[
+                ("case_id", "C2"),
+                ("flag", "interpreter"),
+                ("set_at", "2025-05-02T10:00:00Z"),
+                ("set_by", "tl"),
+            ],
+        )
+        .unwrap();
+        let w = CaseWeights::compute(&s, Entered::of(&s), t());
+        assert_eq!(w.of(1).points.to_string(), "3.25");
     }
 
     #[test]

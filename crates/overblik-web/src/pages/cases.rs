@@ -15,7 +15,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use overblik_domain::Cpr;
 use overblik_domain::access::Capability;
+use overblik_domain::tables::{CASE_FLAGS, CaseFlag};
+use overblik_domain::workload::WeightModel;
 use overblik_report::number;
+use overblik_store::AuditEntry;
+use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use super::{audit_read, freshness, staff_name};
@@ -24,7 +28,9 @@ use crate::data::Data;
 use crate::error::AppError;
 use crate::scope::{CaseScope, visible_cases};
 use crate::state::AppState;
-use crate::view::{Layout, Link, Page, ViewCell, ViewTable, case_href, render};
+use crate::view::{
+    FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render,
+};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineEvent {
@@ -326,11 +332,156 @@ pub async fn page(
             ViewCell::text(&e.text),
         ]);
     }
+    page.tables.push(weight_table(&data, &case_id)?);
+    if user.role.may(Capability::SetCaseFlags) {
+        page.flag_form = Some(flag_form(&data, &case_id));
+    }
     page.tables.push(obligations);
     page.tables.push(events);
     page.links
         .push(Link::new("/frister", "Tilbage til fristerne"));
     Ok(render(&page))
+}
+
+/// The case's weight at T and the parts it is made of.
+fn weight_table(data: &Data, case_id: &str) -> Result<ViewTable, AppError> {
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let row = ctx
+        .lookup
+        .case(case_id)
+        .ok_or_else(|| AppError::Internal(format!("case row of {case_id}")))?;
+    let weight = ctx.weights().of(row);
+    let total = number::decimal(weight.points.to_f64().unwrap_or(0.0), 2);
+    let mut table = ViewTable::new(
+        format!("Sagsvægt: {total} point"),
+        &[("Hvorfor", false), ("Point", true)],
+    );
+    for part in &weight.parts {
+        table.rows.push(vec![
+            ViewCell::text(&part.label),
+            ViewCell::number(number::decimal(part.points.to_f64().unwrap_or(0.0), 2)),
+        ]);
+    }
+    if weight.imported {
+        table.note = Some(format!(
+            "Sagssystemet har angivet sagens vægt; kompleksitet sat af lederen lægges oveni (i alt {total}). Tabellen viser, hvad vægtmodellen ville give."
+        ));
+    }
+    Ok(table)
+}
+
+/// The complexity flags as checkboxes, the case's own checked.
+fn flag_form(data: &Data, case_id: &str) -> FlagForm {
+    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let set: Vec<&str> = data
+        .entered
+        .case_flags
+        .iter()
+        .filter(|f| f.case_id.as_str() == case_id)
+        .map(|f| f.flag.as_str())
+        .collect();
+    FlagForm {
+        action: format!("{}/kompleksitet", case_href(case_id)),
+        options: model
+            .flags()
+            .iter()
+            .map(|flag| FlagOption {
+                code: flag.code.clone(),
+                label: flag.label.clone(),
+                points: number::decimal(flag.points.to_f64().unwrap_or(0.0), 2),
+                checked: set.contains(&flag.code.as_str()),
+            })
+            .collect(),
+    }
+}
+
+/// POST /sager/{case_id}/kompleksitet: the leader's complexity flags of the case (`flag` once
+/// per checked flag). Replaces the case's flags and writes the audit entry in one transaction;
+/// a flag that stays keeps when and by whom it was first set.
+pub async fn set_flags(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    user.require(Capability::SetCaseFlags)?;
+    let (data, row) = authorised_case(&state, &user, &case_id).await?;
+    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let mut chosen: Vec<String> = Vec::new();
+    for (name, value) in form {
+        match name.as_str() {
+            "csrf" => {}
+            "flag" if model.flag(&value).is_some() => {
+                if !chosen.contains(&value) {
+                    chosen.push(value);
+                }
+            }
+            "flag" => {
+                return Err(AppError::bad_request(
+                    "flag",
+                    "er ikke en kendt kompleksitet",
+                ));
+            }
+            _ => {
+                return Err(AppError::bad_request(
+                    crate::input::shown_name(&name),
+                    "er ikke en kendt parameter",
+                ));
+            }
+        }
+    }
+    chosen.sort();
+    let case = &data.snapshot.cases[row];
+    let now = chrono::Utc::now();
+    let rows: Vec<overblik_domain::Row> = chosen
+        .iter()
+        .map(|code| {
+            data.entered
+                .case_flags
+                .iter()
+                .find(|f| f.case_id == case.case_id && &f.flag == code)
+                .cloned()
+                .unwrap_or_else(|| CaseFlag {
+                    case_id: case.case_id.clone(),
+                    flag: code.clone(),
+                    set_at: now,
+                    set_by: user.username.clone(),
+                })
+                .to_row()
+        })
+        .collect();
+    let person = case.person_id.as_str().to_owned();
+    let detail = format!(
+        "flags={}",
+        if chosen.is_empty() {
+            "-".to_owned()
+        } else {
+            chosen.join(",")
+        }
+    );
+    let (user_id, client, id) = (user.id, client.ip().to_string(), case_id.clone());
+    state
+        .pool()
+        .write(move |store| {
+            store.transaction(|store| {
+                store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows)?;
+                store.audit(&AuditEntry {
+                    user_id: Some(user_id),
+                    object_type: Some("case"),
+                    object_id: Some(&id),
+                    detail: Some(&detail),
+                    client: Some(&client),
+                    persons: &[&person],
+                    ..AuditEntry::new("case.flags")
+                })
+            })
+        })
+        .await?;
+    state.refresh_entered().await?;
+    Ok(Redirect::to(&case_href(&case_id)).into_response())
 }
 
 /// GET /api/v1/cases/{case_id}

@@ -26,7 +26,7 @@ use overblik_report::number;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use super::{freshness, obligations};
+use super::{absence_label, freshness, obligations, percent_or_dash};
 use crate::auth::CurrentUser;
 use crate::data::Data;
 use crate::error::AppError;
@@ -173,10 +173,6 @@ pub async fn summary(data: &Arc<Data>, unit: Option<String>) -> Result<Arc<Summa
         .map_err(AppError::Internal)
 }
 
-fn percent(value: Option<f64>) -> String {
-    value.map(number::percent).unwrap_or_else(|| "–".into())
-}
-
 fn headline(
     label: &str,
     value: impl ToString,
@@ -291,7 +287,7 @@ async fn caseworker(
         ));
         page.headlines.push(headline(
             "Min belastning",
-            percent(own.utilisation),
+            percent_or_dash(own.utilisation),
             "Sagsvægt i forhold til kapacitet",
             None,
             own.utilisation.is_some_and(|u| u > 1.0),
@@ -446,16 +442,13 @@ fn caseworker_table(s: &Summary) -> ViewTable {
                 "/frister?status=open&days=14&staff={}",
                 url_encode(&c.staff_id)
             )),
-            ViewCell::number(c.open_cases),
-            ViewCell::number(number::decimal(c.points, 1)),
+            ViewCell::number(c.open_cases).link(format!("/sagsstamme/{}", url_encode(&c.staff_id))),
+            ViewCell::number(number::decimal(c.points, 1))
+                .link(format!("/sagsstamme/{}", url_encode(&c.staff_id))),
             ViewCell::number(number::decimal(c.capacity, 1)),
-            ViewCell::number(percent(c.utilisation))
+            ViewCell::number(percent_or_dash(c.utilisation))
                 .alert_if(c.utilisation.is_some_and(|u| u > 1.0)),
-            ViewCell::text(match c.absent {
-                Some(true) => "Fraværende",
-                Some(false) => "",
-                None => "ukendt",
-            }),
+            ViewCell::text(absence_label(c.absent)),
         ]);
     }
     table.empty = "Ingen sagsbehandlere med sager i enheden.".into();

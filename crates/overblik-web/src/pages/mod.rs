@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod audit_log;
+pub mod caseload;
 pub mod cases;
 pub mod economy;
 pub mod landing;
@@ -71,4 +72,18 @@ pub async fn audit_read(
 pub fn staff_name(data: &Data, row: Option<u32>) -> String {
     row.map(|r| data.snapshot.staff[r as usize].name.get().clone())
         .unwrap_or_else(|| "Ingen sagsbehandler".to_owned())
+}
+
+/// A fraction as a percentage, or "–" when there is none (no capacity, no denominator).
+pub fn percent_or_dash(value: Option<f64>) -> String {
+    value.map(number::percent).unwrap_or_else(|| "–".into())
+}
+
+/// A caseworker's absence at T as shown in tables ("ukendt" when absences are not supplied).
+pub fn absence_label(absent: Option<bool>) -> &'static str {
+    match absent {
+        Some(true) => "Fraværende",
+        Some(false) => "",
+        None => "ukendt",
+    }
 }

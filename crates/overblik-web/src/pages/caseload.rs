@@ -1,0 +1,325 @@
+//! Caseload and capacity (F6): each caseworker's open cases weighed by content, against what
+//! they can carry, per caseworker and per team, with the cases behind each number; and the
+//! case-weight model itself. The figures are KF09's (`figures::caseload::kf09`), so the landing
+//! page, the caseload report and this page agree.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::Response;
+use overblik_domain::access::{Capability, Role};
+use overblik_domain::codes::WeightFactor;
+use overblik_domain::workload::{WeightModel, Weighted};
+use overblik_report::number;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::landing::{CaseworkerLine, summary};
+use super::{absence_label, audit_read, freshness, percent_or_dash};
+use crate::auth::CurrentUser;
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::{CaseScope, figures_unit, visible_cases};
+use crate::state::AppState;
+use crate::view::{Layout, Link, Page, ViewCell, ViewTable, render, url_encode};
+
+/// GET /sagsstamme
+pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    user.require(Capability::CaseLists)?;
+    let data = state.data().await?;
+    let s = summary(&data, figures_unit(&user, &data)).await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Sagsstamme",
+        "/sagsstamme",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "{}: hver sagsbehandlers åbne sager vægtet efter indhold, mod kapaciteten (point × årsværk).",
+        s.unit_name
+    ));
+    let mut table = ViewTable::new(
+        "Sagsstamme pr. sagsbehandler",
+        &[
+            ("Sagsbehandler", false),
+            ("Åbne sager", true),
+            ("Point", true),
+            ("Kapacitet", true),
+            ("Ledig kapacitet", true),
+            ("Belastning", true),
+            ("Fravær", false),
+        ],
+    );
+    for c in &s.caseworkers {
+        let cases = caseworker_href(c);
+        table.rows.push(vec![
+            ViewCell::text(&c.name),
+            ViewCell::number(c.open_cases).link(cases.clone()),
+            ViewCell::number(number::decimal(c.points, 1)).link(cases),
+            ViewCell::number(number::decimal(c.capacity, 1)),
+            ViewCell::number(number::decimal(c.capacity - c.points, 1))
+                .alert_if(c.capacity < c.points),
+            ViewCell::number(percent_or_dash(c.utilisation))
+                .alert_if(c.utilisation.is_some_and(|u| u > 1.0)),
+            ViewCell::text(absence_label(c.absent)),
+        ]);
+    }
+    table.empty = "Ingen sagsbehandlere med sager i enheden.".into();
+    table.note = Some(
+        "Belastning = point ÷ kapacitet. Klik på antal eller point for at se sagerne og hvorfor de vejer det, de gør."
+            .into(),
+    );
+    page.tables.push(table);
+    page.tables.push(team_table(&s.caseworkers, &s.teams));
+    page.links
+        .push(Link::new("/sagsvaegte", "Sådan vægtes sagerne"));
+    Ok(render(&page))
+}
+
+fn caseworker_href(c: &CaseworkerLine) -> String {
+    format!("/sagsstamme/{}", url_encode(&c.staff_id))
+}
+
+/// Points and capacity summed per team (utilisation of the team = Σ points ÷ Σ capacity).
+fn team_table(caseworkers: &[CaseworkerLine], teams: &[super::landing::TeamLine]) -> ViewTable {
+    let mut table = ViewTable::new(
+        "Pr. team",
+        &[
+            ("Team", false),
+            ("Sagsbehandlere", true),
+            ("Åbne sager", true),
+            ("Point", true),
+            ("Kapacitet", true),
+            ("Belastning", true),
+        ],
+    );
+    for team in teams {
+        let members = caseworkers.iter().filter(|c| c.unit_id == team.unit_id);
+        let (points, capacity) =
+            members.fold((0.0, 0.0), |(p, k), c| (p + c.points, k + c.capacity));
+        let utilisation = (capacity > 0.0).then(|| points / capacity);
+        table.rows.push(vec![
+            ViewCell::text(&team.name),
+            ViewCell::number(team.caseworkers),
+            ViewCell::number(team.open_cases),
+            ViewCell::number(number::decimal(points, 1)),
+            ViewCell::number(number::decimal(capacity, 1)),
+            ViewCell::number(percent_or_dash(utilisation))
+                .alert_if(utilisation.is_some_and(|u| u > 1.0)),
+        ]);
+    }
+    table
+}
+
+/// GET /sagsstamme/{staff_id}: the open cases of one caseworker with their weight and why.
+pub async fn caseworker(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(staff_id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::CaseLists)?;
+    let data = state.data().await?;
+    let s = summary(&data, figures_unit(&user, &data)).await?;
+    let line = s
+        .caseworkers
+        .iter()
+        .find(|c| c.staff_id == staff_id)
+        .cloned();
+    // A caseworker sees their own cases only; a leader those of their unit's caseworkers.
+    let allowed = match user.role {
+        Role::Caseworker => user.staff_id.as_deref() == Some(staff_id.as_str()),
+        _ => line.is_some(),
+    };
+    let Some(line) = line.filter(|_| allowed) else {
+        return Err(user.forbidden("caseload_of_other_staff"));
+    };
+    let visible = visible_cases(&data, &CaseScope::of(&user)).await;
+    let cases = cases_of(&data, &staff_id, &visible)?;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "caseload.read",
+        Some(("staff", staff_id.clone())),
+        Some(format!("cases={}", cases.len())),
+        cases.iter().map(|c| c.person_id.clone()).collect(),
+    )
+    .await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Sagsstamme: {}", line.name),
+        "/sagsstamme",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "{} åbne sager, {} point af kapacitet {} ({}).",
+        line.open_cases,
+        number::decimal(line.points, 1),
+        number::decimal(line.capacity, 1),
+        percent_or_dash(line.utilisation)
+    ));
+    let mut table = ViewTable::new(
+        "Sagerne og deres vægt",
+        &[
+            ("Sag", false),
+            ("Område", false),
+            ("Point", true),
+            ("Hvorfor", false),
+            ("Kompleksitet", false),
+        ],
+    );
+    for c in &cases {
+        table.rows.push(vec![
+            ViewCell::case(Some(&c.case_id)),
+            ViewCell::text(c.area),
+            ViewCell::number(points(c.weight.points)),
+            ViewCell::text(reasons(&c.weight)),
+            ViewCell::text(c.flags.join(", ")),
+        ]);
+    }
+    table.empty = "Ingen åbne sager.".into();
+    page.tables.push(table);
+    page.links
+        .push(Link::new("/sagsstamme", "Tilbage til sagsstammen"));
+    page.links
+        .push(Link::new("/sagsvaegte", "Sådan vægtes sagerne"));
+    Ok(render(&page))
+}
+
+struct WeighedCase {
+    case_id: String,
+    person_id: String,
+    area: &'static str,
+    weight: Weighted,
+    flags: Vec<String>,
+}
+
+/// The open cases assigned to `staff_id` at T that the user may see, heaviest first.
+fn cases_of(
+    data: &Arc<Data>,
+    staff_id: &str,
+    visible: &[bool],
+) -> Result<Vec<WeighedCase>, AppError> {
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let Some(staff) = ctx.lookup.staff_row(staff_id) else {
+        return Ok(Vec::new());
+    };
+    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let t = data.date;
+    let mut cases: Vec<WeighedCase> = data
+        .snapshot
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(row, case)| {
+            visible[*row]
+                && ctx.lookup.assigned_at_t[*row] == Some(staff)
+                && case.opened_at <= t
+                && case.closed_at.is_none_or(|d| d > t)
+        })
+        .map(|(row, case)| {
+            let weight = ctx.weights().of(row as u32).clone();
+            let flags = weight
+                .flags
+                .iter()
+                .map(|code| model.flag(code).map_or(code.clone(), |f| f.label.clone()))
+                .collect();
+            WeighedCase {
+                case_id: case.case_id.as_str().to_owned(),
+                person_id: case.person_id.as_str().to_owned(),
+                area: case.area.label_da(),
+                weight,
+                flags,
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| {
+        b.weight
+            .points
+            .cmp(&a.weight.points)
+            .then_with(|| a.case_id.cmp(&b.case_id))
+    });
+    Ok(cases)
+}
+
+fn points(value: Decimal) -> String {
+    number::decimal(value.to_f64().unwrap_or(0.0), 2)
+}
+
+/// "Sag (børn og unge) 1 · Anbragt 1 · …", and where the case system's weight was used.
+pub fn reasons(weight: &Weighted) -> String {
+    let parts: Vec<String> = weight
+        .parts
+        .iter()
+        .map(|p| format!("{} {}", p.label, points(p.points)))
+        .collect();
+    let parts = parts.join(" · ");
+    if weight.imported {
+        format!("Vægt fra sagssystemet (modellen ville give: {parts})")
+    } else {
+        parts
+    }
+}
+
+/// GET /sagsvaegte: the case-weight model in force.
+pub async fn model(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    user.require(Capability::CaseLists)?;
+    let data = state.data().await?;
+    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Sådan vægtes sagerne",
+        "/sagsstamme",
+        freshness(&data),
+    ));
+    page.intro.push(
+        "En sags vægt er summen af de punkter, der gælder for den på opgørelsesdagen. En almindelig sag vejer 1 point; en sagsbehandlers kapacitet er kapacitetspoint × årsværk."
+            .into(),
+    );
+    let mut table = ViewTable::new(
+        "Point efter sagens indhold",
+        &[("Hvad", false), ("Værdi", false), ("Point", true)],
+    );
+    for (factor, value, p) in model.table() {
+        table.rows.push(vec![
+            ViewCell::text(factor.label_da()),
+            ViewCell::text(value_label(factor, value)),
+            ViewCell::number(points(p)),
+        ]);
+    }
+    page.tables.push(table);
+    let mut flags = ViewTable::new(
+        "Kompleksitet, som lederen sætter på sagen",
+        &[("Kode", false), ("Kompleksitet", false), ("Point", true)],
+    );
+    for flag in model.flags() {
+        flags.rows.push(vec![
+            ViewCell::text(&flag.code),
+            ViewCell::text(&flag.label),
+            ViewCell::number(points(flag.points)),
+        ]);
+    }
+    flags.note = Some(if data.entered.weight_points.is_empty() {
+        "Kommunen bruger overbliks standardpoint. De kan ændres ved at indlæse filen weight_points (se docs/interchange-format.md).".into()
+    } else {
+        "Kommunens egne point (weight_points) gælder, hvor de er sat; ellers standardpointene."
+            .into()
+    });
+    page.tables.push(flags);
+    Ok(render(&page))
+}
+
+fn value_label(factor: WeightFactor, value: &str) -> String {
+    match (factor, value) {
+        (WeightFactor::Area, code) => overblik_domain::codes::Area::from_code(code)
+            .map_or(code.to_owned(), |a| a.label_da().to_owned()),
+        (WeightFactor::AgeBand, band) => format!("{band} år"),
+        (WeightFactor::ActiveMeasure, _) => "pr. indsats".into(),
+        (_, "yes") => "ja".into(),
+        (_, other) => other.to_owned(),
+    }
+}
