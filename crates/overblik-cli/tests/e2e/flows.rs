@@ -21,6 +21,9 @@ const SCREENSHOTS: &[&str] = &[
     "sagsbehandler-sag",
     "teamleder-landing",
     "teamleder-rapport-caseload",
+    "teamleder-sagsstamme",
+    "teamleder-sagsstamme-sagsbehandler",
+    "teamleder-sag-kompleksitet",
     "fagchef-landing",
     "fagchef-rapport-budget",
     "direktoer-landing",
@@ -350,4 +353,68 @@ fn screenshot_folder() -> Option<PathBuf> {
     } else {
         folder
     })
+}
+
+/// F6 in the browser: a team leader opens the caseload, drills from a caseworker's points to
+/// the cases and why each weighs what it does, opens a case and sets a complexity flag; the
+/// case's weight goes up by the flag's points, and clearing it takes it back.
+#[test]
+fn a_team_leader_weighs_the_caseload_and_flags_a_case() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "teamleder");
+    page.click_link_text("Sagsstamme");
+    assert_eq!(page.current_path(), "/sagsstamme");
+    check(&page, shots.as_deref(), "teamleder-sagsstamme");
+
+    let points = "td a[href^=\"/sagsstamme/\"]";
+    assert!(page.exists(points), "no caseworker to drill into");
+    page.click(points);
+    assert!(page.current_path().starts_with("/sagsstamme/"));
+    assert!(
+        page.text_of("caption").contains("Sagerne og deres vægt"),
+        "{}",
+        page.text_of("h1")
+    );
+    assert!(
+        page.text_of("tbody").contains("Sag ("),
+        "the reasons of the weights are missing"
+    );
+    check(
+        &page,
+        shots.as_deref(),
+        "teamleder-sagsstamme-sagsbehandler",
+    );
+
+    page.click("td a[href^=\"/sager/\"]");
+    let weight = |page: &Page<'_>| -> f64 {
+        let caption = page.evaluate(
+            "Array.from(document.querySelectorAll('caption')).map(c => c.innerText).find(t => t.startsWith('Sagsvægt'))",
+        );
+        caption
+            .as_str()
+            .and_then(|c| c.split_whitespace().nth(1))
+            .and_then(|n| n.replace(',', ".").parse().ok())
+            .unwrap_or_else(|| panic!("no weight caption: {caption}"))
+    };
+    let before = weight(&page);
+    check(&page, shots.as_deref(), "teamleder-sag-kompleksitet");
+    page.click_in_page("#flag-violence");
+    page.click(".flag-form button[type=submit]");
+    assert!(page.current_path().starts_with("/sager/"));
+    let after = weight(&page);
+    assert!((after - before - 1.0).abs() < 1e-9, "{before} -> {after}");
+    assert_eq!(
+        page.evaluate("document.querySelector('#flag-violence').checked"),
+        serde_json::json!(true)
+    );
+    page.click_in_page("#flag-violence");
+    page.click(".flag-form button[type=submit]");
+    assert!((weight(&page) - before).abs() < 1e-9);
+
+    page.goto("/sagsvaegte");
+    assert_eq!(page.status(), 200);
+    check(&page, shots.as_deref(), "teamleder-sagsvaegte");
 }

@@ -58,8 +58,13 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             ViewCell::number(c.open_cases).link(cases.clone()),
             ViewCell::number(number::decimal(c.points, 1)).link(cases),
             ViewCell::number(number::decimal(c.capacity, 1)),
-            ViewCell::number(number::decimal(c.capacity - c.points, 1))
-                .alert_if(c.capacity < c.points),
+            // An absent caseworker takes no new cases, whatever the points say.
+            if c.absent == Some(true) {
+                ViewCell::number("0 (fravær)")
+            } else {
+                ViewCell::number(number::decimal(c.capacity - c.points, 1))
+                    .alert_if(c.capacity < c.points)
+            },
             ViewCell::number(percent_or_dash(c.utilisation))
                 .alert_if(c.utilisation.is_some_and(|u| u > 1.0)),
             ViewCell::text(absence_label(c.absent)),
