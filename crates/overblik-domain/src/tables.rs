@@ -342,6 +342,14 @@ tables! {
         points: NonNegative,
         label: Option<String>,
     }
+    /// Extension, entered in overblik: what a caseworker is good at and where they work, for
+    /// distributing cases (`workload::distribute`): competences and districts as `;`-separated
+    /// lists (competence codes: `workload::distribute::NEEDS` and complexity flag codes).
+    StaffProfile, STAFF_PROFILES = staff_profiles [entered] key ["staff_id"] {
+        staff_id: StaffId => "staff",
+        competences: Option<String>,
+        districts: Option<String>,
+    }
     /// Extension, entered in overblik: a complexity flag a leader set on a case; the flag's
     /// points (`weight_points`, factor `flag`) add to the case's weight.
     CaseFlag, CASE_FLAGS = case_flags [entered] key ["case_id", "flag"] {
@@ -413,8 +421,8 @@ mod tests {
                 assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
             }
         }
-        assert_eq!(TABLES.len(), 25);
-        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 2);
+        assert_eq!(TABLES.len(), 26);
+        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 3);
         assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
     }
 

@@ -51,6 +51,26 @@ impl Store {
                 self.connection.execute(&context, [&sql, &sql], &[])?;
             }
         }
+        self.insert_rows(spec, rows, &context)
+    }
+
+    /// Records a caseworker's assignment to a case made in overblik (distribution, F7): one
+    /// row of the imported table `assignments`, stored as an import would. The caller checks
+    /// it first (`workload::distribute::check_assignment`) and writes its audit entry in the
+    /// same transaction. A later delivery of `assignments` from the case system replaces it,
+    /// as it replaces every assignment: the case system stays the record.
+    pub fn record_assignment(&mut self, row: &Row) -> Result<(), StoreError> {
+        let spec = &overblik_domain::tables::ASSIGNMENTS;
+        check_row(spec, row)?;
+        self.insert_rows(spec, std::slice::from_ref(row), "recording an assignment")
+    }
+
+    fn insert_rows(
+        &mut self,
+        spec: &'static TableSpec,
+        rows: &[Row],
+        context: &str,
+    ) -> Result<(), StoreError> {
         let columns = stored_columns(spec);
         let names: Vec<String> = columns.iter().map(|c| quote(&c.name)).collect();
         let sqlite = format!(
@@ -88,7 +108,7 @@ impl Store {
             let mut params: Vec<Param<'_>> = stored.iter().map(param).collect();
             params.push(Param::Bytes(Some(&hash)));
             self.connection
-                .execute(&context, [&sqlite, &postgres], &params)?;
+                .execute(context, [&sqlite, &postgres], &params)?;
         }
         Ok(())
     }

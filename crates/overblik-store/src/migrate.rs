@@ -31,9 +31,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
-        name: "0003_case_weights",
-        sqlite: include_str!("../migrations/sqlite/0003_case_weights.sql"),
-        postgres: include_str!("../migrations/postgres/0003_case_weights.sql"),
+        name: "0003_workload",
+        sqlite: include_str!("../migrations/sqlite/0003_workload.sql"),
+        postgres: include_str!("../migrations/postgres/0003_workload.sql"),
     },
 ];
 

@@ -620,7 +620,7 @@ fn migrate_reports_what_it_applied_once() {
         let mut store = Store::open_unmigrated(&db.url).unwrap();
         assert_eq!(
             store.migrate().unwrap(),
-            ["0001_initial", "0002_web_access", "0003_case_weights"]
+            ["0001_initial", "0002_web_access", "0003_workload"]
         );
         assert!(store.migrate().unwrap().is_empty());
         // Without a key, the store can migrate but not import.

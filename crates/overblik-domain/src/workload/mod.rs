@@ -2,8 +2,9 @@
 //! much a caseworker can carry. [`WeightModel`] holds the configurable points; [`CaseWeights`]
 //! weighs every case at T in one sweep; KF09 (caseload and utilisation) sums them.
 
+pub mod distribute;
 mod model;
 mod weigh;
 
 pub use model::{AGE_BANDS, FlagDef, WeightModel};
-pub use weigh::{CaseWeights, Entered, Part, Weighted};
+pub use weigh::{CaseFacts, CaseWeights, Entered, Part, Weighted};

@@ -50,19 +50,24 @@ pub struct Weighted {
     pub flags: Vec<String>,
 }
 
-/// The weight of every case at T, by case row.
+/// The weight of every case at T, by case row, and the facts it was weighed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseWeights {
     by_case: Vec<Weighted>,
+    facts: Vec<CaseFacts>,
 }
 
-/// What the model looks at, per case.
-#[derive(Default, Clone)]
-struct Facts {
-    placed: bool,
-    open_investigation: bool,
-    active_measures: u32,
-    flags: Vec<String>,
+/// What the model looks at, per case, at T.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    /// An active placement.
+    pub placed: bool,
+    pub open_investigation: bool,
+    pub active_measures: u32,
+    /// The person's age in whole years (None when the person is missing).
+    pub age: Option<u32>,
+    /// The codes of the complexity flags set on the case, sorted.
+    pub flags: Vec<String>,
 }
 
 impl CaseWeights {
@@ -72,7 +77,7 @@ impl CaseWeights {
         let model = WeightModel::from_rows(entered.weight_points);
         let cases = id_map(snapshot.cases.iter().map(|c| c.case_id.as_str()));
         let persons = id_map(snapshot.persons.iter().map(|p| p.person_id.as_str()));
-        let mut facts = vec![Facts::default(); snapshot.cases.len()];
+        let mut facts = vec![CaseFacts::default(); snapshot.cases.len()];
         for m in &snapshot.measures {
             if m.start_date <= t
                 && m.end_date.is_none_or(|end| t <= end)
@@ -96,42 +101,44 @@ impl CaseWeights {
                 facts[c as usize].flags.push(flag.flag.clone());
             }
         }
+        for (case, facts) in snapshot.cases.iter().zip(&mut facts) {
+            facts.flags.sort();
+            facts.age = persons
+                .get(case.person_id.as_str())
+                .map(|&p| age_at(snapshot.persons[p as usize].birth_date, t));
+        }
         let by_case = snapshot
             .cases
             .iter()
-            .zip(facts)
-            .map(|(case, mut facts)| {
-                facts.flags.sort();
-                let age = persons
-                    .get(case.person_id.as_str())
-                    .map(|&p| age_at(snapshot.persons[p as usize].birth_date, t));
-                let (parts, flagged) = parts(&model, case.area, age, &facts);
+            .zip(&facts)
+            .map(|(case, facts)| {
+                let (parts, flagged) = parts(&model, case.area, facts);
                 let modelled: Decimal = parts.iter().map(|p| p.points).sum();
                 let imported = case.weight.as_ref().map(|w| *w.get() + flagged);
                 Weighted {
                     points: imported.unwrap_or(modelled),
                     imported: imported.is_some(),
                     parts,
-                    flags: facts.flags,
+                    flags: facts.flags.clone(),
                 }
             })
             .collect();
-        CaseWeights { by_case }
+        CaseWeights { by_case, facts }
     }
 
     /// The weight of the case in row `case`.
     pub fn of(&self, case: u32) -> &Weighted {
         &self.by_case[case as usize]
     }
+
+    /// What the case in row `case` was weighed from.
+    pub fn facts(&self, case: u32) -> &CaseFacts {
+        &self.facts[case as usize]
+    }
 }
 
 /// The model's parts for a case, and the points of its flags among them.
-fn parts(
-    model: &WeightModel,
-    area: crate::codes::Area,
-    age: Option<u32>,
-    f: &Facts,
-) -> (Vec<Part>, Decimal) {
+fn parts(model: &WeightModel, area: crate::codes::Area, f: &CaseFacts) -> (Vec<Part>, Decimal) {
     let mut parts = vec![Part {
         label: format!("Sag ({})", area.label_da().to_lowercase()),
         points: model.area(area),
@@ -162,7 +169,7 @@ fn parts(
             model.points(WeightFactor::ActiveMeasure, "each") * Decimal::from(f.active_measures),
         );
     }
-    if let Some(age) = age {
+    if let Some(age) = f.age {
         let band = WeightModel::age_band(age);
         add(
             format!("Alder {band} år"),

@@ -1,6 +1,7 @@
--- 0003_case_weights (PostgreSQL): the first tables entered in overblik rather than imported
+-- 0003_workload (PostgreSQL): the first tables entered in overblik rather than imported
 -- (the interchange format's extension tables, docs/interchange-format.md): the points of the
--- case-weight model and the complexity flags leaders set on cases. They have the shape of the
+-- case-weight model, the complexity flags leaders set on cases, and the caseworkers'
+-- competences and districts used to distribute cases. They have the shape of the
 -- imported tables (row_hash, natural key), so import and export handle them the same way.
 
 create table weight_points (
@@ -19,4 +20,12 @@ create table case_flags (
     set_by text not null,
     row_hash bytea not null,
     primary key (case_id, flag)
+);
+
+create table staff_profiles (
+    staff_id text not null references staff(staff_id) deferrable initially deferred,
+    competences text,
+    districts text,
+    row_hash bytea not null,
+    primary key (staff_id)
 );

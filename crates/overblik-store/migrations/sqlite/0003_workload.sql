@@ -1,6 +1,7 @@
--- 0003_case_weights (SQLite): the first tables entered in overblik rather than imported (the
+-- 0003_workload (SQLite): the first tables entered in overblik rather than imported (the
 -- interchange format's extension tables, docs/interchange-format.md): the points of the
--- case-weight model and the complexity flags leaders set on cases. They have the shape of the
+-- case-weight model, the complexity flags leaders set on cases, and the caseworkers'
+-- competences and districts used to distribute cases. They have the shape of the
 -- imported tables (row_hash, natural key), so import and export handle them the same way.
 
 CREATE TABLE weight_points (
@@ -19,4 +20,12 @@ CREATE TABLE case_flags (
     set_by TEXT NOT NULL,
     row_hash BLOB NOT NULL,
     PRIMARY KEY (case_id, flag)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE staff_profiles (
+    staff_id TEXT NOT NULL REFERENCES staff(staff_id) DEFERRABLE INITIALLY DEFERRED,
+    competences TEXT,
+    districts TEXT,
+    row_hash BLOB NOT NULL,
+    PRIMARY KEY (staff_id)
 ) STRICT, WITHOUT ROWID;
