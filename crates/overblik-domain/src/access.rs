@@ -43,6 +43,8 @@ pub enum Capability {
     EconomyCases,
     /// Set and clear complexity flags on cases in scope (they add to the case's weight).
     SetCaseFlags,
+    /// See the cases without a caseworker and assign them (distribution).
+    DistributeCases,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -66,6 +68,7 @@ impl Capability {
             Capability::CaseTimeline => "case_timeline",
             Capability::EconomyCases => "economy_cases",
             Capability::SetCaseFlags => "set_case_flags",
+            Capability::DistributeCases => "distribute_cases",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -147,7 +150,7 @@ impl Role {
             }
             C::EconomyCases => matches!(self, R::Controller),
             // Leaders judge complexity (S2: the leader adjusts the caseload with the caseworker).
-            C::SetCaseFlags => matches!(self, R::TeamLeader | R::Head),
+            C::SetCaseFlags | C::DistributeCases => matches!(self, R::TeamLeader | R::Head),
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

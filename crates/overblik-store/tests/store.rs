@@ -7,8 +7,8 @@ mod web_access;
 use std::collections::BTreeSet;
 
 use overblik_domain::tables::{
-    ABSENCES, BUDGETS, CASE_FLAGS, CASES, NOTIFICATIONS, ORG_UNITS, PAYMENTS, PERSONS, POPULATION,
-    STAFF, WEIGHT_POINTS,
+    ABSENCES, ASSIGNMENTS, BUDGETS, CASE_FLAGS, CASES, NOTIFICATIONS, ORG_UNITS, PAYMENTS, PERSONS,
+    POPULATION, STAFF, WEIGHT_POINTS,
 };
 use overblik_domain::{ColumnKind, TABLES, TableSpec, Value};
 use overblik_store::{Backend, KeyConfig, Store, StoreError};
@@ -360,6 +360,24 @@ fn entered_rows_are_stored_as_an_import_would_store_them() {
         });
         assert!(failed.is_err(), "{:?}", db.backend);
         assert_eq!(count_of(&mut store, "case_flags"), 2);
+
+        // An assignment made in overblik is an ordinary row of `assignments` (exported in
+        // assignments.csv), and a re-import of it finds it unchanged.
+        let assignment = vec!["C1", "S1", "2025-07-01", ""];
+        store
+            .transaction(|store| store.record_assignment(&row(&ASSIGNMENTS, &assignment)))
+            .unwrap();
+        assert_eq!(
+            export(&mut store, &ASSIGNMENTS, false),
+            text_rows(std::slice::from_ref(&assignment))
+        );
+        let summary = import(&mut store, &[(&ASSIGNMENTS, vec![assignment])]);
+        assert_eq!(
+            counts(&summary, "assignments"),
+            (0, 0, 1, 0),
+            "{:?}",
+            db.backend
+        );
     }
 }
 

@@ -13,7 +13,7 @@ use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
-use overblik_domain::tables::{CaseFlag, WeightPoint};
+use overblik_domain::tables::{CaseFlag, StaffProfile, WeightPoint};
 use overblik_domain::workload::Entered;
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
@@ -38,6 +38,7 @@ pub struct Data {
 pub struct EnteredTables {
     pub weight_points: Vec<WeightPoint>,
     pub case_flags: Vec<CaseFlag>,
+    pub staff_profiles: Vec<StaffProfile>,
 }
 
 impl EnteredTables {
@@ -52,6 +53,7 @@ impl EnteredTables {
         EnteredTables {
             weight_points: std::mem::take(&mut snapshot.weight_points),
             case_flags: std::mem::take(&mut snapshot.case_flags),
+            staff_profiles: std::mem::take(&mut snapshot.staff_profiles),
         }
     }
 

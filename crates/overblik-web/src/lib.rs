@@ -48,6 +48,11 @@ pub fn router(state: AppState) -> Router {
         .route("/sagsstamme", get(pages::caseload::page))
         .route("/sagsstamme/{staff_id}", get(pages::caseload::caseworker))
         .route("/sagsvaegte", get(pages::caseload::model))
+        .route("/fordeling", get(pages::distribution::page))
+        .route(
+            "/fordeling/{case_id}",
+            get(pages::distribution::case).post(pages::distribution::assign),
+        )
         .route("/soeg", post(pages::cases::search))
         .route("/rapporter", get(pages::reports::index))
         .route("/rapporter/{kind}", get(pages::reports::page))

@@ -55,10 +55,11 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 9] = [
+        let menu: [(&str, &str, Option<Capability>); 10] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
+            ("/fordeling", "Fordeling", Some(Capability::DistributeCases)),
             ("/rapporter", "Rapporter", None),
             ("/oekonomi", "Økonomi", Some(Capability::EconomyCases)),
             ("/kvalitet", "Datakvalitet", Some(Capability::DataQuality)),
@@ -210,6 +211,15 @@ pub struct Page {
     pub confirm: Option<Confirm>,
     /// The case's complexity flags as checkboxes (leaders, on the case page).
     pub flag_form: Option<FlagForm>,
+    /// Assign a case to one of the suggested caseworkers (distribution).
+    pub assign_form: Option<AssignForm>,
+}
+
+/// A choice of caseworker, posted to `action` as `staff_id`.
+pub struct AssignForm {
+    pub action: String,
+    /// (staff id, label), best suggestion first.
+    pub options: Vec<(String, String)>,
 }
 
 /// Complexity flags of a case, posted to `action` (one `flag` per checked box).
@@ -257,6 +267,7 @@ impl Page {
             notice: None,
             confirm: None,
             flag_form: None,
+            assign_form: None,
         }
     }
 }

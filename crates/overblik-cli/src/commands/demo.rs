@@ -243,8 +243,33 @@ impl DemoLinks {
                 *busy_in_team.entry(staff.unit_id.as_str()).or_default() += 1;
             }
         }
-        // Preferably in a team where others have cases too and with overdue deadlines; then the
-        // most cases; the smallest staff id among equals (stable across runs).
+        // Teams whose open cases include some without a caseworker now (by the last one who
+        // held them): the team leader then has cases to distribute.
+        let mut last: HashMap<&str, (NaiveDate, &str)> = HashMap::new();
+        for assignment in &snapshot.assignments {
+            let case = assignment.case_id.as_str();
+            if assignment.from_date <= today && open.contains(case) {
+                let entry = last
+                    .entry(case)
+                    .or_insert((assignment.from_date, assignment.staff_id.as_str()));
+                if assignment.from_date > entry.0 {
+                    *entry = (assignment.from_date, assignment.staff_id.as_str());
+                }
+            }
+        }
+        let unit_of: HashMap<&str, &str> = snapshot
+            .staff
+            .iter()
+            .map(|staff| (staff.staff_id.as_str(), staff.unit_id.as_str()))
+            .collect();
+        let with_unassigned: HashSet<&str> = last
+            .iter()
+            .filter(|(case, _)| !current.contains_key(*case))
+            .filter_map(|(_, (_, staff))| unit_of.get(staff).copied())
+            .collect();
+        // Preferably in a team where others have cases too, with cases to distribute and with
+        // overdue deadlines; then the most cases; the smallest staff id among equals (stable
+        // across runs).
         let caseworker = snapshot
             .staff
             .iter()
@@ -258,6 +283,7 @@ impl DemoLinks {
                         .copied()
                         .unwrap_or(0)
                         >= 2,
+                    with_unassigned.contains(staff.unit_id.as_str()),
                     with_overdue.contains(&(*index as u32)),
                     cases.get(id).copied().unwrap_or(0),
                     std::cmp::Reverse(id),

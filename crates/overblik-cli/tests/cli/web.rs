@@ -513,7 +513,7 @@ use Expect::{No, To, Yes};
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
 /// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 22] = [
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 23] = [
     (
         "/oversigt",
         None,
@@ -547,6 +547,11 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 22] = [
         "/sagsvaegte",
         Some(Need::One(Capability::CaseLists)),
         [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/fordeling",
+        Some(Need::One(Capability::DistributeCases)),
+        [No, Yes, Yes, No, No, No, No, No],
     ),
     (
         "/rapporter",
@@ -672,6 +677,7 @@ fn content_marker(route: &str, case: &str) -> String {
         "/sagsstamme" => "<h1>Sagsstamme</h1>".into(),
         "/sagsstamme/{staff}" => "Sagerne og deres vægt".into(),
         "/sagsvaegte" => "Point efter sagens indhold".into(),
+        "/fordeling" => "<h1>Fordeling</h1>".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }
@@ -931,6 +937,104 @@ fn a_leader_flags_a_case_and_its_weight_follows() {
     assert_eq!(case_weight(&leader.get(&path)), before);
 }
 
+/// Creates a user through the administrator's page; returns the one-time password shown.
+#[track_caller]
+fn create_user(username: &str, role: &str, unit_id: &str) -> String {
+    let admin = login("administrator");
+    let created = admin.post(
+        "/admin/brugere",
+        &[
+            ("csrf", &admin.csrf),
+            ("username", username),
+            ("display_name", "Oprettet i testen"),
+            ("role", role),
+            ("unit_id", unit_id),
+        ],
+    );
+    created
+        .expect(200)
+        .expect_text(&format!("Brugeren {username} er oprettet"));
+    created
+        .text()
+        .split_once("Engangsadgangskode: ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .expect("the one-time password is shown")
+        .to_owned()
+}
+
+/// The first `attribute="…"` value after `marker` in `text`.
+fn value_after(text: &str, marker: &str, attribute: &str) -> Option<String> {
+    let rest = &text[text.find(marker)?..];
+    let rest = &rest[rest.find(&format!("{attribute}=\""))? + attribute.len() + 2..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+/// F7: a leader sees the cases without a caseworker, gets ranked suggestions, and assigns one
+/// with one action; the case leaves the list, has its caseworker, and the change is audited.
+/// Someone outside the unit cannot be chosen, and a case cannot be assigned twice.
+#[test]
+fn a_leader_distributes_a_case_without_a_caseworker() {
+    // A head of the whole municipality: the demo team may have no case without a caseworker.
+    let root: String = rusqlite::Connection::open(server().database_file())
+        .unwrap()
+        .query_row(
+            "SELECT unit_id FROM org_units WHERE parent_id IS NULL",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let username = format!("fordeler-{}", &random_hex()[..8]);
+    let password = create_user(&username, "head", &root);
+    let leader = login_with(&username, &password);
+    let list = leader.get("/fordeling");
+    list.expect(200).expect_text("Sager uden sagsbehandler");
+    let href = value_after(&list.text(), "<caption>Sager uden sagsbehandler", "href")
+        .expect("the demo team has cases without a caseworker");
+    let case = href.trim_start_matches("/fordeling/").to_owned();
+    let suggestions = leader.get(&href);
+    suggestions
+        .expect(200)
+        .expect_text("Forslag, bedst egnede først")
+        .expect_text("Ledig kapacitet");
+    let staff = value_after(&suggestions.text(), "id=\"assign-staff\"", "value")
+        .expect("at least one caseworker is suggested");
+
+    login("sagsbehandler")
+        .get("/fordeling")
+        .expect_error_page(403, "Ingen adgang");
+    leader
+        .post(&href, &[("csrf", &leader.csrf), ("staff_id", "nobody")])
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «staff_id»");
+
+    let done = leader.post(&href, &[("csrf", &leader.csrf), ("staff_id", &staff)]);
+    done.expect(303);
+    assert_eq!(done.location(), format!("/sager/{case}"));
+    let page = leader.get(&format!("/sager/{case}"));
+    page.expect(200)
+        .expect_text(&format!("<h1>Sag {}</h1>", case));
+    assert!(
+        !leader
+            .get("/fordeling")
+            .text()
+            .contains(&format!("href=\"{href}\"")),
+        "the assigned case is still listed"
+    );
+    let entries = audit(&format!("action=case.assign&case={case}"));
+    let entry = entries.first().expect("the assignment is audited");
+    assert_eq!(
+        entry["detail"]
+            .as_str()
+            .map(|d| d.starts_with(&format!("staff={staff} "))),
+        Some(true)
+    );
+    assert_eq!(entry["persons"].as_array().map(Vec::len), Some(1));
+    // Assigned now, so no longer to be distributed: a second assignment is refused.
+    leader
+        .post(&href, &[("csrf", &leader.csrf), ("staff_id", &staff)])
+        .expect_error_page(403, "Ingen adgang");
+}
+
 #[test]
 fn refusals_are_audited() {
     let caseworker = login("sagsbehandler");
@@ -1176,24 +1280,7 @@ fn login_failures_lock_the_account() {
     // A user of its own: a locked demo user would break the other tests.
     let admin = login("administrator");
     let username = format!("laas-{}", &random_hex()[..8]);
-    let created = admin.post(
-        "/admin/brugere",
-        &[
-            ("csrf", &admin.csrf),
-            ("username", &username),
-            ("display_name", "Spærres i testen"),
-            ("role", "committee"),
-        ],
-    );
-    created
-        .expect(200)
-        .expect_text(&format!("Brugeren {username} er oprettet"));
-    let text = created.text();
-    let password = text
-        .split_once("Engangsadgangskode: ")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .expect("the one-time password is shown")
-        .to_owned();
+    let password = create_user(&username, "committee", "");
     assert_eq!(password.len(), 20, "{password}");
 
     let anonymous = anonymous();

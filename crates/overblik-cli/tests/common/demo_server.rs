@@ -25,6 +25,14 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
+impl Server {
+    /// The demo database file (SQLite), for a test that must find a fixture in the data.
+    #[allow(dead_code)] // not every test binary that includes this file reads it
+    pub fn database_file(&self) -> std::path::PathBuf {
+        self._dir.path().join("demo.db")
+    }
+}
+
 /// `$0 "$@"` is the server command; it keeps the pipes, the watchdog lets go of them, so the
 /// server's stdout ends when the server does. `$OVERBLIK_TEST_DIR` holds the demo database.
 const WATCHDOG: &str = r#""$0" "$@" &

@@ -18,11 +18,10 @@ use overblik_domain::access::Capability;
 use overblik_domain::tables::{CASE_FLAGS, CaseFlag};
 use overblik_domain::workload::WeightModel;
 use overblik_report::number;
-use overblik_store::AuditEntry;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use super::{audit_read, freshness, staff_name};
+use super::{audit_read, change_case, freshness, staff_name};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -462,24 +461,17 @@ pub async fn set_flags(
             chosen.join(",")
         }
     );
-    let (user_id, client, id) = (user.id, client.ip().to_string(), case_id.clone());
-    state
-        .pool()
-        .write(move |store| {
-            store.transaction(|store| {
-                store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows)?;
-                store.audit(&AuditEntry {
-                    user_id: Some(user_id),
-                    object_type: Some("case"),
-                    object_id: Some(&id),
-                    detail: Some(&detail),
-                    client: Some(&client),
-                    persons: &[&person],
-                    ..AuditEntry::new("case.flags")
-                })
-            })
-        })
-        .await?;
+    let id = case_id.clone();
+    change_case(
+        &state,
+        &user,
+        client,
+        "case.flags",
+        (&case_id, &person),
+        detail,
+        move |store| store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows),
+    )
+    .await?;
     state.refresh_entered().await?;
     Ok(Redirect::to(&case_href(&case_id)).into_response())
 }

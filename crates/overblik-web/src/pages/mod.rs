@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit_log;
 pub mod caseload;
 pub mod cases;
+pub mod distribution;
 pub mod economy;
 pub mod landing;
 pub mod obligations;
@@ -62,6 +63,41 @@ pub async fn audit_read(
                 client: Some(&client),
                 persons: &persons,
                 ..AuditEntry::new(action)
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// A change to one case, written with its audit entry (who, what, the case's person, from
+/// where) in one transaction: both or neither.
+pub async fn change_case(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    action: &'static str,
+    (case_id, person): (&str, &str),
+    detail: String,
+    change: impl FnOnce(&mut overblik_store::Store) -> Result<(), overblik_store::StoreError>
+    + Send
+    + 'static,
+) -> Result<(), AppError> {
+    let (user_id, client) = (user.id, client.ip().to_string());
+    let (id, person) = (case_id.to_owned(), person.to_owned());
+    state
+        .pool()
+        .write(move |store| {
+            store.transaction(|store| {
+                change(store)?;
+                store.audit(&AuditEntry {
+                    user_id: Some(user_id),
+                    object_type: Some("case"),
+                    object_id: Some(&id),
+                    detail: Some(&detail),
+                    client: Some(&client),
+                    persons: &[&person],
+                    ..AuditEntry::new(action)
+                })
             })
         })
         .await?;

@@ -1,0 +1,292 @@
+//! Distribution (F7) and the cases nobody holds (KF10, F8): the open cases of the leader's
+//! unit without a caseworker at T — and new cases never assigned, which belong to no unit yet —
+//! each with a ranked suggestion of caseworkers and the reasons; the leader assigns with one
+//! action, recorded as an assignment (exported in assignments.csv) with its audit entry.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use overblik_domain::access::Capability;
+use overblik_domain::figures::Context;
+use overblik_domain::tables::Assignment;
+use overblik_domain::workload::distribute::{check_assignment, suggest};
+use overblik_report::number;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Deserialize;
+
+use super::{audit_read, change_case, freshness};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::figures_unit;
+use crate::state::AppState;
+use crate::view::{
+    AssignForm, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
+};
+
+/// The open cases at T without a caseworker that `ctx`'s leader distributes: those of the
+/// unit (by their last caseworker) and those never assigned to anyone.
+fn unassigned(ctx: &Context<'_>) -> Vec<u32> {
+    let t = ctx.as_of.date;
+    ctx.snapshot
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(row, case)| {
+            let row = *row as u32;
+            case.opened_at <= t
+                && case.closed_at.is_none_or(|d| d > t)
+                && ctx.lookup.assigned_at_t[row as usize].is_none()
+                && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[row as usize].is_none())
+        })
+        .map(|(row, _)| row as u32)
+        .collect()
+}
+
+fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
+    data.context(figures_unit(user, data).as_deref())
+        .map_err(|error| AppError::Internal(error.to_string()))
+}
+
+/// GET /fordeling
+pub async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data = state.data().await?;
+    let ctx = context(&user, &data)?;
+    let cases = unassigned(&ctx);
+    let s = &data.snapshot;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "distribution.list",
+        None,
+        Some(format!("cases={}", cases.len())),
+        cases
+            .iter()
+            .map(|&c| s.cases[c as usize].person_id.as_str().to_owned())
+            .collect(),
+    )
+    .await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Fordeling",
+        "/fordeling",
+        freshness(&data),
+    ));
+    page.intro.push(
+        "Åbne sager uden en aktiv sagsbehandler: fordel dem efter ledig kapacitet, kontinuitet og kompetence, så ingen sag ligger på gulvet."
+            .into(),
+    );
+    let mut table = ViewTable::new(
+        "Sager uden sagsbehandler",
+        &[
+            ("Sag", false),
+            ("Område", false),
+            ("Oprettet", false),
+            ("Sidste sagsbehandler", false),
+            ("Dage uden", true),
+            ("Point", true),
+        ],
+    );
+    for &c in &cases {
+        let case = &s.cases[c as usize];
+        let last = ctx.lookup.last_assigned[c as usize];
+        let since = last_end(&data, c).unwrap_or(case.opened_at);
+        table.rows.push(vec![
+            ViewCell::text(case.case_id.as_str())
+                .link(format!("/fordeling/{}", url_encode(case.case_id.as_str()))),
+            ViewCell::text(case.area.label_da()),
+            ViewCell::text(number::date(case.opened_at)),
+            ViewCell::text(super::staff_name(&data, last)),
+            ViewCell::number((data.date - since).num_days().max(0))
+                .alert_if((data.date - since).num_days() > 14),
+            ViewCell::number(number::decimal(
+                ctx.weights().of(c).points.to_f64().unwrap_or(0.0),
+                2,
+            )),
+        ]);
+    }
+    table.empty = "Alle åbne sager har en sagsbehandler.".into();
+    table.note = Some("Klik på sagen for at se forslag til sagsbehandler og tildele den.".into());
+    page.tables.push(table);
+    page.links
+        .push(Link::new("/sagsstamme", "Sagsstammen pr. sagsbehandler"));
+    Ok(render(&page))
+}
+
+/// When the case's last assignment ended (the day it has been without a caseworker since).
+fn last_end(data: &Data, case: u32) -> Option<NaiveDate> {
+    let id = &data.snapshot.cases[case as usize].case_id;
+    data.snapshot
+        .assignments
+        .iter()
+        .filter(|a| a.case_id == *id && a.from_date <= data.date)
+        .filter_map(|a| a.to_date)
+        .max()
+}
+
+/// The case row of `case_id` if the leader distributes it.
+fn distributable(ctx: &Context<'_>, user: &CurrentUser, case_id: &str) -> Result<u32, AppError> {
+    let row = ctx.lookup.case(case_id);
+    match row.filter(|row| unassigned(ctx).contains(row)) {
+        Some(row) => Ok(row),
+        None => Err(user.forbidden("case_not_distributable")),
+    }
+}
+
+/// GET /fordeling/{case_id}: the ranked caseworkers for one case.
+pub async fn case(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data = state.data().await?;
+    let ctx = context(&user, &data)?;
+    let row = distributable(&ctx, &user, &case_id)?;
+    let s = &data.snapshot;
+    let record = &s.cases[row as usize];
+    audit_read(
+        &state,
+        &user,
+        client,
+        "distribution.case",
+        Some(("case", case_id.clone())),
+        None,
+        vec![record.person_id.as_str().to_owned()],
+    )
+    .await?;
+    let candidates = suggest(&ctx, row, &data.entered.staff_profiles);
+    let weight = ctx.weights().of(row);
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Fordel sag {case_id}"),
+        "/fordeling",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "{} · oprettet {} · {} point: {}",
+        record.area.label_da(),
+        number::date(record.opened_at),
+        number::decimal(weight.points.to_f64().unwrap_or(0.0), 2),
+        super::caseload::reasons(weight)
+    ));
+    let mut table = ViewTable::new(
+        "Forslag, bedst egnede først",
+        &[
+            ("Sagsbehandler", false),
+            ("Team", false),
+            ("Score", true),
+            ("Ledig kapacitet", true),
+            ("Hvorfor", false),
+        ],
+    );
+    let mut options = Vec::new();
+    for c in &candidates {
+        let staff = &s.staff[c.staff as usize];
+        let team = ctx.lookup.unit_of_staff[c.staff as usize]
+            .map(|u| s.org_units[u as usize].name.clone())
+            .unwrap_or_default();
+        table.rows.push(vec![
+            ViewCell::text(staff.name.get()),
+            ViewCell::text(&team),
+            ViewCell::number(number::decimal(c.score, 0)),
+            ViewCell::number(number::decimal(c.free_points, 1)).alert_if(c.free_points < 0.0),
+            ViewCell::text(c.reasons.join(" · ")),
+        ]);
+        options.push((
+            staff.staff_id.as_str().to_owned(),
+            format!("{} ({team})", staff.name.get()),
+        ));
+    }
+    table.empty =
+        "Ingen ledige sagsbehandlere i enheden (alle er fraværende, fratrådt eller i et team, der ikke tager denne slags sager).".into();
+    table.note = Some(
+        "Score: ledig kapacitet op til 40, har haft sagen 30 eller personens anden sag 25, distrikt 10, 8 pr. kompetence, der passer, teamtype 5 (se «Sådan vægtes sagerne»)."
+            .into(),
+    );
+    page.tables.push(table);
+    if !options.is_empty() {
+        page.assign_form = Some(AssignForm {
+            action: format!("/fordeling/{}", url_encode(&case_id)),
+            options,
+        });
+    }
+    page.links
+        .push(Link::new("/fordeling", "Tilbage til fordelingen"));
+    Ok(render(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssignRequest {
+    staff_id: String,
+}
+
+/// POST /fordeling/{case_id}: assigns the case from today, after checking it (no caseworker
+/// who has left, no overlap); the assignment and its audit entry in one transaction.
+pub async fn assign(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<AssignRequest>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data: Arc<Data> = state.data().await?;
+    let ctx = context(&user, &data)?;
+    let row = distributable(&ctx, &user, &case_id)?;
+    let s = &data.snapshot;
+    // Only a caseworker of the leader's own unit (the ones suggested) may be chosen.
+    let in_unit = s
+        .staff
+        .iter()
+        .position(|x| x.staff_id.as_str() == form.staff_id)
+        .and_then(|r| ctx.lookup.unit_of_staff[r])
+        .is_some_and(|u| ctx.scope.has_unit(u));
+    if !in_unit {
+        return Err(AppError::bad_request(
+            "staff_id",
+            "er ikke en sagsbehandler i din enhed",
+        ));
+    }
+    let today = data.date;
+    check_assignment(s, row, &form.staff_id, today)
+        .map_err(|error| AppError::bad_request("staff_id", error.to_string()))?;
+    let record = &s.cases[row as usize];
+    let assignment = Assignment {
+        case_id: record.case_id.clone(),
+        staff_id: s
+            .staff
+            .iter()
+            .find(|x| x.staff_id.as_str() == form.staff_id)
+            .map(|x| x.staff_id.clone())
+            .expect("checked above"),
+        from_date: today,
+        to_date: None,
+    }
+    .to_row();
+    let person = record.person_id.as_str().to_owned();
+    let detail = format!("staff={} from={today}", form.staff_id);
+    change_case(
+        &state,
+        &user,
+        client,
+        "case.assign",
+        (&case_id, &person),
+        detail,
+        move |store| store.record_assignment(&assignment),
+    )
+    .await?;
+    // Assignments are imported data: everything that depends on them is evaluated again.
+    state.reload(today).await?;
+    Ok(Redirect::to(&case_href(&case_id)).into_response())
+}
