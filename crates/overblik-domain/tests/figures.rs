@@ -381,6 +381,27 @@ fn open_cases_assignments_and_absences_use_inclusive_and_exclusive_ends_as_defin
     // The absence ended: on the next day, nobody is absent.
     let later = with(&s, "2025-04-01", None, caseload::kf10);
     assert_eq!(later.caseworker_absent, Some(0));
+    // The cases behind the counts, for the leader's list: C4 has nobody, S2's case is with an
+    // absent caseworker, named with the absence.
+    let cases = with(&s, "2025-03-31", None, |c| {
+        let cases = caseload::kf10_cases(c);
+        let id = |row: u32| c.snapshot.cases[row as usize].case_id.as_str().to_owned();
+        (
+            cases
+                .without_caseworker
+                .iter()
+                .map(|&r| id(r))
+                .collect::<Vec<_>>(),
+            cases
+                .caseworker_absent
+                .iter()
+                .map(|&(r, a)| (id(r), c.snapshot.absences[a].staff_id.as_str().to_owned()))
+                .collect::<Vec<_>>(),
+        )
+    });
+    assert_eq!(cases.0, ["C4"]);
+    assert_eq!(cases.1.len(), 1);
+    assert_eq!(cases.1[0].1, "S2");
 }
 
 #[test]

@@ -24,6 +24,8 @@ const SCREENSHOTS: &[&str] = &[
     "teamleder-sagsstamme",
     "teamleder-sagsstamme-sagsbehandler",
     "teamleder-sag-kompleksitet",
+    "teamleder-fordeling",
+    "teamleder-fordeling-sag",
     "fagchef-landing",
     "fagchef-rapport-budget",
     "direktoer-landing",
@@ -417,4 +419,54 @@ fn a_team_leader_weighs_the_caseload_and_flags_a_case() {
     page.goto("/sagsvaegte");
     assert_eq!(page.status(), 200);
     check(&page, shots.as_deref(), "teamleder-sagsvaegte");
+}
+
+/// F7 in the browser: the team leader opens the cases without a caseworker, sees the ranked
+/// suggestions with reasons, assigns the first case with one action and lands on the case with
+/// its new caseworker; the case has left the list.
+#[test]
+fn a_team_leader_distributes_a_case() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "teamleder");
+    page.click_link_text("Fordeling");
+    assert_eq!(page.current_path(), "/fordeling");
+    check(&page, shots.as_deref(), "teamleder-fordeling");
+    let first = "td a[href^=\"/fordeling/\"]";
+    assert!(
+        page.exists(first),
+        "the demo team has no case to distribute"
+    );
+    let case = page.text_of(first);
+    page.click(first);
+    assert!(
+        page.text_of("h1").ends_with(&case),
+        "{}",
+        page.text_of("h1")
+    );
+    assert!(page.text_of("tbody").contains("Ledig kapacitet"));
+    check(&page, shots.as_deref(), "teamleder-fordeling-sag");
+    let chosen = page.evaluate(
+        "(() => { const s = document.querySelector('#assign-staff'); return s.options[s.selectedIndex].text; })()",
+    );
+    let name = chosen
+        .as_str()
+        .and_then(|t| t.split(" (").next())
+        .expect("a caseworker is suggested")
+        .to_owned();
+    page.click(".assign-form button[type=submit]");
+    assert_eq!(page.current_path(), format!("/sager/{case}"));
+    assert!(
+        page.text_of(".font-lead")
+            .contains(&format!("sagsbehandler: {name}")),
+        "{}",
+        page.text_of(".font-lead")
+    );
+    page.goto("/fordeling");
+    assert!(
+        !page.exists(&format!("td a[href=\"/fordeling/{case}\"]")),
+        "the assigned case is still to be distributed"
+    );
 }

@@ -162,19 +162,43 @@ pub struct Kf10 {
 }
 
 pub fn kf10(ctx: &Context<'_>) -> Kf10 {
-    let absent = ctx.has("absences").then(|| absent_at_t(ctx));
-    let mut out = Kf10 {
-        without_caseworker: 0,
-        caseworker_absent: absent.as_ref().map(|_| 0),
-    };
+    let cases = kf10_cases(ctx);
+    Kf10 {
+        without_caseworker: cases.without_caseworker.len() as u64,
+        caseworker_absent: ctx
+            .has("absences")
+            .then_some(cases.caseworker_absent.len() as u64),
+    }
+}
+
+/// The cases behind KF10, for the list a leader must act on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Kf10Cases {
+    /// Open case rows in scope with no assignment active at T.
+    pub without_caseworker: Vec<u32>,
+    /// Open case rows whose caseworker at T is absent at T, each with the absence row.
+    pub caseworker_absent: Vec<(u32, usize)>,
+}
+
+pub fn kf10_cases(ctx: &Context<'_>) -> Kf10Cases {
+    let t = ctx.as_of.date;
+    // The absence active at T per staff row (the first one found).
+    let mut absence_of: Vec<Option<usize>> = vec![None; ctx.snapshot.staff.len()];
+    for (row, a) in ctx.snapshot.absences.iter().enumerate() {
+        if a.from_date <= t
+            && a.to_date.is_none_or(|to| t <= to)
+            && let Some(staff) = ctx.lookup.staff_row(a.staff_id.as_str())
+        {
+            absence_of[staff as usize].get_or_insert(row);
+        }
+    }
+    let mut out = Kf10Cases::default();
     for c in open_cases(ctx) {
         match ctx.lookup.assigned_at_t[c as usize] {
-            None => out.without_caseworker += 1,
+            None => out.without_caseworker.push(c),
             Some(staff) => {
-                if let (Some(absent), Some(count)) = (&absent, &mut out.caseworker_absent)
-                    && absent[staff as usize]
-                {
-                    *count += 1;
+                if let Some(absence) = absence_of[staff as usize] {
+                    out.caseworker_absent.push((c, absence));
                 }
             }
         }

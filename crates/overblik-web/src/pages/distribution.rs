@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use overblik_domain::access::Capability;
 use overblik_domain::figures::Context;
+use overblik_domain::figures::caseload::kf10_cases;
 use overblik_domain::tables::Assignment;
 use overblik_domain::workload::distribute::{check_assignment, suggest};
 use overblik_report::number;
@@ -28,22 +29,28 @@ use crate::view::{
 };
 
 /// The open cases at T without a caseworker that `ctx`'s leader distributes: those of the
-/// unit (by their last caseworker) and those never assigned to anyone.
+/// unit (KF10, by their last caseworker) and those never assigned to anyone, which belong to
+/// no unit yet.
 fn unassigned(ctx: &Context<'_>) -> Vec<u32> {
     let t = ctx.as_of.date;
-    ctx.snapshot
-        .cases
-        .iter()
-        .enumerate()
-        .filter(|(row, case)| {
-            let row = *row as u32;
-            case.opened_at <= t
-                && case.closed_at.is_none_or(|d| d > t)
-                && ctx.lookup.assigned_at_t[row as usize].is_none()
-                && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[row as usize].is_none())
-        })
-        .map(|(row, _)| row as u32)
-        .collect()
+    let mut cases = kf10_cases(ctx).without_caseworker;
+    if ctx.scope.is_filtered() {
+        cases.extend(
+            ctx.snapshot
+                .cases
+                .iter()
+                .enumerate()
+                .filter(|(row, case)| {
+                    ctx.lookup.last_assigned[*row].is_none()
+                        && case.opened_at <= t
+                        && case.closed_at.is_none_or(|d| d > t)
+                })
+                .map(|(row, _)| row as u32),
+        );
+        cases.sort_unstable();
+        cases.dedup();
+    }
+    cases
 }
 
 fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
@@ -61,6 +68,7 @@ pub async fn page(
     let data = state.data().await?;
     let ctx = context(&user, &data)?;
     let cases = unassigned(&ctx);
+    let with_absent = kf10_cases(&ctx).caseworker_absent;
     let s = &data.snapshot;
     audit_read(
         &state,
@@ -68,9 +76,14 @@ pub async fn page(
         client,
         "distribution.list",
         None,
-        Some(format!("cases={}", cases.len())),
+        Some(format!(
+            "cases={} absent={}",
+            cases.len(),
+            with_absent.len()
+        )),
         cases
             .iter()
+            .chain(with_absent.iter().map(|(c, _)| c))
             .map(|&c| s.cases[c as usize].person_id.as_str().to_owned())
             .collect(),
     )
@@ -117,6 +130,38 @@ pub async fn page(
     table.empty = "Alle åbne sager har en sagsbehandler.".into();
     table.note = Some("Klik på sagen for at se forslag til sagsbehandler og tildele den.".into());
     page.tables.push(table);
+    let mut absent = ViewTable::new(
+        "Sager hos fraværende sagsbehandlere",
+        &[
+            ("Sag", false),
+            ("Sagsbehandler", false),
+            ("Fraværende fra", false),
+            ("Til", false),
+            ("Point", true),
+        ],
+    );
+    for (c, absence) in &with_absent {
+        let case = &s.cases[*c as usize];
+        let a = &s.absences[*absence];
+        absent.rows.push(vec![
+            ViewCell::case(Some(case.case_id.as_str())),
+            ViewCell::text(super::staff_name(
+                &data,
+                ctx.lookup.assigned_at_t[*c as usize],
+            )),
+            ViewCell::text(number::date(a.from_date)),
+            ViewCell::text(a.to_date.map_or("ukendt".to_owned(), number::date)),
+            ViewCell::number(number::decimal(
+                ctx.weights().of(*c).points.to_f64().unwrap_or(0.0),
+                2,
+            )),
+        ]);
+    }
+    absent.empty = "Ingen sager hos fraværende sagsbehandlere.".into();
+    absent.note = Some(
+        "Sagerne har en sagsbehandler, som er fraværende nu (KF10): sørg for, at fristerne bliver passet.".into(),
+    );
+    page.tables.push(absent);
     page.links
         .push(Link::new("/sagsstamme", "Sagsstammen pr. sagsbehandler"));
     Ok(render(&page))
