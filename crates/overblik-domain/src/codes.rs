@@ -50,6 +50,18 @@ codes! {
         AgeBand = "age_band": "Aldersgruppe",
         Flag = "flag": "Kompleksitet (sat af leder)",
     }
+    /// Whether a caseload review is still being filled in.
+    ReviewStatus {
+        Open = "open": "I gang",
+        Closed = "closed": "Afsluttet",
+    }
+    /// What a caseload review agrees for a case (S2: up/down adjustments).
+    Adjustment {
+        Keep = "keep": "Fortsæt uændret",
+        Up = "up": "Op: mere indsats",
+        Down = "down": "Ned: mindre indsats",
+        Close = "close": "Luk sagen",
+    }
     OrgUnitKind {
         Municipality = "municipality": "Kommune",
         Department = "department": "Forvaltning",

@@ -60,6 +60,7 @@ id_types!(
     PaymentId,
     EntryId,
     ComplaintId,
+    ReviewId,
 );
 
 /// Id → row index of one table.

@@ -350,6 +350,26 @@ tables! {
         competences: Option<String>,
         districts: Option<String>,
     }
+    /// Extension, entered in overblik: a monthly caseload review (F9), a leader and a caseworker
+    /// going through the caseworker's open cases. `version` grows with every save, so that two
+    /// leaders saving the same review are detected instead of one overwriting the other.
+    Review, REVIEWS = reviews [entered] key ["review_id"] {
+        review_id: ReviewId,
+        staff_id: StaffId => "staff",
+        held_on: NaiveDate,
+        leader: String,
+        status: ReviewStatus,
+        version: Count,
+        note: Option<String>,
+    }
+    /// Extension, entered in overblik: one case in a caseload review, with the adjustment agreed
+    /// and a note.
+    ReviewLine, REVIEW_LINES = review_lines [entered] key ["review_id", "case_id"] {
+        review_id: ReviewId => "reviews",
+        case_id: CaseId => "cases",
+        adjustment: Adjustment,
+        note: Option<String>,
+    }
     /// Extension, entered in overblik: a complexity flag a leader set on a case; the flag's
     /// points (`weight_points`, factor `flag`) add to the case's weight.
     CaseFlag, CASE_FLAGS = case_flags [entered] key ["case_id", "flag"] {
@@ -421,8 +441,8 @@ mod tests {
                 assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
             }
         }
-        assert_eq!(TABLES.len(), 26);
-        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 3);
+        assert_eq!(TABLES.len(), 28);
+        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 5);
         assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
     }
 

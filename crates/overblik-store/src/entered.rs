@@ -65,6 +65,40 @@ impl Store {
         self.insert_rows(spec, std::slice::from_ref(row), "recording an assignment")
     }
 
+    /// Saves a caseload review and its lines if the stored review's `version` is still
+    /// `expected` (`None`: the review is new and must not exist). Returns `false`, and changes
+    /// nothing, when someone saved it in between: concurrent edits are detected, not silently
+    /// overwritten. The review row carries the new version. Call it inside
+    /// [`Store::transaction`] with the audit entry; on PostgreSQL the version row is locked.
+    pub fn save_review(
+        &mut self,
+        review_id: &str,
+        expected: Option<i64>,
+        review: &Row,
+        lines: &[Row],
+    ) -> Result<bool, StoreError> {
+        let stored = self.connection.query(
+            "reading a review's version",
+            [
+                "SELECT version FROM reviews WHERE review_id = ?1",
+                "SELECT version FROM reviews WHERE review_id = $1 FOR UPDATE",
+            ],
+            &[Param::Text(Some(review_id))],
+            |row| crate::query::required(row.int(0)?, "reviews", "version"),
+        )?;
+        if stored.first().copied() != expected {
+            return Ok(false);
+        }
+        use overblik_domain::tables::{REVIEW_LINES, REVIEWS};
+        self.replace_entered_rows(
+            &REVIEWS,
+            Some(("review_id", review_id)),
+            std::slice::from_ref(review),
+        )?;
+        self.replace_entered_rows(&REVIEW_LINES, Some(("review_id", review_id)), lines)?;
+        Ok(true)
+    }
+
     fn insert_rows(
         &mut self,
         spec: &'static TableSpec,

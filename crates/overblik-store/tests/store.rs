@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use overblik_domain::tables::{
     ABSENCES, ASSIGNMENTS, BUDGETS, CASE_FLAGS, CASES, NOTIFICATIONS, ORG_UNITS, PAYMENTS, PERSONS,
-    POPULATION, STAFF, WEIGHT_POINTS,
+    POPULATION, REVIEW_LINES, REVIEWS, STAFF, WEIGHT_POINTS,
 };
 use overblik_domain::{ColumnKind, TABLES, TableSpec, Value};
 use overblik_store::{Backend, KeyConfig, Store, StoreError};
@@ -377,6 +377,59 @@ fn entered_rows_are_stored_as_an_import_would_store_them() {
             (0, 0, 1, 0),
             "{:?}",
             db.backend
+        );
+    }
+}
+
+/// Two leaders saving the same caseload review: the second save, made from the version both
+/// opened, is refused and changes nothing; on both backends.
+#[test]
+fn a_review_saved_from_a_stale_version_is_refused() {
+    for db in test_dbs() {
+        let mut store = db.open();
+        full_import(&mut store);
+        let review = |version: &str, note: &str| {
+            row(
+                &REVIEWS,
+                &["R1", "S1", "2025-06-02", "teamleder", "open", version, note],
+            )
+        };
+        let line = |adjustment: &str| row(&REVIEW_LINES, &["R1", "C1", adjustment, "aftalt"]);
+        let save =
+            |store: &mut Store, expected: Option<i64>, version: &str, note: &str, adj: &str| {
+                store
+                    .transaction(|store| {
+                        store.save_review("R1", expected, &review(version, note), &[line(adj)])
+                    })
+                    .unwrap()
+            };
+        assert!(
+            save(&mut store, None, "0", "første", "keep"),
+            "{:?}",
+            db.backend
+        );
+        assert!(
+            !save(&mut store, None, "0", "igen ny", "keep"),
+            "a second new R1"
+        );
+        // Both leaders opened version 0; the first saves, the second is refused.
+        assert!(save(&mut store, Some(0), "1", "leder A", "up"));
+        assert!(!save(&mut store, Some(0), "1", "leder B", "down"));
+        assert_eq!(
+            export(&mut store, &REVIEWS, false),
+            text_rows(&[vec![
+                "R1",
+                "S1",
+                "2025-06-02",
+                "teamleder",
+                "open",
+                "1",
+                "leder A"
+            ]])
+        );
+        assert_eq!(
+            export(&mut store, &REVIEW_LINES, false),
+            text_rows(&[vec!["R1", "C1", "up", "aftalt"]])
         );
     }
 }

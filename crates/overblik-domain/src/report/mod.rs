@@ -11,7 +11,7 @@ pub mod document;
 mod weekly;
 
 pub use budget::budget;
-pub use caseload::caseload;
+pub use caseload::{CaseStatus, caseload};
 pub use committee::{committee, month_end_on_or_before};
 pub use document::*;
 pub use weekly::{weekly, weeks};
