@@ -45,6 +45,8 @@ pub enum Capability {
     SetCaseFlags,
     /// See the cases without a caseworker and assign them (distribution).
     DistributeCases,
+    /// Hold and record the monthly caseload reviews with the caseworkers.
+    ReviewCaseloads,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -69,6 +71,7 @@ impl Capability {
             Capability::EconomyCases => "economy_cases",
             Capability::SetCaseFlags => "set_case_flags",
             Capability::DistributeCases => "distribute_cases",
+            Capability::ReviewCaseloads => "review_caseloads",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -150,7 +153,9 @@ impl Role {
             }
             C::EconomyCases => matches!(self, R::Controller),
             // Leaders judge complexity (S2: the leader adjusts the caseload with the caseworker).
-            C::SetCaseFlags | C::DistributeCases => matches!(self, R::TeamLeader | R::Head),
+            C::SetCaseFlags | C::DistributeCases | C::ReviewCaseloads => {
+                matches!(self, R::TeamLeader | R::Head)
+            }
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

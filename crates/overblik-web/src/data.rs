@@ -13,7 +13,7 @@ use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
-use overblik_domain::tables::{CaseFlag, StaffProfile, WeightPoint};
+use overblik_domain::tables::{CaseFlag, Review, ReviewLine, StaffProfile, WeightPoint};
 use overblik_domain::workload::Entered;
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
@@ -39,6 +39,8 @@ pub struct EnteredTables {
     pub weight_points: Vec<WeightPoint>,
     pub case_flags: Vec<CaseFlag>,
     pub staff_profiles: Vec<StaffProfile>,
+    pub reviews: Vec<Review>,
+    pub review_lines: Vec<ReviewLine>,
 }
 
 impl EnteredTables {
@@ -54,6 +56,8 @@ impl EnteredTables {
             weight_points: std::mem::take(&mut snapshot.weight_points),
             case_flags: std::mem::take(&mut snapshot.case_flags),
             staff_profiles: std::mem::take(&mut snapshot.staff_profiles),
+            reviews: std::mem::take(&mut snapshot.reviews),
+            review_lines: std::mem::take(&mut snapshot.review_lines),
         }
     }
 

@@ -37,6 +37,8 @@ pub enum AppError {
         message: String,
     },
     PayloadTooLarge,
+    /// Someone else saved the same thing since it was opened: nothing was saved.
+    Conflict(String),
     /// A failure of ours; the detail goes to the server log only.
     Internal(String),
 }
@@ -115,6 +117,11 @@ impl AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "For stor forespørgsel",
                 "Det indsendte er større end tilladt. Intet er gemt.".into(),
+            ),
+            AppError::Conflict(message) => (
+                StatusCode::CONFLICT,
+                "Ændret af en anden",
+                format!("{message} Intet er gemt. Åbn siden igen for at se det, der nu er gemt."),
             ),
             AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -48,6 +48,15 @@ pub fn router(state: AppState) -> Router {
         .route("/sagsstamme", get(pages::caseload::page))
         .route("/sagsstamme/{staff_id}", get(pages::caseload::caseworker))
         .route("/sagsvaegte", get(pages::caseload::model))
+        .route("/gennemgang", get(pages::review::list))
+        .route(
+            "/gennemgang/ny/{staff_id}",
+            get(pages::review::new_review).post(pages::review::start),
+        )
+        .route(
+            "/gennemgang/{review_id}",
+            get(pages::review::show).post(pages::review::store),
+        )
         .route("/fordeling", get(pages::distribution::page))
         .route(
             "/fordeling/{case_id}",

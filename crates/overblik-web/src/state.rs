@@ -81,11 +81,19 @@ impl AppState {
         if current.date == today {
             return Ok(current);
         }
-        self.reload(today).await
+        self.load(today).await
     }
 
-    /// Loads the data again from the store (after an import).
+    /// Loads the data again from the store (after a change to imported data, such as an
+    /// assignment). Serialised with [`AppState::refresh_entered`]: otherwise a reload that
+    /// began before a leader's save could finish after it and put the older rows back.
     pub async fn reload(&self, date: NaiveDate) -> Result<Arc<Data>, StoreError> {
+        let _guard = self.inner.reloading.lock().await;
+        self.load(date).await
+    }
+
+    /// Loads and swaps in the data; the caller holds the `reloading` lock.
+    async fn load(&self, date: NaiveDate) -> Result<Arc<Data>, StoreError> {
         let rules = self.inner.rules.clone();
         let fresh = Arc::new(
             self.inner

@@ -55,11 +55,16 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 10] = [
+        let menu: [(&str, &str, Option<Capability>); 11] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
             ("/fordeling", "Fordeling", Some(Capability::DistributeCases)),
+            (
+                "/gennemgang",
+                "Gennemgang",
+                Some(Capability::ReviewCaseloads),
+            ),
             ("/rapporter", "Rapporter", None),
             ("/oekonomi", "Økonomi", Some(Capability::EconomyCases)),
             ("/kvalitet", "Datakvalitet", Some(Capability::DataQuality)),
@@ -213,6 +218,32 @@ pub struct Page {
     pub flag_form: Option<FlagForm>,
     /// Assign a case to one of the suggested caseworkers (distribution).
     pub assign_form: Option<AssignForm>,
+    /// A caseload review's cases with their adjustment and note (F9).
+    pub review_form: Option<ReviewForm>,
+}
+
+/// A caseload review: one row per case, saved together with the version it was opened at.
+pub struct ReviewForm {
+    pub action: String,
+    pub version: i64,
+    /// Read-only once the review is closed.
+    pub closed: bool,
+    pub note: String,
+    pub rows: Vec<ReviewFormRow>,
+}
+
+pub struct ReviewFormRow {
+    pub case_id: String,
+    pub href: String,
+    pub weight: String,
+    pub phase: &'static str,
+    pub next_due: String,
+    pub overdue: u64,
+    pub last_followup: String,
+    pub progress: String,
+    /// (code, label, selected)
+    pub adjustments: Vec<(&'static str, &'static str, bool)>,
+    pub note: String,
 }
 
 /// A choice of caseworker, posted to `action` as `staff_id`.
@@ -268,6 +299,7 @@ impl Page {
             confirm: None,
             flag_form: None,
             assign_form: None,
+            review_form: None,
         }
     }
 }

@@ -513,7 +513,7 @@ use Expect::{No, To, Yes};
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
 /// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 23] = [
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 24] = [
     (
         "/oversigt",
         None,
@@ -551,6 +551,11 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 23] = [
     (
         "/fordeling",
         Some(Need::One(Capability::DistributeCases)),
+        [No, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/gennemgang",
+        Some(Need::One(Capability::ReviewCaseloads)),
         [No, Yes, Yes, No, No, No, No, No],
     ),
     (
@@ -678,6 +683,7 @@ fn content_marker(route: &str, case: &str) -> String {
         "/sagsstamme/{staff}" => "Sagerne og deres vægt".into(),
         "/sagsvaegte" => "Point efter sagens indhold".into(),
         "/fordeling" => "<h1>Fordeling</h1>".into(),
+        "/gennemgang" => "<h1>Gennemgang af sagsstammer</h1>".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }
@@ -1033,6 +1039,104 @@ fn a_leader_distributes_a_case_without_a_caseworker() {
     leader
         .post(&href, &[("csrf", &leader.csrf), ("staff_id", &staff)])
         .expect_error_page(403, "Ingen adgang");
+}
+
+/// F9: a leader starts a monthly review of the demo caseworker, records an adjustment and a
+/// note per case, and closes it; a save from a stale version (a second leader) is refused with
+/// nothing saved, a bad adjustment too, and a closed review cannot be changed.
+#[test]
+fn a_leader_reviews_a_caseload_and_concurrent_saves_are_detected() {
+    let caseworker = login("sagsbehandler");
+    let staff = staff_of(&caseworker);
+    caseworker
+        .get("/gennemgang")
+        .expect_error_page(403, "Ingen adgang");
+    let leader = login("teamleder");
+    let start = format!("/gennemgang/ny/{}", encode(&staff));
+    leader
+        .get("/gennemgang")
+        .expect(200)
+        .expect_text(&format!("href=\"{start}\""));
+    leader
+        .get(&start)
+        .expect(200)
+        .expect_text("Start gennemgangen");
+    let started = leader.post(&start, &[("csrf", &leader.csrf)]);
+    started.expect(303);
+    let review = started.location().to_owned();
+    assert!(review.starts_with("/gennemgang/R"), "{review}");
+    let page = leader.get(&review);
+    page.expect(200)
+        .expect_text("Sagerne i gennemgangen")
+        .expect_text("name=\"version\" value=\"0\"");
+    let case = value_after(&page.text(), "<caption>Sagerne i gennemgangen", "href")
+        .expect("the caseworker has open cases")
+        .trim_start_matches("/sager/")
+        .to_owned();
+    let (adj, note) = (format!("adj_{case}"), format!("note_{case}"));
+
+    let saved = leader.post(
+        &review,
+        &[
+            ("csrf", &leader.csrf),
+            ("version", "0"),
+            (&adj, "up"),
+            (&note, "Ny handleplan"),
+        ],
+    );
+    saved.expect(303);
+    let page = leader.get(&review);
+    page.expect(200)
+        .expect_text("<option value=\"up\" selected>")
+        .expect_text("value=\"Ny handleplan\"")
+        .expect_text("name=\"version\" value=\"1\"");
+
+    // A second leader who opened version 0 saves after the first: refused, nothing changed.
+    leader
+        .post(
+            &review,
+            &[("csrf", &leader.csrf), ("version", "0"), (&adj, "close")],
+        )
+        .expect_error_page(409, "Ændret af en anden");
+    leader
+        .post(
+            &review,
+            &[("csrf", &leader.csrf), ("version", "1"), (&adj, "sideways")],
+        )
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «justering»");
+    leader
+        .get(&review)
+        .expect_text("<option value=\"up\" selected>")
+        .expect_text("name=\"version\" value=\"1\"");
+
+    leader
+        .post(
+            &review,
+            &[
+                ("csrf", &leader.csrf),
+                ("version", "1"),
+                (&adj, "up"),
+                (&note, "Ny handleplan"),
+                ("close", "1"),
+            ],
+        )
+        .expect(303);
+    leader.get(&review).expect_text("Afsluttet");
+    leader
+        .post(
+            &review,
+            &[("csrf", &leader.csrf), ("version", "2"), (&adj, "down")],
+        )
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("afsluttet");
+    let saves = audit("action=review.save");
+    assert!(
+        saves
+            .iter()
+            .any(|e| e["persons"].as_array().is_some_and(|p| !p.is_empty())),
+        "{saves:#?}"
+    );
 }
 
 #[test]

@@ -26,6 +26,8 @@ const SCREENSHOTS: &[&str] = &[
     "teamleder-sag-kompleksitet",
     "teamleder-fordeling",
     "teamleder-fordeling-sag",
+    "teamleder-gennemgang",
+    "teamleder-gennemgang-sager",
     "fagchef-landing",
     "fagchef-rapport-budget",
     "direktoer-landing",
@@ -469,4 +471,58 @@ fn a_team_leader_distributes_a_case() {
         !page.exists(&format!("td a[href=\"/fordeling/{case}\"]")),
         "the assigned case is still to be distributed"
     );
+}
+
+/// F9 in the browser: the team leader starts the monthly review of a caseworker, sets an
+/// adjustment and a note on the first case, saves, and closes the review; the list counts it.
+#[test]
+fn a_team_leader_holds_a_monthly_caseload_review() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "teamleder");
+    page.click_link_text("Gennemgang");
+    assert_eq!(page.current_path(), "/gennemgang");
+    check(&page, shots.as_deref(), "teamleder-gennemgang");
+    page.click("td a[href^=\"/gennemgang/ny/\"]");
+    page.click("form[action^=\"/gennemgang/ny/\"] button[type=submit]");
+    assert!(
+        page.current_path().starts_with("/gennemgang/R"),
+        "{}",
+        page.current_path()
+    );
+    assert!(
+        page.exists(".review-form select"),
+        "the caseworker has no open cases to review"
+    );
+    // The first case, by its id: another test may assign a case to the same caseworker.
+    let case = page
+        .evaluate("document.querySelector('.review-form select').id.slice(4)")
+        .as_str()
+        .expect("a select id")
+        .to_owned();
+    let (select, note) = (format!("#adj-{case}"), format!("#note-{case}"));
+    page.select_option(&select, "up");
+    page.fill(&note, "Ny handleplan aftalt");
+    check(&page, shots.as_deref(), "teamleder-gennemgang-sager");
+    page.click(".review-form button[type=submit]");
+    assert_eq!(
+        page.evaluate(&format!("document.querySelector('{select}').value")),
+        serde_json::json!("up")
+    );
+    assert_eq!(
+        page.evaluate(&format!("document.querySelector('{note}').value")),
+        serde_json::json!("Ny handleplan aftalt")
+    );
+    page.click_in_page("#review-close");
+    page.click(".review-form button[type=submit]");
+    assert!(
+        page.text_of(".font-lead").contains("Afsluttet"),
+        "{}",
+        page.text_of(".font-lead")
+    );
+    assert!(!page.exists(".review-form button[type=submit]"));
+    page.goto("/gennemgang");
+    assert!(page.text_of(".page-content").contains("Afsluttet"));
 }

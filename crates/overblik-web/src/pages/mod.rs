@@ -12,6 +12,7 @@ pub mod landing;
 pub mod obligations;
 pub mod quality;
 pub mod reports;
+pub mod review;
 
 use std::net::SocketAddr;
 

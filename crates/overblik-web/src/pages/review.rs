@@ -1,0 +1,527 @@
+//! The monthly caseload review (F9, S2: Brønderslev): the leader and a caseworker go through
+//! every open case of the caseworker — weight, phase, next deadline, overdue obligations, last
+//! follow-up, goal progress — and record per case an adjustment (keep, up, down, close) and a
+//! note. Reviews are stored (an entered table), dated and counted per caseworker and year. A
+//! review is saved with the version it was opened at: when another leader saved it in between,
+//! the save is refused (409) and nothing is half-saved.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use overblik_domain::access::Capability;
+use overblik_domain::codes::{Adjustment, ReviewStatus};
+use overblik_domain::report::CaseStatus;
+use overblik_domain::tables::{Review, ReviewLine};
+use overblik_domain::{Row, Value};
+use overblik_report::number;
+use overblik_store::AuditEntry;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::landing::summary;
+use super::{audit_read, freshness};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::figures_unit;
+use crate::state::AppState;
+use crate::view::{
+    Layout, Link, Page, ReviewForm, ReviewFormRow, ViewCell, ViewTable, case_href, render,
+    url_encode,
+};
+
+/// The caseworkers the user reviews: those of their unit, by staff id → name.
+async fn caseworkers(
+    data: &Arc<Data>,
+    user: &CurrentUser,
+) -> Result<BTreeMap<String, String>, AppError> {
+    let s = summary(data, figures_unit(user, data)).await?;
+    Ok(s.caseworkers
+        .iter()
+        .map(|c| (c.staff_id.clone(), c.name.clone()))
+        .collect())
+}
+
+/// GET /gennemgang: the unit's caseworkers with the reviews held with each this year, and the
+/// reviews themselves.
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    user.require(Capability::ReviewCaseloads)?;
+    let data = state.data().await?;
+    let staff = caseworkers(&data, &user).await?;
+    let year = data.date.year();
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Gennemgang af sagsstammer",
+        "/gennemgang",
+        freshness(&data),
+    ));
+    page.intro.push(
+        "Gå hver sagsbehandlers sagsstamme igennem sammen med sagsbehandleren hver måned: alle åbne sager, hvad der skal justeres, og en note."
+            .into(),
+    );
+    let reviews: Vec<&Review> = data
+        .entered
+        .reviews
+        .iter()
+        .filter(|r| staff.contains_key(r.staff_id.as_str()))
+        .collect();
+    let mut per_caseworker = ViewTable::new(
+        format!("Gennemgange pr. sagsbehandler i {year}"),
+        &[
+            ("Sagsbehandler", false),
+            ("Gennemgange i år", true),
+            ("Seneste", false),
+            ("Start", false),
+        ],
+    );
+    for (id, name) in &staff {
+        let mine: Vec<&&Review> = reviews
+            .iter()
+            .filter(|r| r.staff_id.as_str() == id)
+            .collect();
+        let this_year = mine.iter().filter(|r| r.held_on.year() == year).count();
+        let last = mine.iter().map(|r| r.held_on).max();
+        per_caseworker.rows.push(vec![
+            ViewCell::text(name),
+            ViewCell::number(this_year).alert_if(this_year == 0),
+            ViewCell::text(last.map_or("aldrig".to_owned(), number::date)),
+            ViewCell::text("Start ny gennemgang")
+                .link(format!("/gennemgang/ny/{}", url_encode(id))),
+        ]);
+    }
+    per_caseworker.empty = "Ingen sagsbehandlere i enheden.".into();
+    page.tables.push(per_caseworker);
+    let mut held = ViewTable::new(
+        "Gennemgange, nyeste først",
+        &[
+            ("Dato", false),
+            ("Sagsbehandler", false),
+            ("Leder", false),
+            ("Status", false),
+            ("Sager justeret", true),
+        ],
+    );
+    let mut sorted = reviews.clone();
+    sorted.sort_by(|a, b| {
+        b.held_on
+            .cmp(&a.held_on)
+            .then(b.review_id.cmp(&a.review_id))
+    });
+    for r in sorted {
+        let adjusted = data
+            .entered
+            .review_lines
+            .iter()
+            .filter(|l| l.review_id == r.review_id && l.adjustment != Adjustment::Keep)
+            .count();
+        held.rows.push(vec![
+            ViewCell::text(number::date(r.held_on))
+                .link(format!("/gennemgang/{}", url_encode(r.review_id.as_str()))),
+            ViewCell::text(staff.get(r.staff_id.as_str()).cloned().unwrap_or_default()),
+            ViewCell::text(&r.leader),
+            ViewCell::text(r.status.label_da()),
+            ViewCell::number(adjusted),
+        ]);
+    }
+    held.empty = "Ingen gennemgange endnu.".into();
+    page.tables.push(held);
+    Ok(render(&page))
+}
+
+/// GET /gennemgang/ny/{staff_id}: starts a review of one caseworker today and opens it.
+/// A GET that writes would be wrong; it only shows the button that posts.
+pub async fn new_review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(staff_id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::ReviewCaseloads)?;
+    let data = state.data().await?;
+    let staff = caseworkers(&data, &user).await?;
+    let Some(name) = staff.get(&staff_id) else {
+        return Err(user.forbidden("review_of_other_staff"));
+    };
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Ny gennemgang: {name}"),
+        "/gennemgang",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "Gennemgangen dateres {} og omfatter sagsbehandlerens åbne sager.",
+        number::date(data.date)
+    ));
+    page.confirm = Some(crate::view::Confirm {
+        action: format!("/gennemgang/ny/{}", url_encode(&staff_id)),
+        label: "Start gennemgangen".into(),
+    });
+    page.links.push(Link::new("/gennemgang", "Tilbage"));
+    Ok(render(&page))
+}
+
+/// POST /gennemgang/ny/{staff_id}
+pub async fn start(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(staff_id): Path<String>,
+    CsrfForm { .. }: CsrfForm<crate::auth::EmptyForm>,
+) -> Result<Response, AppError> {
+    user.require(Capability::ReviewCaseloads)?;
+    let data = state.data().await?;
+    if !caseworkers(&data, &user).await?.contains_key(&staff_id) {
+        return Err(user.forbidden("review_of_other_staff"));
+    }
+    let review_id = format!("R{}", hex::encode(rand::random::<[u8; 6]>()));
+    let review = review_row(
+        &review_id,
+        &staff_id,
+        data.date,
+        &user.username,
+        ReviewStatus::Open,
+        0,
+        None,
+    )?;
+    save(
+        &state,
+        &user,
+        client,
+        &review_id,
+        None,
+        review,
+        Vec::new(),
+        Vec::new(),
+        "review.start",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/gennemgang/{review_id}")).into_response())
+}
+
+fn review_row(
+    review_id: &str,
+    staff_id: &str,
+    held_on: chrono::NaiveDate,
+    leader: &str,
+    status: ReviewStatus,
+    version: i64,
+    note: Option<&str>,
+) -> Result<Row, AppError> {
+    let cells = [
+        review_id.to_owned(),
+        staff_id.to_owned(),
+        held_on.to_string(),
+        leader.to_owned(),
+        status.code().to_owned(),
+        version.to_string(),
+        note.unwrap_or_default().to_owned(),
+    ];
+    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+    overblik_domain::tables::REVIEWS
+        .parse_row(&cells)
+        .map_err(|error| AppError::Internal(error.to_string()))
+}
+
+/// Writes the review and its lines with the audit entry, if the version is still `expected`.
+#[allow(clippy::too_many_arguments)]
+async fn save(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    review_id: &str,
+    expected: Option<i64>,
+    review: Row,
+    lines: Vec<Row>,
+    persons: Vec<String>,
+    action: &'static str,
+) -> Result<(), AppError> {
+    let (user_id, client) = (user.id, client.ip().to_string());
+    let id = review_id.to_owned();
+    let detail = format!("lines={}", lines.len());
+    let saved = state
+        .pool()
+        .write(move |store| {
+            store.transaction(|store| {
+                if !store.save_review(&id, expected, &review, &lines)? {
+                    return Ok(false);
+                }
+                let persons: Vec<&str> = persons.iter().map(String::as_str).collect();
+                store.audit(&AuditEntry {
+                    user_id: Some(user_id),
+                    object_type: Some("review"),
+                    object_id: Some(&id),
+                    detail: Some(&detail),
+                    client: Some(&client),
+                    persons: &persons,
+                    ..AuditEntry::new(action)
+                })?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !saved {
+        return Err(AppError::Conflict(
+            "Gennemgangen er gemt af en anden, siden du åbnede den.".into(),
+        ));
+    }
+    state.refresh_entered().await?;
+    Ok(())
+}
+
+/// The review `review_id` if the user may see it (a caseworker of their unit).
+async fn review_of(
+    data: &Arc<Data>,
+    user: &CurrentUser,
+    review_id: &str,
+) -> Result<(Review, String), AppError> {
+    let review = data
+        .entered
+        .reviews
+        .iter()
+        .find(|r| r.review_id.as_str() == review_id)
+        .cloned()
+        .ok_or_else(|| user.forbidden("review_outside_unit"))?;
+    let staff = caseworkers(data, user).await?;
+    match staff.get(review.staff_id.as_str()) {
+        Some(name) => Ok((review, name.clone())),
+        None => Err(user.forbidden("review_outside_unit")),
+    }
+}
+
+/// The cases of a review: the caseworker's open cases at T while it is open, the recorded
+/// lines once it is closed.
+fn review_cases(data: &Data, review: &Review) -> Result<Vec<u32>, AppError> {
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    if review.status == ReviewStatus::Closed {
+        return Ok(data
+            .entered
+            .review_lines
+            .iter()
+            .filter(|l| l.review_id == review.review_id)
+            .filter_map(|l| ctx.lookup.case(l.case_id.as_str()))
+            .collect());
+    }
+    let Some(staff) = ctx.lookup.staff_row(review.staff_id.as_str()) else {
+        return Ok(Vec::new());
+    };
+    let t = data.date;
+    Ok(data
+        .snapshot
+        .cases
+        .iter()
+        .enumerate()
+        .filter(|(row, case)| {
+            ctx.lookup.assigned_at_t[*row] == Some(staff)
+                && case.opened_at <= t
+                && case.closed_at.is_none_or(|d| d > t)
+        })
+        .map(|(row, _)| row as u32)
+        .collect())
+}
+
+/// GET /gennemgang/{review_id}
+pub async fn show(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(review_id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::ReviewCaseloads)?;
+    let data = state.data().await?;
+    let (review, name) = review_of(&data, &user, &review_id).await?;
+    let cases = review_cases(&data, &review)?;
+    let s = &data.snapshot;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "review.read",
+        Some(("review", review_id.clone())),
+        Some(format!("cases={}", cases.len())),
+        cases
+            .iter()
+            .map(|&c| s.cases[c as usize].person_id.as_str().to_owned())
+            .collect(),
+    )
+    .await?;
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let status = CaseStatus::at(&ctx);
+    let lines: BTreeMap<&str, &ReviewLine> = data
+        .entered
+        .review_lines
+        .iter()
+        .filter(|l| l.review_id == review.review_id)
+        .map(|l| (l.case_id.as_str(), l))
+        .collect();
+    let rows = cases
+        .iter()
+        .map(|&c| {
+            let id = s.cases[c as usize].case_id.as_str();
+            let line = lines.get(id);
+            let chosen = line.map_or(Adjustment::Keep, |l| l.adjustment);
+            ReviewFormRow {
+                case_id: id.to_owned(),
+                href: case_href(id),
+                weight: number::decimal(ctx.weights().of(c).points.to_f64().unwrap_or(0.0), 2),
+                phase: status.phase_label(c),
+                next_due: status.next_due(c).map_or("–".into(), number::date),
+                overdue: status.overdue(c),
+                last_followup: status.last_followup(c).map_or("–".into(), number::date),
+                progress: status
+                    .goal_progress(c)
+                    .map_or("–".into(), |p| number::decimal(p, 1)),
+                adjustments: Adjustment::ALL
+                    .iter()
+                    .map(|a| (a.code(), a.label_da(), *a == chosen))
+                    .collect(),
+                note: line.and_then(|l| l.note.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Gennemgang: {name}"),
+        "/gennemgang",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "{} · leder {} · {}",
+        number::date(review.held_on),
+        review.leader,
+        review.status.label_da()
+    ));
+    page.review_form = Some(ReviewForm {
+        action: format!("/gennemgang/{}", url_encode(&review_id)),
+        version: *review.version.get(),
+        closed: review.status == ReviewStatus::Closed,
+        note: review.note.clone().unwrap_or_default(),
+        rows,
+    });
+    page.links
+        .push(Link::new("/gennemgang", "Alle gennemgange"));
+    Ok(render(&page))
+}
+
+/// POST /gennemgang/{review_id}: the adjustments and notes, with the version the form was
+/// opened at; `close` ends the review.
+pub async fn store(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(review_id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    user.require(Capability::ReviewCaseloads)?;
+    let data = state.data().await?;
+    let (review, _) = review_of(&data, &user, &review_id).await?;
+    if review.status == ReviewStatus::Closed {
+        return Err(AppError::bad_request(
+            "gennemgang",
+            "er afsluttet og kan ikke ændres",
+        ));
+    }
+    let cases = review_cases(&data, &review)?;
+    let s = &data.snapshot;
+    let case_ids: Vec<&str> = cases
+        .iter()
+        .map(|&c| s.cases[c as usize].case_id.as_str())
+        .collect();
+    let mut version = None;
+    let mut note = String::new();
+    let mut close = false;
+    let mut adjustments: BTreeMap<String, Adjustment> = BTreeMap::new();
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in form {
+        if let Some(case) = name.strip_prefix("adj_") {
+            let adjustment = Adjustment::from_code(&value).ok_or_else(|| {
+                AppError::bad_request("justering", "skal være keep, up, down eller close")
+            })?;
+            adjustments.insert(case.to_owned(), adjustment);
+        } else if let Some(case) = name.strip_prefix("note_") {
+            notes.insert(case.to_owned(), value);
+        } else {
+            match name.as_str() {
+                "csrf" => {}
+                "version" => {
+                    version = Some(value.parse::<i64>().map_err(|_| {
+                        AppError::bad_request("version", "mangler eller er ikke et tal")
+                    })?)
+                }
+                "note" => note = value,
+                "close" => close = true,
+                other => {
+                    return Err(AppError::bad_request(
+                        crate::input::shown_name(other),
+                        "er ikke en kendt parameter",
+                    ));
+                }
+            }
+        }
+    }
+    let version = version.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
+    if let Some(unknown) = adjustments
+        .keys()
+        .chain(notes.keys())
+        .find(|case| !case_ids.contains(&case.as_str()))
+    {
+        return Err(AppError::bad_request(
+            "sag",
+            format!(
+                "{} hører ikke til gennemgangen",
+                crate::input::shown_name(unknown)
+            ),
+        ));
+    }
+    if note.chars().count() > 2000 || notes.values().any(|n| n.chars().count() > 1000) {
+        return Err(AppError::bad_request("note", "er for lang"));
+    }
+    let mut lines = Vec::new();
+    let mut persons = Vec::new();
+    for &c in &cases {
+        let case = &s.cases[c as usize];
+        let id = case.case_id.as_str();
+        let adjustment = adjustments.get(id).copied().unwrap_or(Adjustment::Keep);
+        let line_note = notes.get(id).map(|n| n.trim()).filter(|n| !n.is_empty());
+        persons.push(case.person_id.as_str().to_owned());
+        lines.push(Row(vec![
+            Value::Text(review_id.clone()),
+            Value::Text(id.to_owned()),
+            Value::Text(adjustment.code().to_owned()),
+            line_note.map_or(Value::Null, |n| Value::Text(n.to_owned())),
+        ]));
+    }
+    let status = if close {
+        ReviewStatus::Closed
+    } else {
+        ReviewStatus::Open
+    };
+    let note = note.trim();
+    let row = review_row(
+        &review_id,
+        review.staff_id.as_str(),
+        review.held_on,
+        &review.leader,
+        status,
+        version + 1,
+        (!note.is_empty()).then_some(note),
+    )?;
+    save(
+        &state,
+        &user,
+        client,
+        &review_id,
+        Some(version),
+        row,
+        lines,
+        persons,
+        "review.save",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/gennemgang/{}", url_encode(&review_id))).into_response())
+}
