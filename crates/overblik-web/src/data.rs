@@ -14,7 +14,7 @@ use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
 use overblik_domain::tables::{CaseFlag, Review, ReviewLine, StaffProfile, WeightPoint};
-use overblik_domain::workload::Entered;
+use overblik_domain::workload::{CaseWeights, Entered};
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -30,6 +30,8 @@ pub struct Data {
     pub date: NaiveDate,
     /// When the data was last imported (the freshness every page shows).
     pub last_import: Option<DateTime<Utc>>,
+    /// Every case's weight at T with the entered rows of this version, computed once.
+    weights: std::sync::OnceLock<Arc<CaseWeights>>,
     cache: Cache,
 }
 
@@ -90,6 +92,7 @@ impl Data {
             as_of,
             date,
             last_import,
+            weights: std::sync::OnceLock::new(),
             cache: Cache::default(),
         })
     }
@@ -105,8 +108,22 @@ impl Data {
             as_of: self.as_of,
             date: self.date,
             last_import: self.last_import,
+            weights: std::sync::OnceLock::new(),
             cache: Cache::default(),
         }
+    }
+
+    /// Every case's weight at T, by case row (computed on first use for this data version).
+    pub fn weights(&self) -> Arc<CaseWeights> {
+        self.weights
+            .get_or_init(|| {
+                Arc::new(CaseWeights::compute(
+                    &self.snapshot,
+                    self.entered.view(),
+                    self.as_of.date,
+                ))
+            })
+            .clone()
     }
 
     /// The figures' context for `unit` (None: the whole municipality).
@@ -118,7 +135,8 @@ impl Data {
             self.as_of,
             unit,
         )?
-        .with_entered(self.entered.view()))
+        .with_entered(self.entered.view())
+        .with_weights(self.weights()))
     }
 
     /// The value under `key`, computed by `compute` on a blocking thread the first time; later

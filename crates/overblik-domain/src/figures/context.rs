@@ -199,8 +199,8 @@ pub struct Context<'a> {
     /// The tables entered in overblik (weights, flags): the snapshot's own unless
     /// [`Context::with_entered`] says otherwise.
     pub entered: Entered<'a>,
-    /// Every case's weight at T, computed when a figure first asks.
-    weights: std::sync::OnceLock<CaseWeights>,
+    /// Every case's weight at T, computed when a figure first asks (or given).
+    weights: std::sync::OnceLock<std::sync::Arc<CaseWeights>>,
 }
 
 impl<'a> Context<'a> {
@@ -235,8 +235,20 @@ impl<'a> Context<'a> {
 
     /// Every case's weight at T (the case-weight model, or the imported weight).
     pub fn weights(&self) -> &CaseWeights {
-        self.weights
-            .get_or_init(|| CaseWeights::compute(self.snapshot, self.entered, self.as_of.date))
+        self.weights.get_or_init(|| {
+            std::sync::Arc::new(CaseWeights::compute(
+                self.snapshot,
+                self.entered,
+                self.as_of.date,
+            ))
+        })
+    }
+
+    /// The same context with the weights already computed for the same data, T and entered
+    /// rows (a server computes them once per data version).
+    pub fn with_weights(self, weights: std::sync::Arc<CaseWeights>) -> Context<'a> {
+        let _ = self.weights.set(weights);
+        self
     }
 
     /// Whether the file `table` was supplied.

@@ -4,7 +4,6 @@
 //! page, the caseload report and this page agree.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::Response;
@@ -141,7 +140,14 @@ pub async fn caseworker(
         return Err(user.forbidden("caseload_of_other_staff"));
     };
     let visible = visible_cases(&data, &CaseScope::of(&user)).await;
-    let cases = cases_of(&data, &staff_id, &visible)?;
+    let id = staff_id.clone();
+    let all = data
+        .cached_result(format!("caseload:{staff_id}"), move |data| {
+            cases_of(data, &id)
+        })
+        .await
+        .map_err(AppError::Internal)?;
+    let cases: Vec<&WeighedCase> = all.iter().filter(|c| visible[c.row as usize]).collect();
     audit_read(
         &state,
         &user,
@@ -175,7 +181,7 @@ pub async fn caseworker(
             ("Kompleksitet", false),
         ],
     );
-    for c in &cases {
+    for c in cases {
         table.rows.push(vec![
             ViewCell::case(Some(&c.case_id)),
             ViewCell::text(c.area),
@@ -194,6 +200,7 @@ pub async fn caseworker(
 }
 
 struct WeighedCase {
+    row: u32,
     case_id: String,
     person_id: String,
     area: &'static str,
@@ -201,15 +208,10 @@ struct WeighedCase {
     flags: Vec<String>,
 }
 
-/// The open cases assigned to `staff_id` at T that the user may see, heaviest first.
-fn cases_of(
-    data: &Arc<Data>,
-    staff_id: &str,
-    visible: &[bool],
-) -> Result<Vec<WeighedCase>, AppError> {
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+/// The open cases assigned to `staff_id` at T, heaviest first (computed once per data version
+/// and caseworker; the caller keeps those the user may see).
+fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
+    let ctx = data.context(None).map_err(|error| error.to_string())?;
     let Some(staff) = ctx.lookup.staff_row(staff_id) else {
         return Ok(Vec::new());
     };
@@ -221,8 +223,7 @@ fn cases_of(
         .iter()
         .enumerate()
         .filter(|(row, case)| {
-            visible[*row]
-                && ctx.lookup.assigned_at_t[*row] == Some(staff)
+            ctx.lookup.assigned_at_t[*row] == Some(staff)
                 && case.opened_at <= t
                 && case.closed_at.is_none_or(|d| d > t)
         })
@@ -234,6 +235,7 @@ fn cases_of(
                 .map(|code| model.flag(code).map_or(code.clone(), |f| f.label.clone()))
                 .collect();
             WeighedCase {
+                row: row as u32,
                 case_id: case.case_id.as_str().to_owned(),
                 person_id: case.person_id.as_str().to_owned(),
                 area: case.area.label_da(),

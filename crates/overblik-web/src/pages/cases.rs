@@ -253,7 +253,7 @@ async fn load_case(
     user: &CurrentUser,
     client: SocketAddr,
     case_id: &str,
-) -> Result<(std::sync::Arc<Data>, CaseView), AppError> {
+) -> Result<(std::sync::Arc<Data>, usize, CaseView), AppError> {
     let (data, row) = authorised_case(state, user, case_id).await?;
     let mut view = timeline(&data, row, state.rules());
     audit_read(
@@ -274,7 +274,7 @@ async fn load_case(
         .ok()
         .flatten()
         .map(|cpr| format!("{}-{}", &cpr.digits()[..6], &cpr.digits()[6..]));
-    Ok((data, view))
+    Ok((data, row, view))
 }
 
 /// GET /sager/{case_id}
@@ -284,7 +284,7 @@ pub async fn page(
     user: CurrentUser,
     Path(case_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (data, view) = load_case(&state, &user, client, &case_id).await?;
+    let (data, row, view) = load_case(&state, &user, client, &case_id).await?;
     let mut page = Page::new(Layout::new(
         &user,
         format!("Sag {}", view.case_id),
@@ -331,7 +331,7 @@ pub async fn page(
             ViewCell::text(&e.text),
         ]);
     }
-    page.tables.push(weight_table(&data, &case_id)?);
+    page.tables.push(weight_table(&data, row));
     if user.role.may(Capability::SetCaseFlags) {
         page.flag_form = Some(flag_form(&data, &case_id));
     }
@@ -343,15 +343,9 @@ pub async fn page(
 }
 
 /// The case's weight at T and the parts it is made of.
-fn weight_table(data: &Data, case_id: &str) -> Result<ViewTable, AppError> {
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
-    let row = ctx
-        .lookup
-        .case(case_id)
-        .ok_or_else(|| AppError::Internal(format!("case row of {case_id}")))?;
-    let weight = ctx.weights().of(row);
+fn weight_table(data: &Data, row: usize) -> ViewTable {
+    let weights = data.weights();
+    let weight = weights.of(row as u32);
     let total = number::decimal(weight.points.to_f64().unwrap_or(0.0), 2);
     let mut table = ViewTable::new(
         format!("Sagsvægt: {total} point"),
@@ -368,7 +362,7 @@ fn weight_table(data: &Data, case_id: &str) -> Result<ViewTable, AppError> {
             "Sagssystemet har angivet sagens vægt; kompleksitet sat af lederen lægges oveni (i alt {total}). Tabellen viser, hvad vægtmodellen ville give."
         ));
     }
-    Ok(table)
+    table
 }
 
 /// The complexity flags as checkboxes, the case's own checked.
@@ -483,7 +477,7 @@ pub async fn api(
     user: CurrentUser,
     Path(case_id): Path<String>,
 ) -> Result<Json<CaseView>, AppError> {
-    let (_, view) = load_case(&state, &user, client, &case_id).await?;
+    let (_, _, view) = load_case(&state, &user, client, &case_id).await?;
     Ok(Json(view))
 }
 
