@@ -1139,6 +1139,61 @@ fn a_leader_reviews_a_caseload_and_concurrent_saves_are_detected() {
     );
 }
 
+/// The texts of the cells of the first body row of the table captioned `caption`.
+fn first_row(html: &str, caption: &str) -> Vec<String> {
+    let table = &html[html
+        .find(&format!("<caption>{caption}</caption>"))
+        .expect("the table")..];
+    let body = &table[table.find("<tbody>").expect("a body")..];
+    let row = &body[..body.find("</tr>").expect("a row")];
+    row.split("<td")
+        .skip(1)
+        .map(|cell| {
+            let text = &cell[cell.find('>').unwrap() + 1..];
+            let text = &text[..text.find("</td>").unwrap()];
+            // Drop a link around the value.
+            text.split('>')
+                .nth(1)
+                .map_or(text, |t| t.split('<').next().unwrap())
+                .to_owned()
+        })
+        .collect()
+}
+
+/// F8 (continuity): the caseload page shows each team's caseworker changes over the last 12
+/// months, and they are KF11 of the same period as the figures API gives it.
+#[test]
+fn the_caseload_shows_each_teams_caseworker_changes_as_kf11() {
+    let leader = login("teamleder");
+    let me = leader.get("/api/v1/me").expect(200).json();
+    // T as the server counts it (its "today").
+    let today: chrono::NaiveDate = leader.get("/api/v1/figures").expect(200).json()["as_of"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .expect("as_of");
+    let from = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap()
+        .succ_opt()
+        .unwrap();
+    let figures = leader
+        .get(&format!("/api/v1/figures?from={from}&to={today}"))
+        .expect(200)
+        .json();
+    let changes = figures["figures"]["KF11"]["changes"]
+        .as_u64()
+        .expect("KF11 changes");
+    assert!(
+        changes > 0,
+        "the demo team has no caseworker changes to show"
+    );
+    assert!(me["unit_id"].is_string());
+    let page = leader.get("/sagsstamme");
+    let cells = first_row(&page.expect(200).text(), "Pr. team");
+    assert_eq!(cells.len(), 8, "{cells:?}");
+    assert_eq!(cells[6], changes.to_string(), "{cells:?}");
+}
+
 #[test]
 fn refusals_are_audited() {
     let caseworker = login("sagsbehandler");

@@ -4,11 +4,14 @@
 //! page, the caseload report and this page agree.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::Response;
 use overblik_domain::access::{Capability, Role};
 use overblik_domain::codes::WeightFactor;
+use overblik_domain::figures::Period;
+use overblik_domain::figures::caseload::{Kf11, kf11};
 use overblik_domain::workload::{WeightModel, Weighted};
 use overblik_report::number;
 use rust_decimal::Decimal;
@@ -75,7 +78,12 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             .into(),
     );
     page.tables.push(table);
-    page.tables.push(team_table(&s.caseworkers, &s.teams));
+    let mut changes = Vec::new();
+    for team in &s.teams {
+        changes.push(team_changes(&data, &team.unit_id).await?);
+    }
+    page.tables
+        .push(team_table(&s.caseworkers, &s.teams, &changes));
     page.links
         .push(Link::new("/sagsvaegte", "Sådan vægtes sagerne"));
     Ok(render(&page))
@@ -85,8 +93,33 @@ fn caseworker_href(c: &CaseworkerLine) -> String {
     format!("/sagsstamme/{}", url_encode(&c.staff_id))
 }
 
-/// Points and capacity summed per team (utilisation of the team = Σ points ÷ Σ capacity).
-fn team_table(caseworkers: &[CaseworkerLine], teams: &[super::landing::TeamLine]) -> ViewTable {
+/// KF11 of `unit` over the last 12 months up to T: caseworker changes, and per 100 cases
+/// (computed once per data version and unit).
+async fn team_changes(data: &Arc<Data>, unit: &str) -> Result<Arc<Kf11>, AppError> {
+    let unit = unit.to_owned();
+    data.cached_result(format!("kf11:{unit}"), move |data| {
+        let ctx = data
+            .context(Some(&unit))
+            .map_err(|error| error.to_string())?;
+        let to = data.date;
+        let from = to
+            .checked_sub_months(chrono::Months::new(12))
+            .and_then(|d| d.succ_opt())
+            .unwrap_or(to);
+        let period = Period::new(from, to).map_err(|error| error.to_string())?;
+        Ok(kf11(&ctx, period))
+    })
+    .await
+    .map_err(AppError::Internal)
+}
+
+/// Points and capacity summed per team (utilisation of the team = Σ points ÷ Σ capacity), and
+/// the team's caseworker changes (KF11, continuity).
+fn team_table(
+    caseworkers: &[CaseworkerLine],
+    teams: &[super::landing::TeamLine],
+    changes: &[Arc<Kf11>],
+) -> ViewTable {
     let mut table = ViewTable::new(
         "Pr. team",
         &[
@@ -96,9 +129,15 @@ fn team_table(caseworkers: &[CaseworkerLine], teams: &[super::landing::TeamLine]
             ("Point", true),
             ("Kapacitet", true),
             ("Belastning", true),
+            ("Sagsbehandlerskift, 12 mdr.", true),
+            ("Skift pr. 100 sager", true),
         ],
     );
-    for team in teams {
+    table.note = Some(
+        "Sagsbehandlerskift (KF11): tildelinger i de seneste 12 måneder til en sag, der havde en sagsbehandler før."
+            .into(),
+    );
+    for (team, kf11) in teams.iter().zip(changes) {
         let members = caseworkers.iter().filter(|c| c.unit_id == team.unit_id);
         let (points, capacity) =
             members.fold((0.0, 0.0), |(p, k), c| (p + c.points, k + c.capacity));
@@ -111,6 +150,11 @@ fn team_table(caseworkers: &[CaseworkerLine], teams: &[super::landing::TeamLine]
             ViewCell::number(number::decimal(capacity, 1)),
             ViewCell::number(percent_or_dash(utilisation))
                 .alert_if(utilisation.is_some_and(|u| u > 1.0)),
+            ViewCell::number(kf11.changes),
+            ViewCell::number(
+                kf11.per_100_cases
+                    .map_or("–".into(), |v| number::decimal(v, 1)),
+            ),
         ]);
     }
     table
@@ -179,6 +223,7 @@ pub async fn caseworker(
             ("Point", true),
             ("Hvorfor", false),
             ("Kompleksitet", false),
+            ("Sagsbehandlerskift", true),
         ],
     );
     for c in cases {
@@ -188,6 +233,7 @@ pub async fn caseworker(
             ViewCell::number(points(c.weight.points)),
             ViewCell::text(reasons(&c.weight)),
             ViewCell::text(c.flags.join(", ")),
+            ViewCell::number(c.changes).alert_if(c.changes >= 3),
         ]);
     }
     table.empty = "Ingen åbne sager.".into();
@@ -201,6 +247,8 @@ pub async fn caseworker(
 
 struct WeighedCase {
     row: u32,
+    /// Changes of caseworker on the case up to T (assignments after the first).
+    changes: u64,
     case_id: String,
     person_id: String,
     area: &'static str,
@@ -217,6 +265,14 @@ fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
     };
     let model = WeightModel::from_rows(&data.entered.weight_points);
     let t = data.date;
+    let mut assignments = vec![0u64; data.snapshot.cases.len()];
+    for a in &data.snapshot.assignments {
+        if a.from_date <= t
+            && let Some(c) = ctx.lookup.case(a.case_id.as_str())
+        {
+            assignments[c as usize] += 1;
+        }
+    }
     let mut cases: Vec<WeighedCase> = data
         .snapshot
         .cases
@@ -236,6 +292,7 @@ fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
                 .collect();
             WeighedCase {
                 row: row as u32,
+                changes: assignments[row].saturating_sub(1),
                 case_id: case.case_id.as_str().to_owned(),
                 person_id: case.person_id.as_str().to_owned(),
                 area: case.area.label_da(),
