@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/sagsstamme", get(pages::caseload::page))
         .route("/sagsstamme/{staff_id}", get(pages::caseload::caseworker))
+        .route(
+            "/sagsstamme/{staff_id}/profil",
+            post(pages::caseload::set_profile),
+        )
         .route("/sagsvaegte", get(pages::caseload::model))
         .route("/gennemgang", get(pages::review::list))
         .route(

@@ -220,6 +220,16 @@ pub struct Page {
     pub assign_form: Option<AssignForm>,
     /// A caseload review's cases with their adjustment and note (F9).
     pub review_form: Option<ReviewForm>,
+    /// A caseworker's competences and districts (leaders, on the caseload page).
+    pub profile_form: Option<ProfileForm>,
+}
+
+/// A caseworker's competences (checkboxes, posted as `competence`) and districts (text).
+pub struct ProfileForm {
+    pub action: String,
+    /// (code, label, checked)
+    pub competences: Vec<(String, String, bool)>,
+    pub districts: String,
 }
 
 /// A caseload review: one row per case, saved together with the version it was opened at.
@@ -300,6 +310,7 @@ impl Page {
             flag_form: None,
             assign_form: None,
             review_form: None,
+            profile_form: None,
         }
     }
 }

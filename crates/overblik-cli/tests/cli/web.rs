@@ -1194,6 +1194,57 @@ fn the_caseload_shows_each_teams_caseworker_changes_as_kf11() {
     assert_eq!(cells[6], changes.to_string(), "{cells:?}");
 }
 
+/// F7: a leader records a caseworker's competences and districts (what distribution matches
+/// cases against); audited; unknown competences and other roles are refused.
+#[test]
+fn a_leader_records_a_caseworkers_competences_and_districts() {
+    let caseworker = login("sagsbehandler");
+    let staff = staff_of(&caseworker);
+    let path = format!("/sagsstamme/{}", encode(&staff));
+    let action = format!("{path}/profil");
+    let leader = login("teamleder");
+    leader
+        .get(&path)
+        .expect(200)
+        .expect_text(&format!("action=\"{action}\""));
+    assert!(!caseworker.get(&path).text().contains("profile-form"));
+    caseworker
+        .post(
+            &action,
+            &[("csrf", &caseworker.csrf), ("competence", "youth")],
+        )
+        .expect_error_page(403, "Ingen adgang");
+    leader
+        .post(
+            &action,
+            &[("csrf", &leader.csrf), ("competence", "astrology")],
+        )
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «competence»");
+    let saved = leader.post(
+        &action,
+        &[
+            ("csrf", &leader.csrf),
+            ("competence", "investigation"),
+            ("competence", "youth"),
+            ("districts", "Nord; Syd"),
+        ],
+    );
+    saved.expect(303);
+    leader
+        .get(&path)
+        .expect_text("value=\"investigation\" checked")
+        .expect_text("value=\"youth\" checked")
+        .expect_text("value=\"Nord;Syd\"");
+    let entries = audit("action=staff.profile");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["detail"] == "competences=investigation,youth districts=2"),
+        "{entries:#?}"
+    );
+}
+
 #[test]
 fn refusals_are_audited() {
     let caseworker = login("sagsbehandler");

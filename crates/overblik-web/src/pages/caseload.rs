@@ -7,24 +7,26 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
 use overblik_domain::codes::WeightFactor;
 use overblik_domain::figures::Period;
 use overblik_domain::figures::caseload::{Kf11, kf11};
+use overblik_domain::tables::{STAFF_PROFILES, StaffProfile};
+use overblik_domain::workload::distribute::NEEDS;
 use overblik_domain::workload::{WeightModel, Weighted};
 use overblik_report::number;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::landing::{CaseworkerLine, summary};
-use super::{absence_label, audit_read, freshness, percent_or_dash};
-use crate::auth::CurrentUser;
+use super::{absence_label, audit_read, change_audited, freshness, percent_or_dash};
+use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
 use crate::scope::{CaseScope, figures_unit, visible_cases};
 use crate::state::AppState;
-use crate::view::{Layout, Link, Page, ViewCell, ViewTable, render, url_encode};
+use crate::view::{Layout, Link, Page, ProfileForm, ViewCell, ViewTable, render, url_encode};
 
 /// GET /sagsstamme
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
@@ -238,6 +240,9 @@ pub async fn caseworker(
     }
     table.empty = "Ingen åbne sager.".into();
     page.tables.push(table);
+    if user.role.may(Capability::DistributeCases) {
+        page.profile_form = Some(profile_form(&data, &staff_id));
+    }
     page.links
         .push(Link::new("/sagsstamme", "Tilbage til sagsstammen"));
     page.links
@@ -386,4 +391,135 @@ fn value_label(factor: WeightFactor, value: &str) -> String {
         (_, "yes") => "ja".into(),
         (_, other) => other.to_owned(),
     }
+}
+
+/// The competences a caseworker may have: the needs of `workload::distribute` and the
+/// complexity flags of the model in force.
+fn competence_choices(data: &Data) -> Vec<(String, String)> {
+    let model = WeightModel::from_rows(&data.entered.weight_points);
+    NEEDS
+        .iter()
+        .map(|(code, label)| ((*code).to_owned(), (*label).to_owned()))
+        .chain(
+            model
+                .flags()
+                .iter()
+                .map(|f| (f.code.clone(), f.label.clone())),
+        )
+        .collect()
+}
+
+fn profile_form(data: &Data, staff_id: &str) -> ProfileForm {
+    let profile = data
+        .entered
+        .staff_profiles
+        .iter()
+        .find(|p| p.staff_id.as_str() == staff_id);
+    let has: Vec<&str> = profile
+        .and_then(|p| p.competences.as_deref())
+        .map(|c| c.split(';').map(str::trim).collect())
+        .unwrap_or_default();
+    ProfileForm {
+        action: format!("/sagsstamme/{}/profil", url_encode(staff_id)),
+        competences: competence_choices(data)
+            .into_iter()
+            .map(|(code, label)| {
+                let checked = has.contains(&code.as_str());
+                (code, label, checked)
+            })
+            .collect(),
+        districts: profile
+            .and_then(|p| p.districts.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// POST /sagsstamme/{staff_id}/profil: a leader sets a caseworker of the unit's competences
+/// (`competence`, once per checked box) and districts (`;`-separated); audited.
+pub async fn set_profile(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(staff_id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data = state.data().await?;
+    let s = summary(&data, figures_unit(&user, &data)).await?;
+    if !s.caseworkers.iter().any(|c| c.staff_id == staff_id) {
+        return Err(user.forbidden("profile_of_other_staff"));
+    }
+    let known: Vec<String> = competence_choices(&data)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let mut competences: Vec<String> = Vec::new();
+    let mut districts = String::new();
+    for (name, value) in form {
+        match name.as_str() {
+            "csrf" => {}
+            "competence" if known.contains(&value) => {
+                if !competences.contains(&value) {
+                    competences.push(value);
+                }
+            }
+            "competence" => {
+                return Err(AppError::bad_request(
+                    "competence",
+                    "er ikke en kendt kompetence",
+                ));
+            }
+            "districts" => districts = value,
+            other => {
+                return Err(AppError::bad_request(
+                    crate::input::shown_name(other),
+                    "er ikke en kendt parameter",
+                ));
+            }
+        }
+    }
+    let districts: Vec<&str> = districts
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    if districts
+        .iter()
+        .map(|d| d.chars().count() + 1)
+        .sum::<usize>()
+        > 500
+    {
+        return Err(AppError::bad_request("districts", "er for lang"));
+    }
+    let staff_row = data
+        .snapshot
+        .staff
+        .iter()
+        .find(|x| x.staff_id.as_str() == staff_id)
+        .ok_or_else(|| user.forbidden("profile_of_other_staff"))?;
+    let row = StaffProfile {
+        staff_id: staff_row.staff_id.clone(),
+        competences: (!competences.is_empty()).then(|| competences.join(";")),
+        districts: (!districts.is_empty()).then(|| districts.join(";")),
+    }
+    .to_row();
+    let detail = format!(
+        "competences={} districts={}",
+        competences.join(","),
+        districts.len()
+    );
+    let id = staff_id.clone();
+    change_audited(
+        &state,
+        &user,
+        client,
+        "staff.profile",
+        ("staff", &staff_id),
+        detail,
+        Vec::new(),
+        move |store| store.replace_entered_rows(&STAFF_PROFILES, Some(("staff_id", &id)), &[row]),
+    )
+    .await?;
+    state.refresh_entered().await?;
+    Ok(Redirect::to(&format!("/sagsstamme/{}", url_encode(&staff_id))).into_response())
 }

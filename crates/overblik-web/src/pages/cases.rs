@@ -21,7 +21,7 @@ use overblik_report::number;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use super::{audit_read, change_case, freshness, staff_name};
+use super::{audit_read, change_audited, freshness, staff_name};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -456,13 +456,14 @@ pub async fn set_flags(
         }
     );
     let id = case_id.clone();
-    change_case(
+    change_audited(
         &state,
         &user,
         client,
         "case.flags",
-        (&case_id, &person),
+        ("case", &case_id),
         detail,
+        vec![person],
         move |store| store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows),
     )
     .await?;

@@ -18,7 +18,7 @@ use overblik_report::number;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
-use super::{audit_read, change_case, freshness};
+use super::{audit_read, change_audited, freshness};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -321,13 +321,14 @@ pub async fn assign(
     .to_row();
     let person = record.person_id.as_str().to_owned();
     let detail = format!("staff={} from={today}", form.staff_id);
-    change_case(
+    change_audited(
         &state,
         &user,
         client,
         "case.assign",
-        (&case_id, &person),
+        ("case", &case_id),
         detail,
+        vec![person],
         move |store| store.record_assignment(&assignment),
     )
     .await?;

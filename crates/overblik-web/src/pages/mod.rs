@@ -70,33 +70,36 @@ pub async fn audit_read(
     Ok(())
 }
 
-/// A change to one case, written with its audit entry (who, what, the case's person, from
-/// where) in one transaction: both or neither.
-pub async fn change_case(
+/// A change written with its audit entry (who, what, on which object, the persons it touched,
+/// from where) in one transaction: both or neither.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_audited(
     state: &AppState,
     user: &CurrentUser,
     client: SocketAddr,
     action: &'static str,
-    (case_id, person): (&str, &str),
+    (object_type, object_id): (&'static str, &str),
     detail: String,
+    persons: Vec<String>,
     change: impl FnOnce(&mut overblik_store::Store) -> Result<(), overblik_store::StoreError>
     + Send
     + 'static,
 ) -> Result<(), AppError> {
     let (user_id, client) = (user.id, client.ip().to_string());
-    let (id, person) = (case_id.to_owned(), person.to_owned());
+    let id = object_id.to_owned();
     state
         .pool()
         .write(move |store| {
             store.transaction(|store| {
                 change(store)?;
+                let persons: Vec<&str> = persons.iter().map(String::as_str).collect();
                 store.audit(&AuditEntry {
                     user_id: Some(user_id),
-                    object_type: Some("case"),
+                    object_type: Some(object_type),
                     object_id: Some(&id),
                     detail: Some(&detail),
                     client: Some(&client),
-                    persons: &[&person],
+                    persons: &persons,
                     ..AuditEntry::new(action)
                 })
             })
