@@ -74,6 +74,27 @@ macro_rules! user_columns {
     };
 }
 
+/// `SELECT <user columns> FROM users <rest>` in both dialects (the rest with `?1` for SQLite,
+/// `$1` for PostgreSQL).
+macro_rules! select_users {
+    ($rest_sqlite:literal, $rest_postgres:literal) => {
+        [
+            concat!(
+                "SELECT ",
+                user_columns!(sqlite),
+                " FROM users ",
+                $rest_sqlite
+            ),
+            concat!(
+                "SELECT ",
+                user_columns!(postgres),
+                " FROM users ",
+                $rest_postgres
+            ),
+        ]
+    };
+}
+
 /// The insert of a new user, ending before its `ON CONFLICT` clause.
 macro_rules! insert_user {
     (sqlite) => {
@@ -182,18 +203,7 @@ impl Store {
     pub fn users(&mut self) -> Result<Vec<UserRecord>, StoreError> {
         self.connection.query(
             "reading users",
-            [
-                concat!(
-                    "SELECT ",
-                    user_columns!(sqlite),
-                    " FROM users ORDER BY username"
-                ),
-                concat!(
-                    "SELECT ",
-                    user_columns!(postgres),
-                    " FROM users ORDER BY username"
-                ),
-            ],
+            select_users!("ORDER BY username", "ORDER BY username"),
             &[],
             user_from_row,
         )
@@ -201,45 +211,28 @@ impl Store {
 
     /// The user called `username`, if there is one.
     pub fn user_by_name(&mut self, username: &str) -> Result<Option<UserRecord>, StoreError> {
-        let users = self.connection.query(
-            "reading a user",
-            [
-                concat!(
-                    "SELECT ",
-                    user_columns!(sqlite),
-                    " FROM users WHERE username = ?1"
-                ),
-                concat!(
-                    "SELECT ",
-                    user_columns!(postgres),
-                    " FROM users WHERE username = $1"
-                ),
-            ],
-            &[Param::Text(Some(username))],
-            user_from_row,
-        )?;
-        Ok(users.into_iter().next())
+        self.one_user(
+            select_users!("WHERE username = ?1", "WHERE username = $1"),
+            Param::Text(Some(username)),
+        )
     }
 
     /// The user with id `user_id`, if there is one.
     pub fn user_by_id(&mut self, user_id: i64) -> Result<Option<UserRecord>, StoreError> {
-        let users = self.connection.query(
-            "reading a user",
-            [
-                concat!(
-                    "SELECT ",
-                    user_columns!(sqlite),
-                    " FROM users WHERE user_id = ?1"
-                ),
-                concat!(
-                    "SELECT ",
-                    user_columns!(postgres),
-                    " FROM users WHERE user_id = $1"
-                ),
-            ],
-            &[Param::Int(Some(user_id))],
-            user_from_row,
-        )?;
+        self.one_user(
+            select_users!("WHERE user_id = ?1", "WHERE user_id = $1"),
+            Param::Int(Some(user_id)),
+        )
+    }
+
+    fn one_user(
+        &mut self,
+        sql: [&str; 2],
+        key: Param<'_>,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let users = self
+            .connection
+            .query("reading a user", sql, &[key], user_from_row)?;
         Ok(users.into_iter().next())
     }
 

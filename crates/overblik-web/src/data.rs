@@ -14,7 +14,7 @@ use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
 use overblik_domain::tables::{CaseFlag, Review, ReviewLine, StaffProfile, WeightPoint};
-use overblik_domain::workload::{CaseWeights, Entered};
+use overblik_domain::workload::{CaseWeights, Entered, WeightModel};
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 
@@ -32,6 +32,8 @@ pub struct Data {
     pub last_import: Option<DateTime<Utc>>,
     /// Every case's weight at T with the entered rows of this version, computed once.
     weights: std::sync::OnceLock<Arc<CaseWeights>>,
+    /// The case-weight model of this version's entered rows.
+    model: std::sync::OnceLock<Arc<WeightModel>>,
     cache: Cache,
 }
 
@@ -93,6 +95,7 @@ impl Data {
             date,
             last_import,
             weights: std::sync::OnceLock::new(),
+            model: std::sync::OnceLock::new(),
             cache: Cache::default(),
         })
     }
@@ -109,6 +112,7 @@ impl Data {
             date: self.date,
             last_import: self.last_import,
             weights: std::sync::OnceLock::new(),
+            model: std::sync::OnceLock::new(),
             cache: Cache::default(),
         }
     }
@@ -126,17 +130,33 @@ impl Data {
             .clone()
     }
 
-    /// The figures' context for `unit` (None: the whole municipality).
+    /// The figures' context for `unit` (None: the whole municipality) at the end of today.
     pub fn context(&self, unit: Option<&str>) -> Result<Context<'_>, UnknownUnit> {
-        Ok(Context::new(
-            &self.snapshot,
-            &self.sources,
-            &self.evaluation,
-            self.as_of,
-            unit,
-        )?
-        .with_entered(self.entered.view())
-        .with_weights(self.weights()))
+        self.context_at(unit, self.as_of, &self.evaluation)
+    }
+
+    /// The figures' context for `unit` at `as_of` with `evaluation` (a report with a T of its
+    /// own): always with the entered rows, which the snapshot here does not hold.
+    pub fn context_at<'a>(
+        &'a self,
+        unit: Option<&str>,
+        as_of: AsOf,
+        evaluation: &'a Evaluation,
+    ) -> Result<Context<'a>, UnknownUnit> {
+        let ctx = Context::new(&self.snapshot, &self.sources, evaluation, as_of, unit)?
+            .with_entered(self.entered.view());
+        Ok(if as_of == self.as_of {
+            ctx.with_weights(self.weights())
+        } else {
+            ctx
+        })
+    }
+
+    /// The case-weight model in force (the entered `weight_points` over the built-in points).
+    pub fn weight_model(&self) -> Arc<WeightModel> {
+        self.model
+            .get_or_init(|| Arc::new(WeightModel::from_rows(&self.entered.weight_points)))
+            .clone()
     }
 
     /// The value under `key`, computed by `compute` on a blocking thread the first time; later

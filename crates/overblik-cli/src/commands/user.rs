@@ -361,7 +361,7 @@ fn link_text(staff: Option<&str>, unit: Option<&str>) -> Option<String> {
 fn status(user: &UserRecord, now: DateTime<Utc>) -> String {
     match user.locked_until {
         _ if user.disabled => "deaktiveret".to_owned(),
-        Some(until) if until > now => format!("spærret til {}", local(until)),
+        Some(until) if user.is_locked_at(now) => format!("spærret til {}", local(until)),
         _ => "aktiv".to_owned(),
     }
 }

@@ -1245,6 +1245,47 @@ fn a_leader_records_a_caseworkers_competences_and_districts() {
     );
 }
 
+/// The reports count the leader's complexity flags as the pages do: a case's weight in the
+/// caseload report is the weight on its page, flag included.
+#[test]
+fn the_caseload_report_weighs_a_case_with_its_flags() {
+    let caseworker = login("sagsbehandler");
+    let leader = login("teamleder");
+    // The last case of the caseworker's caseload (the flags test uses the first one).
+    let list = leader.get(&format!("/sagsstamme/{}", encode(&staff_of(&caseworker))));
+    let text = list.expect(200).text();
+    let case = text
+        .rsplit("href=\"/sager/")
+        .next()
+        .and_then(|rest| rest.split('"').next())
+        .expect("a case")
+        .to_owned();
+    let path = format!("/sager/{case}");
+    leader
+        .post(
+            &format!("{path}/kompleksitet"),
+            &[("csrf", &leader.csrf), ("flag", "other_complex")],
+        )
+        .expect(303);
+    let on_page = case_weight(&leader.get(&path));
+    let report = leader.get("/api/v1/reports/caseload").expect(200).json();
+    let row = report["sections"][0]["tables"][0]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row[1]["value"] == case.as_str())
+        .cloned()
+        .expect("the case is in the report");
+    let in_report = row[3]["value"].as_f64().expect("a weight");
+    assert!(
+        (in_report - on_page).abs() < 1e-9,
+        "report {in_report}, page {on_page}"
+    );
+    leader
+        .post(&format!("{path}/kompleksitet"), &[("csrf", &leader.csrf)])
+        .expect(303);
+}
+
 #[test]
 fn refusals_are_audited() {
     let caseworker = login("sagsbehandler");

@@ -87,24 +87,35 @@ pub struct Kf09 {
     pub by_caseworker: BTreeMap<String, Load>,
 }
 
-/// The weight points of a case (its own, else the configured default).
+/// The weight points of case row `case` at T: the case-weight model, or the imported weight
+/// plus the leader's flags (`workload`).
 pub fn case_weight(ctx: &Context<'_>, case: u32) -> Decimal {
     ctx.weights().of(case).points
 }
 
 /// Staff rows with an absence active at T.
 pub fn absent_at_t(ctx: &Context<'_>) -> Vec<bool> {
+    absence_at_t(ctx).iter().map(Option::is_some).collect()
+}
+
+/// Per staff row: the absence (row of `absences`) active at T, the first one found.
+pub fn absence_at_t(ctx: &Context<'_>) -> Vec<Option<usize>> {
     let t = ctx.as_of.date;
-    let mut absent = vec![false; ctx.snapshot.staff.len()];
-    for a in &ctx.snapshot.absences {
+    let mut absence = vec![None; ctx.snapshot.staff.len()];
+    for (row, a) in ctx.snapshot.absences.iter().enumerate() {
         if a.from_date <= t
             && a.to_date.is_none_or(|to| t <= to)
             && let Some(staff) = ctx.lookup.staff_row(a.staff_id.as_str())
         {
-            absent[staff as usize] = true;
+            absence[staff as usize].get_or_insert(row);
         }
     }
-    absent
+    absence
+}
+
+/// The open cases at T in scope assigned at T to staff row `staff`.
+pub fn open_cases_of<'a>(ctx: &'a Context<'_>, staff: u32) -> impl Iterator<Item = u32> + 'a {
+    open_cases(ctx).filter(move |&c| ctx.lookup.assigned_at_t[c as usize] == Some(staff))
 }
 
 pub fn kf09(ctx: &Context<'_>) -> Kf09 {
@@ -181,17 +192,7 @@ pub struct Kf10Cases {
 }
 
 pub fn kf10_cases(ctx: &Context<'_>) -> Kf10Cases {
-    let t = ctx.as_of.date;
-    // The absence active at T per staff row (the first one found).
-    let mut absence_of: Vec<Option<usize>> = vec![None; ctx.snapshot.staff.len()];
-    for (row, a) in ctx.snapshot.absences.iter().enumerate() {
-        if a.from_date <= t
-            && a.to_date.is_none_or(|to| t <= to)
-            && let Some(staff) = ctx.lookup.staff_row(a.staff_id.as_str())
-        {
-            absence_of[staff as usize].get_or_insert(row);
-        }
-    }
+    let absence_of = absence_at_t(ctx);
     let mut out = Kf10Cases::default();
     for c in open_cases(ctx) {
         match ctx.lookup.assigned_at_t[c as usize] {

@@ -16,7 +16,6 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::weigh::CaseFacts;
 use crate::codes::{Area, StaffRole, TeamType};
@@ -66,9 +65,9 @@ pub fn needs(area: Area, facts: &CaseFacts) -> BTreeSet<String> {
     if facts.open_investigation {
         add("investigation");
     }
-    match facts.age {
-        Some(0..=5) => add("small_children"),
-        Some(12..=17) => add("youth"),
+    match facts.age.map(super::WeightModel::age_band) {
+        Some("0-5") => add("small_children"),
+        Some("12-17") => add("youth"),
         _ => {}
     }
     for flag in &facts.flags {
@@ -103,8 +102,8 @@ pub fn suggest(ctx: &Context<'_>, case: u32, profiles: &[StaffProfile]) -> Vec<C
     let record = &s.cases[case as usize];
     let facts = ctx.weights().facts(case);
     let needs = needs(record.area, facts);
+    // KF09 lists every caseworker in scope with their load, capacity and absence at T.
     let loads = crate::figures::caseload::kf09(ctx);
-    let absent = crate::figures::caseload::absent_at_t(ctx);
     let district = ctx
         .lookup
         .persons
@@ -114,6 +113,10 @@ pub fn suggest(ctx: &Context<'_>, case: u32, profiles: &[StaffProfile]) -> Vec<C
     let mut candidates: Vec<Candidate> = Vec::new();
     for (row, staff) in s.staff.iter().enumerate() {
         let row = row as u32;
+        let Some(load) = loads.by_caseworker.get(staff.staff_id.as_str()) else {
+            continue;
+        };
+        // KF09 also counts one who has left but still holds cases: not a candidate.
         let employed =
             staff.start_date.is_none_or(|d| d <= t) && staff.end_date.is_none_or(|d| t <= d);
         let Some(unit) = ctx.lookup.unit_of_staff[row as usize] else {
@@ -122,29 +125,14 @@ pub fn suggest(ctx: &Context<'_>, case: u32, profiles: &[StaffProfile]) -> Vec<C
         let team_type = s.org_units[unit as usize].team_type;
         if staff.role != StaffRole::Caseworker
             || !employed
-            || absent[row as usize]
-            || !ctx.scope.has_unit(unit)
+            || load.absent == Some(true)
             || !takes(team_type, record.area)
         {
             continue;
         }
         let mut reasons = Vec::new();
         let mut score = 0.0;
-        let load = loads.by_caseworker.get(staff.staff_id.as_str());
-        let (points, capacity) = load.map_or_else(
-            || {
-                let fte = staff
-                    .fte
-                    .as_ref()
-                    .map_or(1.0, |f| f.get().to_f64().unwrap_or(1.0));
-                let capacity_points = staff.capacity_points.as_ref().map_or(
-                    ctx.settings.default_capacity_points.to_f64().unwrap_or(0.0),
-                    |c| c.get().to_f64().unwrap_or(0.0),
-                );
-                (0.0, capacity_points * fte)
-            },
-            |l| (l.points, l.capacity),
-        );
+        let (points, capacity) = (load.points, load.capacity);
         let free = capacity - points;
         if capacity > 0.0 {
             let share = (free / capacity).clamp(-1.0, 1.0);
@@ -185,7 +173,7 @@ pub fn suggest(ctx: &Context<'_>, case: u32, profiles: &[StaffProfile]) -> Vec<C
         let fits = match team_type {
             Some(TeamType::Investigation) => facts.open_investigation,
             Some(TeamType::Placement) => facts.placed,
-            Some(TeamType::Youth) => matches!(facts.age, Some(12..=17)),
+            Some(TeamType::Youth) => facts.age.map(super::WeightModel::age_band) == Some("12-17"),
             _ => false,
         };
         if fits {
@@ -294,8 +282,8 @@ fn history(ctx: &Context<'_>, case: u32, t: NaiveDate) -> (BTreeSet<u32>, BTreeS
     (had_case, had_person)
 }
 
-/// The items of a `;`- or `,`-separated list cell, trimmed.
-fn list(cell: Option<&str>) -> impl Iterator<Item = &str> {
+/// The items of a `;`- or `,`-separated list cell (`staff_profiles`), trimmed.
+pub fn list(cell: Option<&str>) -> impl Iterator<Item = &str> {
     cell.unwrap_or_default()
         .split([';', ','])
         .map(str::trim)

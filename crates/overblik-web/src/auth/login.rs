@@ -117,7 +117,7 @@ pub async fn submit(
     let target = user.as_ref().map(|user| user.username.clone());
     let outcome = match user {
         Some(user) if user.disabled => Outcome::Wrong,
-        Some(user) if user.locked_until.is_some_and(|until| until > Utc::now()) => Outcome::Locked,
+        Some(user) if user.is_locked_at(Utc::now()) => Outcome::Locked,
         Some(user) if matches => Outcome::Success(user),
         Some(user) => {
             let (id, after, lock_for) = (
@@ -129,7 +129,7 @@ pub async fn submit(
                 .pool()
                 .write(move |store| store.record_failed_login(id, after, lock_for))
                 .await?;
-            if updated.locked_until.is_some_and(|until| until > Utc::now()) {
+            if updated.is_locked_at(Utc::now()) {
                 Outcome::Locked
             } else {
                 Outcome::Wrong

@@ -11,16 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
 use overblik_domain::codes::WeightFactor;
 use overblik_domain::figures::Period;
-use overblik_domain::figures::caseload::{Kf11, kf11};
+use overblik_domain::figures::caseload::{Kf11, kf11, open_cases_of};
 use overblik_domain::tables::{STAFF_PROFILES, StaffProfile};
-use overblik_domain::workload::distribute::NEEDS;
-use overblik_domain::workload::{WeightModel, Weighted};
+use overblik_domain::workload::Weighted;
+use overblik_domain::workload::distribute::{NEEDS, list};
 use overblik_report::number;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::landing::{CaseworkerLine, summary};
-use super::{absence_label, audit_read, change_audited, freshness, percent_or_dash};
+use super::{absence_label, audit_read, change_audited, freshness, percent_or_dash, points};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -84,8 +82,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     for team in &s.teams {
         changes.push(team_changes(&data, &team.unit_id).await?);
     }
-    page.tables
-        .push(team_table(&s.caseworkers, &s.teams, &changes));
+    page.tables.push(team_table(&s.teams, &changes));
     page.links
         .push(Link::new("/sagsvaegte", "Sådan vægtes sagerne"));
     Ok(render(&page))
@@ -117,11 +114,7 @@ async fn team_changes(data: &Arc<Data>, unit: &str) -> Result<Arc<Kf11>, AppErro
 
 /// Points and capacity summed per team (utilisation of the team = Σ points ÷ Σ capacity), and
 /// the team's caseworker changes (KF11, continuity).
-fn team_table(
-    caseworkers: &[CaseworkerLine],
-    teams: &[super::landing::TeamLine],
-    changes: &[Arc<Kf11>],
-) -> ViewTable {
+fn team_table(teams: &[super::landing::TeamLine], changes: &[Arc<Kf11>]) -> ViewTable {
     let mut table = ViewTable::new(
         "Pr. team",
         &[
@@ -140,9 +133,7 @@ fn team_table(
             .into(),
     );
     for (team, kf11) in teams.iter().zip(changes) {
-        let members = caseworkers.iter().filter(|c| c.unit_id == team.unit_id);
-        let (points, capacity) =
-            members.fold((0.0, 0.0), |(p, k), c| (p + c.points, k + c.capacity));
+        let (points, capacity) = (team.points, team.capacity);
         let utilisation = (capacity > 0.0).then(|| points / capacity);
         table.rows.push(vec![
             ViewCell::text(&team.name),
@@ -268,7 +259,7 @@ fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
     let Some(staff) = ctx.lookup.staff_row(staff_id) else {
         return Ok(Vec::new());
     };
-    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let model = data.weight_model();
     let t = data.date;
     let mut assignments = vec![0u64; data.snapshot.cases.len()];
     for a in &data.snapshot.assignments {
@@ -278,26 +269,18 @@ fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
             assignments[c as usize] += 1;
         }
     }
-    let mut cases: Vec<WeighedCase> = data
-        .snapshot
-        .cases
-        .iter()
-        .enumerate()
-        .filter(|(row, case)| {
-            ctx.lookup.assigned_at_t[*row] == Some(staff)
-                && case.opened_at <= t
-                && case.closed_at.is_none_or(|d| d > t)
-        })
-        .map(|(row, case)| {
-            let weight = ctx.weights().of(row as u32).clone();
+    let mut cases: Vec<WeighedCase> = open_cases_of(&ctx, staff)
+        .map(|row| {
+            let case = &data.snapshot.cases[row as usize];
+            let weight = ctx.weights().of(row).clone();
             let flags = weight
                 .flags
                 .iter()
                 .map(|code| model.flag(code).map_or(code.clone(), |f| f.label.clone()))
                 .collect();
             WeighedCase {
-                row: row as u32,
-                changes: assignments[row].saturating_sub(1),
+                row,
+                changes: assignments[row as usize].saturating_sub(1),
                 case_id: case.case_id.as_str().to_owned(),
                 person_id: case.person_id.as_str().to_owned(),
                 area: case.area.label_da(),
@@ -313,10 +296,6 @@ fn cases_of(data: &Data, staff_id: &str) -> Result<Vec<WeighedCase>, String> {
             .then_with(|| a.case_id.cmp(&b.case_id))
     });
     Ok(cases)
-}
-
-fn points(value: Decimal) -> String {
-    number::decimal(value.to_f64().unwrap_or(0.0), 2)
 }
 
 /// "Sag (børn og unge) 1 · Anbragt 1 · …", and where the case system's weight was used.
@@ -338,7 +317,7 @@ pub fn reasons(weight: &Weighted) -> String {
 pub async fn model(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     user.require(Capability::CaseLists)?;
     let data = state.data().await?;
-    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let model = data.weight_model();
     let mut page = Page::new(Layout::new(
         &user,
         "Sådan vægtes sagerne",
@@ -396,7 +375,7 @@ fn value_label(factor: WeightFactor, value: &str) -> String {
 /// The competences a caseworker may have: the needs of `workload::distribute` and the
 /// complexity flags of the model in force.
 fn competence_choices(data: &Data) -> Vec<(String, String)> {
-    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let model = data.weight_model();
     NEEDS
         .iter()
         .map(|(code, label)| ((*code).to_owned(), (*label).to_owned()))
@@ -417,7 +396,7 @@ fn profile_form(data: &Data, staff_id: &str) -> ProfileForm {
         .find(|p| p.staff_id.as_str() == staff_id);
     let has: Vec<&str> = profile
         .and_then(|p| p.competences.as_deref())
-        .map(|c| c.split(';').map(str::trim).collect())
+        .map(|c| list(Some(c)).collect())
         .unwrap_or_default();
     ProfileForm {
         action: format!("/sagsstamme/{}/profil", url_encode(staff_id)),
@@ -478,11 +457,7 @@ pub async fn set_profile(
             }
         }
     }
-    let districts: Vec<&str> = districts
-        .split([';', ','])
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .collect();
+    let districts: Vec<&str> = list(Some(&districts)).collect();
     if districts
         .iter()
         .map(|d| d.chars().count() + 1)
@@ -517,7 +492,11 @@ pub async fn set_profile(
         ("staff", &staff_id),
         detail,
         Vec::new(),
-        move |store| store.replace_entered_rows(&STAFF_PROFILES, Some(("staff_id", &id)), &[row]),
+        move |store| {
+            store
+                .replace_entered_rows(&STAFF_PROFILES, Some(("staff_id", &id)), &[row])
+                .map(|()| true)
+        },
     )
     .await?;
     state.refresh_entered().await?;

@@ -16,12 +16,10 @@ use chrono::NaiveDate;
 use overblik_domain::Cpr;
 use overblik_domain::access::Capability;
 use overblik_domain::tables::{CASE_FLAGS, CaseFlag};
-use overblik_domain::workload::WeightModel;
 use overblik_report::number;
-use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use super::{audit_read, change_audited, freshness, staff_name};
+use super::{audit_read, change_audited, freshness, points, staff_name};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -346,7 +344,7 @@ pub async fn page(
 fn weight_table(data: &Data, row: usize) -> ViewTable {
     let weights = data.weights();
     let weight = weights.of(row as u32);
-    let total = number::decimal(weight.points.to_f64().unwrap_or(0.0), 2);
+    let total = points(weight.points);
     let mut table = ViewTable::new(
         format!("Sagsvægt: {total} point"),
         &[("Hvorfor", false), ("Point", true)],
@@ -354,7 +352,7 @@ fn weight_table(data: &Data, row: usize) -> ViewTable {
     for part in &weight.parts {
         table.rows.push(vec![
             ViewCell::text(&part.label),
-            ViewCell::number(number::decimal(part.points.to_f64().unwrap_or(0.0), 2)),
+            ViewCell::number(points(part.points)),
         ]);
     }
     if weight.imported {
@@ -367,7 +365,7 @@ fn weight_table(data: &Data, row: usize) -> ViewTable {
 
 /// The complexity flags as checkboxes, the case's own checked.
 fn flag_form(data: &Data, case_id: &str) -> FlagForm {
-    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let model = data.weight_model();
     let set: Vec<&str> = data
         .entered
         .case_flags
@@ -383,7 +381,7 @@ fn flag_form(data: &Data, case_id: &str) -> FlagForm {
             .map(|flag| FlagOption {
                 code: flag.code.clone(),
                 label: flag.label.clone(),
-                points: number::decimal(flag.points.to_f64().unwrap_or(0.0), 2),
+                points: points(flag.points),
                 checked: set.contains(&flag.code.as_str()),
             })
             .collect(),
@@ -402,7 +400,7 @@ pub async fn set_flags(
 ) -> Result<Response, AppError> {
     user.require(Capability::SetCaseFlags)?;
     let (data, row) = authorised_case(&state, &user, &case_id).await?;
-    let model = WeightModel::from_rows(&data.entered.weight_points);
+    let model = data.weight_model();
     let mut chosen: Vec<String> = Vec::new();
     for (name, value) in form {
         match name.as_str() {
@@ -464,7 +462,11 @@ pub async fn set_flags(
         ("case", &case_id),
         detail,
         vec![person],
-        move |store| store.replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows),
+        move |store| {
+            store
+                .replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows)
+                .map(|()| true)
+        },
     )
     .await?;
     state.refresh_entered().await?;

@@ -11,14 +11,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use overblik_domain::access::Capability;
 use overblik_domain::figures::Context;
-use overblik_domain::figures::caseload::kf10_cases;
+use overblik_domain::figures::caseload::{is_open_on, kf10_cases};
 use overblik_domain::tables::Assignment;
 use overblik_domain::workload::distribute::{check_assignment, suggest};
 use overblik_report::number;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
-use super::{audit_read, change_audited, freshness};
+use super::{audit_read, change_audited, freshness, points};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -28,29 +27,21 @@ use crate::view::{
     AssignForm, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
 };
 
-/// The open cases at T without a caseworker that `ctx`'s leader distributes: those of the
-/// unit (KF10, by their last caseworker) and those never assigned to anyone, which belong to
-/// no unit yet.
+/// Whether case row `row` is one `ctx`'s leader distributes: open at T without a caseworker,
+/// and of the unit (KF10's scope: by the last caseworker) or never assigned to anyone, which
+/// belongs to no unit yet.
+fn to_distribute(ctx: &Context<'_>, row: u32) -> bool {
+    let r = row as usize;
+    ctx.lookup.assigned_at_t[r].is_none()
+        && is_open_on(&ctx.snapshot.cases[r], ctx.as_of.date)
+        && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[r].is_none())
+}
+
+/// Every case row `ctx`'s leader distributes.
 fn unassigned(ctx: &Context<'_>) -> Vec<u32> {
-    let t = ctx.as_of.date;
-    let mut cases = kf10_cases(ctx).without_caseworker;
-    if ctx.scope.is_filtered() {
-        cases.extend(
-            ctx.snapshot
-                .cases
-                .iter()
-                .enumerate()
-                .filter(|(row, case)| {
-                    ctx.lookup.last_assigned[*row].is_none()
-                        && case.opened_at <= t
-                        && case.closed_at.is_none_or(|d| d > t)
-                })
-                .map(|(row, _)| row as u32),
-        );
-        cases.sort_unstable();
-        cases.dedup();
-    }
-    cases
+    (0..ctx.snapshot.cases.len() as u32)
+        .filter(|&row| to_distribute(ctx, row))
+        .collect()
 }
 
 fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
@@ -69,6 +60,7 @@ pub async fn page(
     let ctx = context(&user, &data)?;
     let cases = unassigned(&ctx);
     let with_absent = kf10_cases(&ctx).caseworker_absent;
+    let ends = last_ends(&ctx);
     let s = &data.snapshot;
     audit_read(
         &state,
@@ -112,7 +104,7 @@ pub async fn page(
     for &c in &cases {
         let case = &s.cases[c as usize];
         let last = ctx.lookup.last_assigned[c as usize];
-        let since = last_end(&data, c).unwrap_or(case.opened_at);
+        let since = ends[c as usize].unwrap_or(case.opened_at);
         table.rows.push(vec![
             ViewCell::text(case.case_id.as_str())
                 .link(format!("/fordeling/{}", url_encode(case.case_id.as_str()))),
@@ -121,10 +113,7 @@ pub async fn page(
             ViewCell::text(super::staff_name(&data, last)),
             ViewCell::number((data.date - since).num_days().max(0))
                 .alert_if((data.date - since).num_days() > 14),
-            ViewCell::number(number::decimal(
-                ctx.weights().of(c).points.to_f64().unwrap_or(0.0),
-                2,
-            )),
+            ViewCell::number(points(ctx.weights().of(c).points)),
         ]);
     }
     table.empty = "Alle åbne sager har en sagsbehandler.".into();
@@ -151,10 +140,7 @@ pub async fn page(
             )),
             ViewCell::text(number::date(a.from_date)),
             ViewCell::text(a.to_date.map_or("ukendt".to_owned(), number::date)),
-            ViewCell::number(number::decimal(
-                ctx.weights().of(*c).points.to_f64().unwrap_or(0.0),
-                2,
-            )),
+            ViewCell::number(points(ctx.weights().of(*c).points)),
         ]);
     }
     absent.empty = "Ingen sager hos fraværende sagsbehandlere.".into();
@@ -167,21 +153,25 @@ pub async fn page(
     Ok(render(&page))
 }
 
-/// When the case's last assignment ended (the day it has been without a caseworker since).
-fn last_end(data: &Data, case: u32) -> Option<NaiveDate> {
-    let id = &data.snapshot.cases[case as usize].case_id;
-    data.snapshot
-        .assignments
-        .iter()
-        .filter(|a| a.case_id == *id && a.from_date <= data.date)
-        .filter_map(|a| a.to_date)
-        .max()
+/// Per case row, when its last assignment begun by T ended (the day it has been without a
+/// caseworker since); one pass over the assignments.
+fn last_ends(ctx: &Context<'_>) -> Vec<Option<NaiveDate>> {
+    let mut ends = vec![None; ctx.snapshot.cases.len()];
+    for a in &ctx.snapshot.assignments {
+        if a.from_date <= ctx.as_of.date
+            && let (Some(to), Some(c)) = (a.to_date, ctx.lookup.case(a.case_id.as_str()))
+        {
+            let end = &mut ends[c as usize];
+            *end = (*end).max(Some(to));
+        }
+    }
+    ends
 }
 
 /// The case row of `case_id` if the leader distributes it.
 fn distributable(ctx: &Context<'_>, user: &CurrentUser, case_id: &str) -> Result<u32, AppError> {
     let row = ctx.lookup.case(case_id);
-    match row.filter(|row| unassigned(ctx).contains(row)) {
+    match row.filter(|&row| to_distribute(ctx, row)) {
         Some(row) => Ok(row),
         None => Err(user.forbidden("case_not_distributable")),
     }
@@ -222,7 +212,7 @@ pub async fn case(
         "{} · oprettet {} · {} point: {}",
         record.area.label_da(),
         number::date(record.opened_at),
-        number::decimal(weight.points.to_f64().unwrap_or(0.0), 2),
+        points(weight.points),
         super::caseload::reasons(weight)
     ));
     let mut table = ViewTable::new(
@@ -291,30 +281,21 @@ pub async fn assign(
     let row = distributable(&ctx, &user, &case_id)?;
     let s = &data.snapshot;
     // Only a caseworker of the leader's own unit (the ones suggested) may be chosen.
-    let in_unit = s
-        .staff
-        .iter()
-        .position(|x| x.staff_id.as_str() == form.staff_id)
-        .and_then(|r| ctx.lookup.unit_of_staff[r])
-        .is_some_and(|u| ctx.scope.has_unit(u));
-    if !in_unit {
+    let Some(staff) = ctx.lookup.staff_row(&form.staff_id).filter(|&row| {
+        ctx.lookup.unit_of_staff[row as usize].is_some_and(|u| ctx.scope.has_unit(u))
+    }) else {
         return Err(AppError::bad_request(
             "staff_id",
             "er ikke en sagsbehandler i din enhed",
         ));
-    }
+    };
     let today = data.date;
     check_assignment(s, row, &form.staff_id, today)
         .map_err(|error| AppError::bad_request("staff_id", error.to_string()))?;
     let record = &s.cases[row as usize];
     let assignment = Assignment {
         case_id: record.case_id.clone(),
-        staff_id: s
-            .staff
-            .iter()
-            .find(|x| x.staff_id.as_str() == form.staff_id)
-            .map(|x| x.staff_id.clone())
-            .expect("checked above"),
+        staff_id: s.staff[staff as usize].staff_id.clone(),
         from_date: today,
         to_date: None,
     }
@@ -329,7 +310,7 @@ pub async fn assign(
         ("case", &case_id),
         detail,
         vec![person],
-        move |store| store.record_assignment(&assignment),
+        move |store| store.record_assignment(&assignment).map(|()| true),
     )
     .await?;
     // Assignments are imported data: everything that depends on them is evaluated again.

@@ -58,6 +58,9 @@ pub struct TeamLine {
     pub caseworkers: u64,
     pub open_cases: u64,
     pub overdue: u64,
+    /// Σ of the caseworkers' points and capacity (KF09).
+    pub points: f64,
+    pub capacity: f64,
 }
 
 /// The figures of one unit's landing page.
@@ -133,10 +136,14 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
                 caseworkers: 0,
                 open_cases: 0,
                 overdue: 0,
+                points: 0.0,
+                capacity: 0.0,
             });
         team.caseworkers += 1;
         team.open_cases += line.open_cases;
         team.overdue += line.overdue;
+        team.points += line.points;
+        team.capacity += line.capacity;
     }
     let (_, _, kf20) = kf18_to_kf20(&ctx);
     let budget = kf20.map(|k| {
@@ -320,12 +327,12 @@ async fn caseworker(
         team.overdue > 0,
     ));
     // The most urgent of the user's own overdue obligations, with their cases: a read of
-    // personal data, audited by the obligations list.
+    // personal data, audited below with the persons shown.
     let filter = obligations::Filter {
         status: Some("overdue".into()),
         ..Default::default()
     };
-    let (_, list) = obligations::list(state, user, &filter).await?;
+    let (_, list) = obligations::select(state, user, &filter).await?;
     let mut table = ViewTable::new(
         "Mine ældste overskredne frister",
         &[

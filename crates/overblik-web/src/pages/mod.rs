@@ -71,7 +71,9 @@ pub async fn audit_read(
 }
 
 /// A change written with its audit entry (who, what, on which object, the persons it touched,
-/// from where) in one transaction: both or neither.
+/// from where) in one transaction: both or neither. `change` returns whether it wrote
+/// anything (false: a precondition failed, e.g. a stale version); then nothing is audited and
+/// the result is false.
 #[allow(clippy::too_many_arguments)]
 pub async fn change_audited(
     state: &AppState,
@@ -81,17 +83,19 @@ pub async fn change_audited(
     (object_type, object_id): (&'static str, &str),
     detail: String,
     persons: Vec<String>,
-    change: impl FnOnce(&mut overblik_store::Store) -> Result<(), overblik_store::StoreError>
+    change: impl FnOnce(&mut overblik_store::Store) -> Result<bool, overblik_store::StoreError>
     + Send
     + 'static,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let (user_id, client) = (user.id, client.ip().to_string());
     let id = object_id.to_owned();
     state
         .pool()
         .write(move |store| {
             store.transaction(|store| {
-                change(store)?;
+                if !change(store)? {
+                    return Ok(false);
+                }
                 let persons: Vec<&str> = persons.iter().map(String::as_str).collect();
                 store.audit(&AuditEntry {
                     user_id: Some(user_id),
@@ -101,17 +105,24 @@ pub async fn change_audited(
                     client: Some(&client),
                     persons: &persons,
                     ..AuditEntry::new(action)
-                })
+                })?;
+                Ok(true)
             })
         })
-        .await?;
-    Ok(())
+        .await
+        .map_err(AppError::from)
 }
 
 /// The staff member's name, or a placeholder for a missing row.
 pub fn staff_name(data: &Data, row: Option<u32>) -> String {
     row.map(|r| data.snapshot.staff[r as usize].name.get().clone())
         .unwrap_or_else(|| "Ingen sagsbehandler".to_owned())
+}
+
+/// Weight points as shown: two decimals, Danish style ("1,25").
+pub fn points(value: rust_decimal::Decimal) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    number::decimal(value.to_f64().unwrap_or(0.0), 2)
 }
 
 /// A fraction as a percentage, or "–" when there is none (no capacity, no denominator).

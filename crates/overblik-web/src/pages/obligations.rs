@@ -124,7 +124,30 @@ fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
 }
 
 /// The obligations `user` may see that pass `filter`, most overdue first.
-pub async fn list(
+/// The obligations `filter` selects among the user's cases, the read audited with the persons
+/// listed before anything is returned: the page and the API alike.
+async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    filter: &Filter,
+) -> Result<(Arc<Data>, ObligationList), AppError> {
+    let (data, list) = select(state, user, filter).await?;
+    audit_read(
+        state,
+        user,
+        client,
+        "obligations.list",
+        None,
+        Some(describe(filter)),
+        persons(&list),
+    )
+    .await?;
+    Ok((data, list))
+}
+
+/// The obligations `filter` selects among the user's cases; the caller audits the read.
+pub async fn select(
     state: &AppState,
     user: &CurrentUser,
     filter: &Filter,
@@ -176,15 +199,13 @@ pub async fn list(
         .skip((checked.page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .collect();
-    Ok((
-        data,
-        ObligationList {
-            total,
-            page: checked.page,
-            page_size: PAGE_SIZE,
-            rows,
-        },
-    ))
+    let list = ObligationList {
+        total,
+        page: checked.page,
+        page_size: PAGE_SIZE,
+        rows,
+    };
+    Ok((data, list))
 }
 
 /// The indices of the obligations of the cases `scope` may see, computed once per data
@@ -228,17 +249,7 @@ pub async fn page(
     user: CurrentUser,
     Params(filter): Params<Filter>,
 ) -> Result<Response, AppError> {
-    let (data, list) = list(&state, &user, &filter).await?;
-    audit_read(
-        &state,
-        &user,
-        client,
-        "obligations.list",
-        None,
-        Some(describe(&filter)),
-        persons(&list),
-    )
-    .await?;
+    let (data, list) = list(&state, &user, client, &filter).await?;
     let status = filter.status.as_deref().unwrap_or("overdue");
     let title = match status {
         "open" => "Kommende frister",
@@ -327,16 +338,6 @@ pub async fn api(
     user: CurrentUser,
     Params(filter): Params<Filter>,
 ) -> Result<Json<ObligationList>, AppError> {
-    let (_, list) = list(&state, &user, &filter).await?;
-    audit_read(
-        &state,
-        &user,
-        client,
-        "obligations.list",
-        None,
-        Some(describe(&filter)),
-        persons(&list),
-    )
-    .await?;
+    let (_, list) = list(&state, &user, client, &filter).await?;
     Ok(Json(list))
 }

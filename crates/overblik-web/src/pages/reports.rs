@@ -57,14 +57,9 @@ pub async fn document(
             } else {
                 &none
             };
-            let ctx = overblik_domain::figures::Context::new(
-                &data.snapshot,
-                &data.sources,
-                evaluation,
-                AsOf::end_of(t),
-                unit.as_deref(),
-            )
-            .map_err(|error| error.to_string())?;
+            let ctx = data
+                .context_at(unit.as_deref(), AsOf::end_of(t), evaluation)
+                .map_err(|error| error.to_string())?;
             Ok(report::complete(&ctx, &rules, kind, audience))
         })
         .await

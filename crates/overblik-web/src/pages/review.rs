@@ -14,15 +14,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use overblik_domain::access::Capability;
 use overblik_domain::codes::{Adjustment, ReviewStatus};
+use overblik_domain::field::{Count, Field};
+use overblik_domain::figures::Context;
+use overblik_domain::figures::caseload::open_cases_of;
+use overblik_domain::ids::{ReviewId, StaffId};
 use overblik_domain::report::CaseStatus;
 use overblik_domain::tables::{Review, ReviewLine};
 use overblik_domain::{Row, Value};
 use overblik_report::number;
-use overblik_store::AuditEntry;
-use rust_decimal::prelude::ToPrimitive;
 
 use super::landing::summary;
-use super::{audit_read, freshness};
+use super::{audit_read, change_audited, freshness, points};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -176,20 +178,19 @@ pub async fn start(
         return Err(user.forbidden("review_of_other_staff"));
     }
     let review_id = format!("R{}", hex::encode(rand::random::<[u8; 6]>()));
-    let review = review_row(
-        &review_id,
-        &staff_id,
-        data.date,
-        &user.username,
-        ReviewStatus::Open,
-        0,
-        None,
-    )?;
+    let review = Review {
+        review_id: id(ReviewId::parse(&review_id))?,
+        staff_id: id(StaffId::parse(&staff_id))?,
+        held_on: data.date,
+        leader: user.username.clone(),
+        status: ReviewStatus::Open,
+        version: version(0)?,
+        note: None,
+    };
     save(
         &state,
         &user,
         client,
-        &review_id,
         None,
         review,
         Vec::new(),
@@ -200,67 +201,36 @@ pub async fn start(
     Ok(Redirect::to(&format!("/gennemgang/{review_id}")).into_response())
 }
 
-fn review_row(
-    review_id: &str,
-    staff_id: &str,
-    held_on: chrono::NaiveDate,
-    leader: &str,
-    status: ReviewStatus,
-    version: i64,
-    note: Option<&str>,
-) -> Result<Row, AppError> {
-    let cells = [
-        review_id.to_owned(),
-        staff_id.to_owned(),
-        held_on.to_string(),
-        leader.to_owned(),
-        status.code().to_owned(),
-        version.to_string(),
-        note.unwrap_or_default().to_owned(),
-    ];
-    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-    overblik_domain::tables::REVIEWS
-        .parse_row(&cells)
-        .map_err(|error| AppError::Internal(error.to_string()))
-}
-
-/// Writes the review and its lines with the audit entry, if the version is still `expected`.
+/// Writes the review and its lines with the audit entry, if the version is still `expected`;
+/// else nothing is written (409).
 #[allow(clippy::too_many_arguments)]
 async fn save(
     state: &AppState,
     user: &CurrentUser,
     client: SocketAddr,
-    review_id: &str,
     expected: Option<i64>,
-    review: Row,
-    lines: Vec<Row>,
+    review: Review,
+    lines: Vec<ReviewLine>,
     persons: Vec<String>,
     action: &'static str,
 ) -> Result<(), AppError> {
-    let (user_id, client) = (user.id, client.ip().to_string());
-    let id = review_id.to_owned();
+    let id = review.review_id.as_str().to_owned();
     let detail = format!("lines={}", lines.len());
-    let saved = state
-        .pool()
-        .write(move |store| {
-            store.transaction(|store| {
-                if !store.save_review(&id, expected, &review, &lines)? {
-                    return Ok(false);
-                }
-                let persons: Vec<&str> = persons.iter().map(String::as_str).collect();
-                store.audit(&AuditEntry {
-                    user_id: Some(user_id),
-                    object_type: Some("review"),
-                    object_id: Some(&id),
-                    detail: Some(&detail),
-                    client: Some(&client),
-                    persons: &persons,
-                    ..AuditEntry::new(action)
-                })?;
-                Ok(true)
-            })
-        })
-        .await?;
+    let key = id.clone();
+    let saved = change_audited(
+        state,
+        user,
+        client,
+        action,
+        ("review", &id),
+        detail,
+        persons,
+        move |store| {
+            let lines: Vec<Row> = lines.iter().map(ReviewLine::to_row).collect();
+            store.save_review(&key, expected, &review.to_row(), &lines)
+        },
+    )
+    .await?;
     if !saved {
         return Err(AppError::Conflict(
             "Gennemgangen er gemt af en anden, siden du åbnede den.".into(),
@@ -292,35 +262,20 @@ async fn review_of(
 
 /// The cases of a review: the caseworker's open cases at T while it is open, the recorded
 /// lines once it is closed.
-fn review_cases(data: &Data, review: &Review) -> Result<Vec<u32>, AppError> {
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+fn review_cases(data: &Data, ctx: &Context<'_>, review: &Review) -> Vec<u32> {
     if review.status == ReviewStatus::Closed {
-        return Ok(data
+        return data
             .entered
             .review_lines
             .iter()
             .filter(|l| l.review_id == review.review_id)
             .filter_map(|l| ctx.lookup.case(l.case_id.as_str()))
-            .collect());
+            .collect();
     }
-    let Some(staff) = ctx.lookup.staff_row(review.staff_id.as_str()) else {
-        return Ok(Vec::new());
-    };
-    let t = data.date;
-    Ok(data
-        .snapshot
-        .cases
-        .iter()
-        .enumerate()
-        .filter(|(row, case)| {
-            ctx.lookup.assigned_at_t[*row] == Some(staff)
-                && case.opened_at <= t
-                && case.closed_at.is_none_or(|d| d > t)
-        })
-        .map(|(row, _)| row as u32)
-        .collect())
+    ctx.lookup
+        .staff_row(review.staff_id.as_str())
+        .map(|staff| open_cases_of(ctx, staff).collect())
+        .unwrap_or_default()
 }
 
 /// GET /gennemgang/{review_id}
@@ -333,7 +288,10 @@ pub async fn show(
     user.require(Capability::ReviewCaseloads)?;
     let data = state.data().await?;
     let (review, name) = review_of(&data, &user, &review_id).await?;
-    let cases = review_cases(&data, &review)?;
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let cases = review_cases(&data, &ctx, &review);
     let s = &data.snapshot;
     audit_read(
         &state,
@@ -348,10 +306,15 @@ pub async fn show(
             .collect(),
     )
     .await?;
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
-    let status = CaseStatus::at(&ctx);
+    // Per data version: it reads every obligation, follow-up and goal.
+    let status = data
+        .cached_result("case_status".into(), |data| {
+            data.context(None)
+                .map(|ctx| CaseStatus::at(&ctx))
+                .map_err(|error| error.to_string())
+        })
+        .await
+        .map_err(AppError::Internal)?;
     let lines: BTreeMap<&str, &ReviewLine> = data
         .entered
         .review_lines
@@ -368,7 +331,7 @@ pub async fn show(
             ReviewFormRow {
                 case_id: id.to_owned(),
                 href: case_href(id),
-                weight: number::decimal(ctx.weights().of(c).points.to_f64().unwrap_or(0.0), 2),
+                weight: points(ctx.weights().of(c).points),
                 phase: status.phase_label(c),
                 next_due: status.next_due(c).map_or("–".into(), number::date),
                 overdue: status.overdue(c),
@@ -426,13 +389,16 @@ pub async fn store(
             "er afsluttet og kan ikke ændres",
         ));
     }
-    let cases = review_cases(&data, &review)?;
+    let ctx = data
+        .context(None)
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let cases = review_cases(&data, &ctx, &review);
     let s = &data.snapshot;
     let case_ids: Vec<&str> = cases
         .iter()
         .map(|&c| s.cases[c as usize].case_id.as_str())
         .collect();
-    let mut version = None;
+    let mut version_opened = None;
     let mut note = String::new();
     let mut close = false;
     let mut adjustments: BTreeMap<String, Adjustment> = BTreeMap::new();
@@ -449,7 +415,7 @@ pub async fn store(
             match name.as_str() {
                 "csrf" => {}
                 "version" => {
-                    version = Some(value.parse::<i64>().map_err(|_| {
+                    version_opened = Some(value.parse::<i64>().map_err(|_| {
                         AppError::bad_request("version", "mangler eller er ikke et tal")
                     })?)
                 }
@@ -464,7 +430,8 @@ pub async fn store(
             }
         }
     }
-    let version = version.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
+    let version_opened =
+        version_opened.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
     if let Some(unknown) = adjustments
         .keys()
         .chain(notes.keys())
@@ -485,43 +452,52 @@ pub async fn store(
     let mut persons = Vec::new();
     for &c in &cases {
         let case = &s.cases[c as usize];
-        let id = case.case_id.as_str();
-        let adjustment = adjustments.get(id).copied().unwrap_or(Adjustment::Keep);
-        let line_note = notes.get(id).map(|n| n.trim()).filter(|n| !n.is_empty());
+        let note = notes
+            .get(case.case_id.as_str())
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty());
         persons.push(case.person_id.as_str().to_owned());
-        lines.push(Row(vec![
-            Value::Text(review_id.clone()),
-            Value::Text(id.to_owned()),
-            Value::Text(adjustment.code().to_owned()),
-            line_note.map_or(Value::Null, |n| Value::Text(n.to_owned())),
-        ]));
+        lines.push(ReviewLine {
+            review_id: review.review_id.clone(),
+            case_id: case.case_id.clone(),
+            adjustment: adjustments
+                .get(case.case_id.as_str())
+                .copied()
+                .unwrap_or(Adjustment::Keep),
+            note: note.map(str::to_owned),
+        });
     }
-    let status = if close {
-        ReviewStatus::Closed
-    } else {
-        ReviewStatus::Open
-    };
     let note = note.trim();
-    let row = review_row(
-        &review_id,
-        review.staff_id.as_str(),
-        review.held_on,
-        &review.leader,
-        status,
-        version + 1,
-        (!note.is_empty()).then_some(note),
-    )?;
+    let saved = Review {
+        status: if close {
+            ReviewStatus::Closed
+        } else {
+            ReviewStatus::Open
+        },
+        version: version(version_opened + 1)?,
+        note: (!note.is_empty()).then(|| note.to_owned()),
+        ..review
+    };
     save(
         &state,
         &user,
         client,
-        &review_id,
-        Some(version),
-        row,
+        Some(version_opened),
+        saved,
         lines,
         persons,
         "review.save",
     )
     .await?;
     Ok(Redirect::to(&format!("/gennemgang/{}", url_encode(&review_id))).into_response())
+}
+
+/// A review's version as its record holds it.
+fn version(n: i64) -> Result<Count, AppError> {
+    Count::from_value(&Value::Int(n)).ok_or_else(|| AppError::Internal(format!("version {n}")))
+}
+
+/// An id made here (a new review id, a staff id from the data) as its record holds it.
+fn id<T>(parsed: Result<T, overblik_domain::CellError>) -> Result<T, AppError> {
+    parsed.map_err(|error| AppError::Internal(error.to_string()))
 }
