@@ -47,6 +47,13 @@ pub enum Capability {
     DistributeCases,
     /// Hold and record the monthly caseload reviews with the caseworkers.
     ReviewCaseloads,
+    /// Follow the handover checklists of reassigned cases in scope (the caseworkers hand over
+    /// and take over; the leaders follow up and set the items).
+    HandOverCases,
+    /// Run management supervision rounds in the own unit: draw samples, record findings.
+    Supervise,
+    /// Plan the department's annual supervision wheel: themes and their checklists.
+    PlanSupervision,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -72,6 +79,9 @@ impl Capability {
             Capability::SetCaseFlags => "set_case_flags",
             Capability::DistributeCases => "distribute_cases",
             Capability::ReviewCaseloads => "review_caseloads",
+            Capability::HandOverCases => "hand_over_cases",
+            Capability::Supervise => "supervise",
+            Capability::PlanSupervision => "plan_supervision",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -153,9 +163,12 @@ impl Role {
             }
             C::EconomyCases => matches!(self, R::Controller),
             // Leaders judge complexity (S2: the leader adjusts the caseload with the caseworker).
-            C::SetCaseFlags | C::DistributeCases | C::ReviewCaseloads => {
+            C::SetCaseFlags | C::DistributeCases | C::ReviewCaseloads | C::Supervise => {
                 matches!(self, R::TeamLeader | R::Head)
             }
+            C::HandOverCases => matches!(self, R::Caseworker | R::TeamLeader | R::Head),
+            // The department plans the wheel (S1 ch. 6: the head of department owns supervision).
+            C::PlanSupervision => self == R::Head,
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

@@ -62,6 +62,26 @@ codes! {
         Down = "down": "Ned: mindre indsats",
         Close = "close": "Luk sagen",
     }
+    /// Which open cases a management supervision round samples from (F10).
+    SamplePopulation {
+        Open = "open": "Alle åbne sager",
+        Placed = "placed": "Anbragte børn og unge",
+        Investigation = "investigation": "Sager med en igangværende børnefaglig undersøgelse",
+        Recent = "recent": "Sager oprettet inden for de seneste 12 måneder",
+    }
+    /// How a supervision sample is drawn: simple random, or stratified so that every
+    /// caseworker or team is represented in proportion to its cases.
+    Strata {
+        Simple = "none": "Simpel tilfældig stikprøve",
+        Caseworker = "caseworker": "Fordelt pr. sagsbehandler",
+        Team = "team": "Fordelt pr. team",
+    }
+    /// What a supervision checklist item checks: the law (prefilled from the deadline
+    /// engine) or professional quality (scored by the reviewer).
+    ChecklistKind {
+        Legality = "legality": "Lovlighed",
+        Quality = "quality": "Faglig kvalitet",
+    }
     OrgUnitKind {
         Municipality = "municipality": "Kommune",
         Department = "department": "Forvaltning",

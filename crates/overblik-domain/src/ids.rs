@@ -23,6 +23,13 @@ macro_rules! id_types {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = crate::CellError;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::parse(text)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
@@ -61,6 +68,10 @@ id_types!(
     EntryId,
     ComplaintId,
     ReviewId,
+    HandoverId,
+    ItemId,
+    ThemeId,
+    RoundId,
 );
 
 /// Id → row index of one table.

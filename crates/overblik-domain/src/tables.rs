@@ -370,6 +370,93 @@ tables! {
         adjustment: Adjustment,
         note: Option<String>,
     }
+    /// Extension, entered in overblik: an item of the handover checklist (F8), created for
+    /// every reassignment of a case. Without rows the built-in items apply
+    /// (`workload::handover::DEFAULT_ITEMS`).
+    HandoverItem, HANDOVER_ITEMS = handover_items [entered] key ["item_id"] {
+        item_id: ItemId,
+        label: String,
+        position: Count,
+    }
+    /// Extension, entered in overblik: the handover of a case from one caseworker to another
+    /// (F8), followed until every item of its checklist is done. `version` grows with every
+    /// save (concurrent edits are detected).
+    Handover, HANDOVERS = handovers [entered] key ["handover_id"] {
+        handover_id: HandoverId,
+        case_id: CaseId => "cases",
+        from_staff: Option<StaffId> => "staff",
+        to_staff: StaffId => "staff",
+        created_on: NaiveDate,
+        completed_on: Option<NaiveDate>,
+        version: Count,
+    }
+    /// Extension, entered in overblik: one item of a handover's checklist, with its label as
+    /// it read when the handover was created.
+    HandoverCheck, HANDOVER_CHECKS = handover_checks [entered] key ["handover_id", "item_id"] {
+        handover_id: HandoverId => "handovers",
+        item_id: ItemId,
+        label: String,
+        done_on: Option<NaiveDate>,
+        done_by: Option<String>,
+        note: Option<String>,
+    }
+    /// Extension, entered in overblik: a theme of the department's annual supervision wheel
+    /// (F10), planned for a month, with the cases it samples from.
+    SupervisionTheme, SUPERVISION_THEMES = supervision_themes [entered] key ["theme_id"] {
+        theme_id: ThemeId,
+        month: YearMonth,
+        title: String,
+        area: Option<Area>,
+        population: SamplePopulation,
+        description: Option<String>,
+    }
+    /// Extension, entered in overblik: an item of a theme's supervision checklist. A legality
+    /// item names the rule (`rules/*.toml`) whose obligations prefill it; a quality item is
+    /// scored from 1 to `scale_max`.
+    ChecklistItem, CHECKLIST_ITEMS = checklist_items [entered] key ["theme_id", "item_id"] {
+        theme_id: ThemeId => "supervision_themes",
+        item_id: ItemId,
+        kind: ChecklistKind,
+        text: String,
+        rule: Option<String>,
+        scale_max: Option<Count>,
+        position: Count,
+    }
+    /// Extension, entered in overblik: a supervision round, a reproducible sample of a unit's
+    /// cases for a theme. The sample is drawn from `seed`, so it can be drawn again and checked.
+    SupervisionRound, SUPERVISION_ROUNDS = supervision_rounds [entered] key ["round_id"] {
+        round_id: RoundId,
+        theme_id: ThemeId => "supervision_themes",
+        unit_id: OrgUnitId => "org_units",
+        drawn_on: NaiveDate,
+        seed: Count,
+        size: Count,
+        strata: Strata,
+        leader: String,
+        status: ReviewStatus,
+        learning_points: Option<String>,
+        version: Count,
+    }
+    /// Extension, entered in overblik: a case drawn in a supervision round, with its
+    /// caseworker and team when it was drawn (the summary is per team).
+    SupervisionCase, SUPERVISION_CASES = supervision_cases [entered] key ["round_id", "case_id"] {
+        round_id: RoundId => "supervision_rounds",
+        case_id: CaseId => "cases",
+        staff_id: Option<StaffId> => "staff",
+        team_id: Option<OrgUnitId> => "org_units",
+    }
+    /// Extension, entered in overblik: the reviewer's finding on one checklist item of one
+    /// sampled case: met or not (legality; empty: not relevant), or a score (quality).
+    SupervisionFinding, SUPERVISION_FINDINGS = supervision_findings [entered] key ["round_id", "case_id", "item_id"] {
+        round_id: RoundId => "supervision_rounds",
+        case_id: CaseId => "cases",
+        item_id: ItemId,
+        met: Option<bool>,
+        score: Option<Count>,
+        note: Option<String>,
+        recorded_on: NaiveDate,
+        recorded_by: String,
+    }
     /// Extension, entered in overblik: a complexity flag a leader set on a case; the flag's
     /// points (`weight_points`, factor `flag`) add to the case's weight.
     CaseFlag, CASE_FLAGS = case_flags [entered] key ["case_id", "flag"] {
@@ -441,8 +528,8 @@ mod tests {
                 assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
             }
         }
-        assert_eq!(TABLES.len(), 28);
-        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 5);
+        assert_eq!(TABLES.len(), 36);
+        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 13);
         assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
     }
 

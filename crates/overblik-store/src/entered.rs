@@ -55,48 +55,106 @@ impl Store {
     }
 
     /// Records a caseworker's assignment to a case made in overblik (distribution, F7): one
-    /// row of the imported table `assignments`, stored as an import would. The caller checks
-    /// it first (`workload::distribute::check_assignment`) and writes its audit entry in the
-    /// same transaction. A later delivery of `assignments` from the case system replaces it,
-    /// as it replaces every assignment: the case system stays the record.
-    pub fn record_assignment(&mut self, row: &Row) -> Result<(), StoreError> {
+    /// row of the imported table `assignments`, stored as an import would, and for a
+    /// reassignment the current assignment `(stored, ended)` replaced by its ended version. The
+    /// caller plans it first (`workload::distribute::plan_assignment`) and writes its audit
+    /// entry in the same transaction. Returns `false`, and changes nothing, when the assignment
+    /// to end is no longer stored. A later delivery of `assignments` from the case system
+    /// replaces it, as it replaces every assignment: the case system stays the record.
+    pub fn record_assignment(
+        &mut self,
+        row: &Row,
+        ends: Option<(&Row, &Row)>,
+    ) -> Result<bool, StoreError> {
         let spec = &overblik_domain::tables::ASSIGNMENTS;
         check_row(spec, row)?;
-        self.insert_rows(spec, std::slice::from_ref(row), "recording an assignment")
+        if let Some((stored, ended)) = ends {
+            check_row(spec, ended)?;
+            // Gone: an import replaced the assignments since the leader looked.
+            if self.delete_by_key(spec, stored, "ending an assignment")? != 1 {
+                return Ok(false);
+            }
+            self.insert_rows(spec, std::slice::from_ref(ended), "ending an assignment")?;
+        }
+        self.insert_rows(spec, std::slice::from_ref(row), "recording an assignment")?;
+        Ok(true)
     }
 
-    /// Saves a caseload review and its lines if the stored review's `version` is still
-    /// `expected` (`None`: the review is new and must not exist). Returns `false`, and changes
-    /// nothing, when someone saved it in between: concurrent edits are detected, not silently
-    /// overwritten. The review row carries the new version. Call it inside
-    /// [`Store::transaction`] with the audit entry; on PostgreSQL the version row is locked.
-    pub fn save_review(
+    /// Saves the row `head` of the entered table `head_spec` (a review, a handover, a
+    /// supervision round: a single id key and a `version` column) with all its child rows
+    /// (`children`: each child table's rows for this id, replacing the stored ones), if the
+    /// stored `version` is still `expected` (`None`: the row is new and must not exist).
+    /// Returns `false`, and changes nothing, when someone saved it in between: concurrent
+    /// edits are detected, not silently overwritten. Call it inside [`Store::transaction`]
+    /// with the audit entry; on PostgreSQL the stored row is locked until the commit.
+    pub fn save_versioned(
         &mut self,
-        review_id: &str,
+        head_spec: &'static TableSpec,
         expected: Option<i64>,
-        review: &Row,
-        lines: &[Row],
+        head: &Row,
+        children: &[(&'static TableSpec, Vec<Row>)],
     ) -> Result<bool, StoreError> {
+        let [key] = head_spec.key else {
+            panic!("{} has no single id key", head_spec.name);
+        };
+        let id_index = head_spec.column_index(key).expect("the key is a column");
+        let id = head.0[id_index]
+            .as_text()
+            .expect("an id key is text")
+            .to_owned();
+        let sql = format!(
+            "SELECT version FROM {} WHERE {} = $1",
+            quote(head_spec.name),
+            quote(key)
+        );
         let stored = self.connection.query(
-            "reading a review's version",
-            [
-                "SELECT version FROM reviews WHERE review_id = ?1",
-                "SELECT version FROM reviews WHERE review_id = $1 FOR UPDATE",
-            ],
-            &[Param::Text(Some(review_id))],
-            |row| crate::query::required(row.int(0)?, "reviews", "version"),
+            "reading a version",
+            [&sql.replace("$1", "?1"), &format!("{sql} FOR UPDATE")],
+            &[Param::Text(Some(&id))],
+            |row| crate::query::required(row.int(0)?, head_spec.name, "version"),
         )?;
         if stored.first().copied() != expected {
             return Ok(false);
         }
-        use overblik_domain::tables::{REVIEW_LINES, REVIEWS};
-        self.replace_entered_rows(
-            &REVIEWS,
-            Some(("review_id", review_id)),
-            std::slice::from_ref(review),
-        )?;
-        self.replace_entered_rows(&REVIEW_LINES, Some(("review_id", review_id)), lines)?;
+        self.replace_entered_rows(head_spec, Some((key, &id)), std::slice::from_ref(head))?;
+        for (spec, rows) in children {
+            self.replace_entered_rows(spec, Some((key, &id)), rows)?;
+        }
         Ok(true)
+    }
+
+    /// Deletes the row with the key of `row`; returns how many rows went.
+    fn delete_by_key(
+        &mut self,
+        spec: &'static TableSpec,
+        row: &Row,
+        context: &str,
+    ) -> Result<u64, StoreError> {
+        let mut sqlite = Vec::new();
+        let mut postgres = Vec::new();
+        let mut stored = Vec::new();
+        for (n, key) in spec.key.iter().enumerate() {
+            let index = spec.column_index(key).expect("the key is a column");
+            let column = &spec.columns[index];
+            sqlite.push(format!("{} = ?{}", quote(key), n + 1));
+            postgres.push(format!(
+                "{} = ${}{}",
+                quote(key),
+                n + 1,
+                pg_cast(column.kind)
+            ));
+            stored.push(encode_value(&row.0[index], true));
+        }
+        let params: Vec<Param<'_>> = stored.iter().map(param).collect();
+        let table = quote(spec.name);
+        self.connection.execute_counted(
+            context,
+            [
+                &format!("DELETE FROM {table} WHERE {}", sqlite.join(" AND ")),
+                &format!("DELETE FROM {table} WHERE {}", postgres.join(" AND ")),
+            ],
+            &params,
+        )
     }
 
     fn insert_rows(

@@ -35,6 +35,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_workload.sql"),
         postgres: include_str!("../migrations/postgres/0003_workload.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_handover_supervision",
+        sqlite: include_str!("../migrations/sqlite/0004_handover_supervision.sql"),
+        postgres: include_str!("../migrations/postgres/0004_handover_supervision.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -63,15 +63,25 @@ impl Connection {
     pub(crate) fn execute(
         &mut self,
         context: &str,
-        [sqlite, postgres]: [&str; 2],
+        statements: [&str; 2],
         params: &[Param<'_>],
     ) -> Result<(), StoreError> {
+        self.execute_counted(context, statements, params).map(drop)
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub(crate) fn execute_counted(
+        &mut self,
+        context: &str,
+        [sqlite, postgres]: [&str; 2],
+        params: &[Param<'_>],
+    ) -> Result<u64, StoreError> {
         match self {
             Connection::Sqlite(connection) => {
                 let values: Vec<&dyn rusqlite::ToSql> = params.iter().map(sqlite_param).collect();
                 connection
                     .execute(sqlite, values.as_slice())
-                    .map(drop)
+                    .map(|n| n as u64)
                     .map_err(StoreError::sqlite(context))
             }
             Connection::Postgres(client) => {
@@ -79,7 +89,6 @@ impl Connection {
                     params.iter().map(pg_param).collect();
                 client
                     .execute(postgres, &values)
-                    .map(drop)
                     .map_err(StoreError::postgres(context))
             }
         }

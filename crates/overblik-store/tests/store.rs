@@ -364,19 +364,51 @@ fn entered_rows_are_stored_as_an_import_would_store_them() {
         // An assignment made in overblik is an ordinary row of `assignments` (exported in
         // assignments.csv), and a re-import of it finds it unchanged.
         let assignment = vec!["C1", "S1", "2025-07-01", ""];
-        store
-            .transaction(|store| store.record_assignment(&row(&ASSIGNMENTS, &assignment)))
-            .unwrap();
+        assert!(
+            store
+                .transaction(|store| store.record_assignment(&row(&ASSIGNMENTS, &assignment), None))
+                .unwrap()
+        );
         assert_eq!(
             export(&mut store, &ASSIGNMENTS, false),
             text_rows(std::slice::from_ref(&assignment))
         );
-        let summary = import(&mut store, &[(&ASSIGNMENTS, vec![assignment])]);
+        let summary = import(&mut store, &[(&ASSIGNMENTS, vec![assignment.clone()])]);
         assert_eq!(
             counts(&summary, "assignments"),
             (0, 0, 1, 0),
             "{:?}",
             db.backend
+        );
+        // A reassignment ends the current assignment the day before, in the same transaction;
+        // one whose current assignment is gone (an import in between) changes nothing.
+        let current = row(&ASSIGNMENTS, &assignment);
+        let ended = vec!["C1", "S1", "2025-07-01", "2025-08-31"];
+        let next = vec!["C1", "S1", "2025-09-01", ""];
+        assert!(
+            store
+                .transaction(|store| store.record_assignment(
+                    &row(&ASSIGNMENTS, &next),
+                    Some((&current, &row(&ASSIGNMENTS, &ended)))
+                ))
+                .unwrap()
+        );
+        assert_eq!(
+            export(&mut store, &ASSIGNMENTS, false),
+            text_rows(&[ended.clone(), next.clone()])
+        );
+        let later = vec!["C1", "S1", "2025-10-01", ""];
+        assert!(
+            !store
+                .transaction(|store| store.record_assignment(
+                    &row(&ASSIGNMENTS, &later),
+                    Some((&current, &row(&ASSIGNMENTS, &ended)))
+                ))
+                .unwrap()
+        );
+        assert_eq!(
+            export(&mut store, &ASSIGNMENTS, false),
+            text_rows(&[ended, next])
         );
     }
 }
@@ -399,7 +431,12 @@ fn a_review_saved_from_a_stale_version_is_refused() {
             |store: &mut Store, expected: Option<i64>, version: &str, note: &str, adj: &str| {
                 store
                     .transaction(|store| {
-                        store.save_review("R1", expected, &review(version, note), &[line(adj)])
+                        store.save_versioned(
+                            &REVIEWS,
+                            expected,
+                            &review(version, note),
+                            &[(&REVIEW_LINES, vec![line(adj)])],
+                        )
                     })
                     .unwrap()
             };
@@ -650,7 +687,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 error,
                 StoreError::NewerSchema {
                     found: 999,
-                    supported: 3
+                    supported: 4
                 }
             ),
             "{error}"
@@ -681,7 +718,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 .map(|row| row.get(0))
                 .collect(),
         };
-        assert_eq!(versions, [1, 2, 3, 999]);
+        assert_eq!(versions, [1, 2, 3, 4, 999]);
     }
 }
 
@@ -691,7 +728,12 @@ fn migrate_reports_what_it_applied_once() {
         let mut store = Store::open_unmigrated(&db.url).unwrap();
         assert_eq!(
             store.migrate().unwrap(),
-            ["0001_initial", "0002_web_access", "0003_workload"]
+            [
+                "0001_initial",
+                "0002_web_access",
+                "0003_workload",
+                "0004_handover_supervision"
+            ]
         );
         assert!(store.migrate().unwrap().is_empty());
         // Without a key, the store can migrate but not import.

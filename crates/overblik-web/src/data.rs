@@ -13,7 +13,11 @@ use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
-use overblik_domain::tables::{CaseFlag, Review, ReviewLine, StaffProfile, WeightPoint};
+use overblik_domain::tables::{
+    CaseFlag, ChecklistItem, Handover, HandoverCheck, HandoverItem, Review, ReviewLine,
+    StaffProfile, SupervisionCase, SupervisionFinding, SupervisionRound, SupervisionTheme,
+    WeightPoint,
+};
 use overblik_domain::workload::{CaseWeights, Entered, WeightModel};
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
@@ -45,6 +49,14 @@ pub struct EnteredTables {
     pub staff_profiles: Vec<StaffProfile>,
     pub reviews: Vec<Review>,
     pub review_lines: Vec<ReviewLine>,
+    pub handover_items: Vec<HandoverItem>,
+    pub handovers: Vec<Handover>,
+    pub handover_checks: Vec<HandoverCheck>,
+    pub supervision_themes: Vec<SupervisionTheme>,
+    pub checklist_items: Vec<ChecklistItem>,
+    pub supervision_rounds: Vec<SupervisionRound>,
+    pub supervision_cases: Vec<SupervisionCase>,
+    pub supervision_findings: Vec<SupervisionFinding>,
 }
 
 impl EnteredTables {
@@ -62,6 +74,14 @@ impl EnteredTables {
             staff_profiles: std::mem::take(&mut snapshot.staff_profiles),
             reviews: std::mem::take(&mut snapshot.reviews),
             review_lines: std::mem::take(&mut snapshot.review_lines),
+            handover_items: std::mem::take(&mut snapshot.handover_items),
+            handovers: std::mem::take(&mut snapshot.handovers),
+            handover_checks: std::mem::take(&mut snapshot.handover_checks),
+            supervision_themes: std::mem::take(&mut snapshot.supervision_themes),
+            checklist_items: std::mem::take(&mut snapshot.checklist_items),
+            supervision_rounds: std::mem::take(&mut snapshot.supervision_rounds),
+            supervision_cases: std::mem::take(&mut snapshot.supervision_cases),
+            supervision_findings: std::mem::take(&mut snapshot.supervision_findings),
         }
     }
 

@@ -61,6 +61,12 @@ pub fn router(state: AppState) -> Router {
             "/gennemgang/{review_id}",
             get(pages::review::show).post(pages::review::store),
         )
+        .route("/overdragelser", get(pages::handover::list))
+        .route("/overdragelser/punkter", post(pages::handover::set_items))
+        .route(
+            "/overdragelser/{handover_id}",
+            get(pages::handover::show).post(pages::handover::store),
+        )
         .route("/fordeling", get(pages::distribution::page))
         .route(
             "/fordeling/{case_id}",

@@ -55,11 +55,16 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 11] = [
+        let menu: [(&str, &str, Option<Capability>); 12] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
             ("/fordeling", "Fordeling", Some(Capability::DistributeCases)),
+            (
+                "/overdragelser",
+                "Overdragelser",
+                Some(Capability::HandOverCases),
+            ),
             (
                 "/gennemgang",
                 "Gennemgang",
@@ -222,6 +227,85 @@ pub struct Page {
     pub review_form: Option<ReviewForm>,
     /// A caseworker's competences and districts (leaders, on the caseload page).
     pub profile_form: Option<ProfileForm>,
+    /// Forms of labelled fields (handover checklists, supervision), after the tables.
+    pub forms: Vec<Form>,
+}
+
+/// A form of labelled fields, posted to `action` with the CSRF token and `hidden` fields
+/// (e.g. the version it was opened at). Read-only forms show their values disabled.
+pub struct Form {
+    pub action: String,
+    pub title: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<FormField>,
+    pub submit: String,
+    pub read_only: bool,
+}
+
+pub struct FormField {
+    /// The posted name; also the element id (`f-<name>`).
+    pub name: String,
+    pub label: String,
+    /// A line under the label: what the field is prefilled from, its scale.
+    pub hint: String,
+    pub input: Input,
+}
+
+#[allow(dead_code)] // Number and Select: the supervision forms (next change)
+pub enum Input {
+    Text {
+        value: String,
+        max: usize,
+    },
+    TextArea {
+        value: String,
+        max: usize,
+    },
+    Number {
+        value: String,
+        min: i64,
+        max: i64,
+    },
+    /// (value, label, selected)
+    Select {
+        options: Vec<(String, String, bool)>,
+    },
+    Checkbox {
+        checked: bool,
+    },
+}
+
+impl FormField {
+    pub fn new(name: impl Into<String>, label: impl Into<String>, input: Input) -> FormField {
+        FormField {
+            name: name.into(),
+            label: label.into(),
+            hint: String::new(),
+            input,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> FormField {
+        self.hint = hint.into();
+        self
+    }
+}
+
+impl Form {
+    pub fn new(
+        action: impl Into<String>,
+        title: impl Into<String>,
+        submit: impl Into<String>,
+    ) -> Form {
+        Form {
+            action: action.into(),
+            title: title.into(),
+            hidden: Vec::new(),
+            fields: Vec::new(),
+            submit: submit.into(),
+            read_only: false,
+        }
+    }
 }
 
 /// A caseworker's competences (checkboxes, posted as `competence`) and districts (text).
@@ -311,6 +395,7 @@ impl Page {
             assign_form: None,
             review_form: None,
             profile_form: None,
+            forms: Vec::new(),
         }
     }
 }

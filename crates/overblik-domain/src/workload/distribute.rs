@@ -20,7 +20,8 @@ use chrono::NaiveDate;
 use super::weigh::CaseFacts;
 use crate::codes::{Area, StaffRole, TeamType};
 use crate::figures::Context;
-use crate::tables::StaffProfile;
+use crate::ids::StaffId;
+use crate::tables::{Assignment, StaffProfile};
 
 pub const CAPACITY: f64 = 40.0;
 pub const SAME_CASE: f64 = 30.0;
@@ -218,16 +219,31 @@ pub enum AssignError {
     Closed,
     #[error("sagen har allerede en sagsbehandler fra {0}; en ny tildeling må ikke overlappe")]
     Overlap(NaiveDate),
+    #[error("sagsbehandleren har allerede sagen")]
+    AlreadyAssigned,
+}
+
+/// An assignment checked and ready to record: the new assignment, the current one it ends
+/// (a reassignment, e.g. away from an absent caseworker), and the caseworker the case is
+/// handed over from (the current or the last one; none for a first assignment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentPlan {
+    pub new: Assignment,
+    /// The current assignment as it is stored, and as it reads once ended the day before.
+    pub ends: Option<(Assignment, Assignment)>,
+    pub handover_from: Option<StaffId>,
 }
 
 /// Checks an assignment of case row `case` to `staff_id` from `from` (open-ended), as the
-/// format requires of assignments (no overlaps per case) and as a leader would expect.
-pub fn check_assignment(
+/// format requires of assignments (no overlaps per case) and as a leader would expect. A
+/// current assignment begun before `from` is ended the day before (reassignment); one begun on
+/// or after `from` is an overlap.
+pub fn plan_assignment(
     snapshot: &crate::Snapshot,
     case: u32,
     staff_id: &str,
     from: NaiveDate,
-) -> Result<(), AssignError> {
+) -> Result<AssignmentPlan, AssignError> {
     let staff = snapshot
         .staff
         .iter()
@@ -246,15 +262,53 @@ pub fn check_assignment(
     if record.closed_at.is_some_and(|closed| closed <= from) {
         return Err(AssignError::Closed);
     }
-    if let Some(existing) = snapshot
-        .assignments
-        .iter()
-        .filter(|a| a.case_id == record.case_id)
-        .find(|a| a.to_date.is_none_or(|to| to >= from))
-    {
-        return Err(AssignError::Overlap(existing.from_date));
+    let of_case = || {
+        snapshot
+            .assignments
+            .iter()
+            .filter(|a| a.case_id == record.case_id)
+    };
+    if of_case().any(|a| {
+        a.staff_id == staff.staff_id && a.from_date <= from && a.to_date.is_none_or(|to| to >= from)
+    }) {
+        return Err(AssignError::AlreadyAssigned);
     }
-    Ok(())
+    if let Some(later) = of_case().find(|a| a.from_date >= from) {
+        return Err(AssignError::Overlap(later.from_date));
+    }
+    let current: Vec<&Assignment> = of_case()
+        .filter(|a| a.to_date.is_none_or(|to| to >= from))
+        .collect();
+    let ends = match current.as_slice() {
+        [] => None,
+        [current] if current.staff_id == staff.staff_id => {
+            return Err(AssignError::AlreadyAssigned);
+        }
+        [current] => {
+            let ended = Assignment {
+                to_date: from.pred_opt(),
+                ..(*current).clone()
+            };
+            Some(((*current).clone(), ended))
+        }
+        [_, second, ..] => return Err(AssignError::Overlap(second.from_date)),
+    };
+    let handover_from = match &ends {
+        Some((current, _)) => Some(current.staff_id.clone()),
+        None => of_case()
+            .max_by_key(|a| a.from_date)
+            .map(|a| a.staff_id.clone()),
+    };
+    Ok(AssignmentPlan {
+        new: Assignment {
+            case_id: record.case_id.clone(),
+            staff_id: staff.staff_id.clone(),
+            from_date: from,
+            to_date: None,
+        },
+        ends,
+        handover_from,
+    })
 }
 
 /// Staff rows that were ever assigned to `case` (by T), and to any other case of its person.
@@ -493,26 +547,61 @@ mod tests {
                 .position(|c| c.case_id.as_str() == id)
                 .unwrap() as u32
         };
-        assert_eq!(check_assignment(&s, row("C10"), "B", day), Ok(()));
+        let plan = plan_assignment(&s, row("C10"), "B", day).unwrap();
+        assert_eq!(plan.new.staff_id.as_str(), "B");
+        assert_eq!(plan.new.from_date, day);
+        assert_eq!(plan.ends, None);
         assert_eq!(
-            check_assignment(&s, row("C10"), "D", day),
+            plan_assignment(&s, row("C10"), "D", day),
             Err(AssignError::Left(
                 NaiveDate::from_ymd_opt(2025, 1, 31).unwrap()
             ))
         );
         assert_eq!(
-            check_assignment(&s, row("C10"), "X", day),
+            plan_assignment(&s, row("C10"), "X", day),
             Err(AssignError::UnknownStaff)
         );
+        // An assignment begun on the day (or later) is not ended: that would be an overlap.
+        let start_of_c2 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         assert_eq!(
-            check_assignment(&s, row("C2"), "B", day),
-            Err(AssignError::Overlap(
-                NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
-            ))
+            plan_assignment(&s, row("C2"), "B", start_of_c2),
+            Err(AssignError::Overlap(start_of_c2))
         );
         assert_eq!(
-            check_assignment(&s, row("C1"), "B", day),
+            plan_assignment(&s, row("C1"), "B", day),
             Err(AssignError::Closed)
+        );
+    }
+
+    #[test]
+    fn a_reassignment_ends_the_current_assignment_the_day_before_and_hands_over() {
+        let s = world();
+        let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let c2 = s
+            .cases
+            .iter()
+            .position(|c| c.case_id.as_str() == "C2")
+            .unwrap() as u32;
+        let current = s
+            .assignments
+            .iter()
+            .find(|a| a.case_id.as_str() == "C2" && a.to_date.is_none())
+            .unwrap()
+            .clone();
+        let other = if current.staff_id.as_str() == "B" {
+            "A"
+        } else {
+            "B"
+        };
+        let plan = plan_assignment(&s, c2, other, day).unwrap();
+        let (stored, ended) = plan.ends.unwrap();
+        assert_eq!(stored, current);
+        assert_eq!(ended.to_date, NaiveDate::from_ymd_opt(2025, 5, 31));
+        assert_eq!(ended.from_date, current.from_date);
+        assert_eq!(plan.handover_from, Some(current.staff_id.clone()));
+        assert_eq!(
+            plan_assignment(&s, c2, current.staff_id.as_str(), day),
+            Err(AssignError::AlreadyAssigned)
         );
     }
 

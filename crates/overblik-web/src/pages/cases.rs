@@ -26,7 +26,7 @@ use crate::error::AppError;
 use crate::scope::{CaseScope, visible_cases};
 use crate::state::AppState;
 use crate::view::{
-    FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render,
+    FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
 };
 
 #[derive(Debug, Serialize)]
@@ -205,6 +205,21 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
             format!("{name} overtager sagen"),
         );
     }
+    for h in data
+        .entered
+        .handovers
+        .iter()
+        .filter(|h| h.case_id.as_str() == id)
+    {
+        push(
+            h.created_on,
+            "Overdragelse",
+            "Overdragelse oprettet (tjekliste)".into(),
+        );
+        if let Some(done) = h.completed_on {
+            push(done, "Overdragelse", "Overdragelsen afsluttet".into());
+        }
+    }
     if let Some(closed) = case.closed_at {
         push(closed, "Sag", "Sagen lukket".into());
     }
@@ -335,6 +350,23 @@ pub async fn page(
     }
     page.tables.push(obligations);
     page.tables.push(events);
+    if user.role.may(Capability::DistributeCases) && view.closed_at.is_none() {
+        page.links.push(Link::new(
+            format!("/fordeling/{}", url_encode(&case_id)),
+            "Omfordel sagen til en anden sagsbehandler",
+        ));
+    }
+    for h in data
+        .entered
+        .handovers
+        .iter()
+        .filter(|h| h.case_id.as_str() == case_id)
+    {
+        page.links.push(Link::new(
+            format!("/overdragelser/{}", url_encode(h.handover_id.as_str())),
+            format!("Overdragelse oprettet {}", number::date(h.created_on)),
+        ));
+    }
     page.links
         .push(Link::new("/frister", "Tilbage til fristerne"));
     Ok(render(&page))

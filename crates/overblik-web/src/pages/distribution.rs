@@ -12,8 +12,10 @@ use chrono::NaiveDate;
 use overblik_domain::access::Capability;
 use overblik_domain::figures::Context;
 use overblik_domain::figures::caseload::{is_open_on, kf10_cases};
-use overblik_domain::tables::Assignment;
-use overblik_domain::workload::distribute::{check_assignment, suggest};
+use overblik_domain::ids::HandoverId;
+use overblik_domain::tables::{HANDOVER_CHECKS, HANDOVERS, Handover, HandoverCheck};
+use overblik_domain::workload::distribute::{plan_assignment, suggest};
+use overblik_domain::workload::handover;
 use overblik_report::number;
 use serde::Deserialize;
 
@@ -168,10 +170,16 @@ fn last_ends(ctx: &Context<'_>) -> Vec<Option<NaiveDate>> {
     ends
 }
 
-/// The case row of `case_id` if the leader distributes it.
+/// The case row of `case_id` if the leader may (re)assign it: an open case of the unit —
+/// without a caseworker, with an absent one, or to be handed over for another reason — or a
+/// new case never assigned.
 fn distributable(ctx: &Context<'_>, user: &CurrentUser, case_id: &str) -> Result<u32, AppError> {
     let row = ctx.lookup.case(case_id);
-    match row.filter(|&row| to_distribute(ctx, row)) {
+    let open_here = |row: u32| {
+        is_open_on(&ctx.snapshot.cases[row as usize], ctx.as_of.date)
+            && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[row as usize].is_none())
+    };
+    match row.filter(|&row| open_here(row)) {
         Some(row) => Ok(row),
         None => Err(user.forbidden("case_not_distributable")),
     }
@@ -200,7 +208,12 @@ pub async fn case(
         vec![record.person_id.as_str().to_owned()],
     )
     .await?;
-    let candidates = suggest(&ctx, row, &data.entered.staff_profiles);
+    let current = ctx.lookup.assigned_at_t[row as usize];
+    // Reassigning: the current caseworker is not a candidate.
+    let candidates: Vec<_> = suggest(&ctx, row, &data.entered.staff_profiles)
+        .into_iter()
+        .filter(|c| Some(c.staff) != current)
+        .collect();
     let weight = ctx.weights().of(row);
     let mut page = Page::new(Layout::new(
         &user,
@@ -215,6 +228,12 @@ pub async fn case(
         points(weight.points),
         super::caseload::reasons(weight)
     ));
+    if current.is_some() {
+        page.intro.push(format!(
+            "Sagen har i dag {} som sagsbehandler. Tildeler du den til en anden, ophører den nuværende tildeling i går, og der oprettes en overdragelse med tjekliste.",
+            super::staff_name(&data, current)
+        ));
+    }
     let mut table = ViewTable::new(
         "Forslag, bedst egnede først",
         &[
@@ -267,7 +286,8 @@ pub struct AssignRequest {
 }
 
 /// POST /fordeling/{case_id}: assigns the case from today, after checking it (no caseworker
-/// who has left, no overlap); the assignment and its audit entry in one transaction.
+/// who has left, no overlap). A reassignment ends the current assignment yesterday and creates
+/// a handover checklist; all of it and the audit entry in one transaction.
 pub async fn assign(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -290,19 +310,44 @@ pub async fn assign(
         ));
     };
     let today = data.date;
-    check_assignment(s, row, &form.staff_id, today)
+    let plan = plan_assignment(s, row, &form.staff_id, today)
         .map_err(|error| AppError::bad_request("staff_id", error.to_string()))?;
+    debug_assert_eq!(plan.new.staff_id, s.staff[staff as usize].staff_id);
     let record = &s.cases[row as usize];
-    let assignment = Assignment {
-        case_id: record.case_id.clone(),
-        staff_id: s.staff[staff as usize].staff_id.clone(),
-        from_date: today,
-        to_date: None,
-    }
-    .to_row();
+    // A case that had a caseworker is handed over: its checklist is created with the
+    // assignment, in the same transaction.
+    let handover = plan.handover_from.clone().map(|from| {
+        let id: HandoverId = super::new_id("H");
+        let checks = handover::checklist(&id, &handover::items(&data.entered.handover_items));
+        let head = Handover {
+            handover_id: id,
+            case_id: record.case_id.clone(),
+            from_staff: Some(from),
+            to_staff: plan.new.staff_id.clone(),
+            created_on: today,
+            completed_on: None,
+            version: super::version(0),
+        };
+        (head, checks)
+    });
     let person = record.person_id.as_str().to_owned();
-    let detail = format!("staff={} from={today}", form.staff_id);
-    change_audited(
+    let detail = format!(
+        "staff={} from={today} reassigned={} handover={}",
+        form.staff_id,
+        plan.ends.is_some(),
+        handover
+            .as_ref()
+            .map_or("", |(h, _)| h.handover_id.as_str())
+    );
+    let target = match &handover {
+        Some((h, _)) => format!("/overdragelser/{}", url_encode(h.handover_id.as_str())),
+        None => case_href(&case_id),
+    };
+    let new = plan.new.to_row();
+    let ends = plan
+        .ends
+        .map(|(stored, ended)| (stored.to_row(), ended.to_row()));
+    let saved = change_audited(
         &state,
         &user,
         client,
@@ -310,10 +355,30 @@ pub async fn assign(
         ("case", &case_id),
         detail,
         vec![person],
-        move |store| store.record_assignment(&assignment).map(|()| true),
+        move |store| {
+            if !store.record_assignment(&new, ends.as_ref().map(|(a, b)| (a, b)))? {
+                return Ok(false);
+            }
+            if let Some((head, checks)) = handover {
+                let checks = checks.iter().map(HandoverCheck::to_row).collect();
+                let created = store.save_versioned(
+                    &HANDOVERS,
+                    None,
+                    &head.to_row(),
+                    &[(&HANDOVER_CHECKS, checks)],
+                )?;
+                assert!(created, "a new handover id is unique");
+            }
+            Ok(true)
+        },
     )
     .await?;
+    if !saved {
+        return Err(AppError::Conflict(
+            "Sagens tildeling er ændret, siden du åbnede siden.".into(),
+        ));
+    }
     // Assignments are imported data: everything that depends on them is evaluated again.
     state.reload(today).await?;
-    Ok(Redirect::to(&case_href(&case_id)).into_response())
+    Ok(Redirect::to(&target).into_response())
 }

@@ -8,6 +8,7 @@ pub mod caseload;
 pub mod cases;
 pub mod distribution;
 pub mod economy;
+pub mod handover;
 pub mod landing;
 pub mod obligations;
 pub mod quality;
@@ -137,4 +138,18 @@ pub fn absence_label(absent: Option<bool>) -> &'static str {
         Some(false) => "",
         None => "ukendt",
     }
+}
+
+/// A version number (of a review, a handover, a supervision round) as its record holds it.
+pub fn version(n: i64) -> overblik_domain::field::Count {
+    use overblik_domain::field::Field;
+    overblik_domain::field::Count::from_value(&overblik_domain::Value::Int(n.max(0)))
+        .expect("a non-negative number is a count")
+}
+
+/// A new random id with `prefix` ("R3f9a…"): unguessable, and never a person's data.
+pub fn new_id<T: std::str::FromStr>(prefix: &str) -> T {
+    let text = format!("{prefix}{}", hex::encode(rand::random::<[u8; 6]>()));
+    text.parse()
+        .unwrap_or_else(|_| unreachable!("a generated id is valid"))
 }

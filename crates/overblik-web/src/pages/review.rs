@@ -12,15 +12,14 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
+use overblik_domain::Row;
 use overblik_domain::access::Capability;
 use overblik_domain::codes::{Adjustment, ReviewStatus};
-use overblik_domain::field::{Count, Field};
 use overblik_domain::figures::Context;
 use overblik_domain::figures::caseload::open_cases_of;
 use overblik_domain::ids::{ReviewId, StaffId};
 use overblik_domain::report::CaseStatus;
-use overblik_domain::tables::{Review, ReviewLine};
-use overblik_domain::{Row, Value};
+use overblik_domain::tables::{REVIEW_LINES, REVIEWS, Review, ReviewLine};
 use overblik_report::number;
 
 use super::landing::summary;
@@ -177,14 +176,14 @@ pub async fn start(
     if !caseworkers(&data, &user).await?.contains_key(&staff_id) {
         return Err(user.forbidden("review_of_other_staff"));
     }
-    let review_id = format!("R{}", hex::encode(rand::random::<[u8; 6]>()));
+    let review_id: ReviewId = super::new_id("R");
     let review = Review {
-        review_id: id(ReviewId::parse(&review_id))?,
+        review_id: review_id.clone(),
         staff_id: id(StaffId::parse(&staff_id))?,
         held_on: data.date,
         leader: user.username.clone(),
         status: ReviewStatus::Open,
-        version: version(0)?,
+        version: super::version(0),
         note: None,
     };
     save(
@@ -198,7 +197,7 @@ pub async fn start(
         "review.start",
     )
     .await?;
-    Ok(Redirect::to(&format!("/gennemgang/{review_id}")).into_response())
+    Ok(Redirect::to(&format!("/gennemgang/{}", review_id.as_str())).into_response())
 }
 
 /// Writes the review and its lines with the audit entry, if the version is still `expected`;
@@ -216,7 +215,6 @@ async fn save(
 ) -> Result<(), AppError> {
     let id = review.review_id.as_str().to_owned();
     let detail = format!("lines={}", lines.len());
-    let key = id.clone();
     let saved = change_audited(
         state,
         user,
@@ -227,7 +225,12 @@ async fn save(
         persons,
         move |store| {
             let lines: Vec<Row> = lines.iter().map(ReviewLine::to_row).collect();
-            store.save_review(&key, expected, &review.to_row(), &lines)
+            store.save_versioned(
+                &REVIEWS,
+                expected,
+                &review.to_row(),
+                &[(&REVIEW_LINES, lines)],
+            )
         },
     )
     .await?;
@@ -474,7 +477,7 @@ pub async fn store(
         } else {
             ReviewStatus::Open
         },
-        version: version(version_opened + 1)?,
+        version: super::version(version_opened + 1),
         note: (!note.is_empty()).then(|| note.to_owned()),
         ..review
     };
@@ -490,11 +493,6 @@ pub async fn store(
     )
     .await?;
     Ok(Redirect::to(&format!("/gennemgang/{}", url_encode(&review_id))).into_response())
-}
-
-/// A review's version as its record holds it.
-fn version(n: i64) -> Result<Count, AppError> {
-    Count::from_value(&Value::Int(n)).ok_or_else(|| AppError::Internal(format!("version {n}")))
 }
 
 /// An id made here (a new review id, a staff id from the data) as its record holds it.

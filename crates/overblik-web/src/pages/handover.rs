@@ -1,0 +1,513 @@
+//! Handover (F8): every reassignment of a case creates a checklist (`workload::handover`) that
+//! the caseworkers and the leader follow until every item is done — so nothing the former
+//! caseworker knew is lost at sickness, leave or turnover. The items are the municipality's;
+//! a leader edits them here. Checklists are saved with the version they were opened at (two
+//! people ticking the same list are detected, 409) and every read and change is audited.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use overblik_domain::access::{Capability, Role};
+use overblik_domain::obligations::Status;
+use overblik_domain::tables::{
+    HANDOVER_CHECKS, HANDOVER_ITEMS, HANDOVERS, Handover, HandoverCheck, HandoverItem,
+};
+use overblik_domain::workload::handover;
+use overblik_report::number;
+use serde::Deserialize;
+
+use super::{audit_read, change_audited, freshness};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::{CaseScope, visible_cases};
+use crate::state::AppState;
+use crate::view::{
+    Form, FormField, Headline, Input, Layout, Link, Page, ViewCell, ViewTable, case_href, render,
+    url_encode,
+};
+
+/// Open this long, a handover is shown in red.
+const OVERDUE_DAYS: i64 = 14;
+const MAX_ITEMS: usize = 30;
+const MAX_LABEL: usize = 200;
+const MAX_NOTE: usize = 500;
+
+/// The handovers `user` follows: a caseworker those they hand over or take over, a leader
+/// those of the cases in their unit.
+async fn followed<'a>(data: &'a Arc<Data>, user: &CurrentUser) -> Vec<&'a Handover> {
+    let visible = visible_cases(data, &CaseScope::of(user)).await;
+    let own = user
+        .staff_id
+        .as_deref()
+        .filter(|_| user.role == Role::Caseworker);
+    let s = &data.snapshot;
+    data.entered
+        .handovers
+        .iter()
+        .filter(|h| match own {
+            Some(staff) => {
+                h.to_staff.as_str() == staff
+                    || h.from_staff.as_ref().is_some_and(|f| f.as_str() == staff)
+            }
+            None => s
+                .cases
+                .iter()
+                .position(|c| c.case_id == h.case_id)
+                .is_some_and(|row| visible[row]),
+        })
+        .collect()
+}
+
+fn checks_of<'a>(data: &'a Data, id: &str) -> Vec<&'a HandoverCheck> {
+    data.entered
+        .handover_checks
+        .iter()
+        .filter(|c| c.handover_id.as_str() == id)
+        .collect()
+}
+
+fn person_of(data: &Data, handover: &Handover) -> Option<String> {
+    data.snapshot
+        .cases
+        .iter()
+        .find(|c| c.case_id == handover.case_id)
+        .map(|c| c.person_id.as_str().to_owned())
+}
+
+fn name_of(data: &Data, staff: Option<&overblik_domain::ids::StaffId>) -> String {
+    staff
+        .and_then(|id| data.snapshot.staff.iter().find(|s| s.staff_id == *id))
+        .map(|s| s.name.get().clone())
+        .unwrap_or_else(|| "ukendt".into())
+}
+
+/// GET /overdragelser: the handovers the user follows, open ones first; for leaders the
+/// checklist's items.
+pub async fn list(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    user.require(Capability::HandOverCases)?;
+    let data = state.data().await?;
+    let mut handovers = followed(&data, &user).await;
+    handovers.sort_by(|a, b| {
+        (a.completed_on.is_some(), std::cmp::Reverse(a.created_on))
+            .cmp(&(b.completed_on.is_some(), std::cmp::Reverse(b.created_on)))
+            .then(a.handover_id.cmp(&b.handover_id))
+    });
+    audit_read(
+        &state,
+        &user,
+        client,
+        "handover.list",
+        None,
+        Some(format!("handovers={}", handovers.len())),
+        handovers
+            .iter()
+            .filter_map(|h| person_of(&data, h))
+            .collect(),
+    )
+    .await?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        "Overdragelser",
+        "/overdragelser",
+        freshness(&data),
+    ));
+    page.intro.push(
+        "Når en sag skifter sagsbehandler, oprettes en tjekliste, som følges, til alle punkter er udført: så intet går tabt ved sygdom, orlov eller jobskifte."
+            .into(),
+    );
+    let open: Vec<&&Handover> = handovers
+        .iter()
+        .filter(|h| h.completed_on.is_none())
+        .collect();
+    let late = open
+        .iter()
+        .filter(|h| (data.date - h.created_on).num_days() > OVERDUE_DAYS)
+        .count();
+    page.headlines.push(Headline {
+        label: "Åbne overdragelser".into(),
+        value: number::integer(open.len() as i64),
+        note: format!("{late} af dem åbne i mere end {OVERDUE_DAYS} dage"),
+        href: None,
+        alert: late > 0,
+    });
+    let mut table = ViewTable::new(
+        "Overdragelser, åbne først",
+        &[
+            ("Sag", false),
+            ("Fra", false),
+            ("Til", false),
+            ("Oprettet", false),
+            ("Udført", true),
+            ("Status", false),
+        ],
+    );
+    for h in &handovers {
+        let checks = checks_of(&data, h.handover_id.as_str());
+        let done = checks.iter().filter(|c| c.done_on.is_some()).count();
+        let days = (data.date - h.created_on).num_days();
+        let status = match h.completed_on {
+            Some(on) => format!("Afsluttet {}", number::date(on)),
+            None => format!("Åben i {days} dage"),
+        };
+        table.rows.push(vec![
+            ViewCell::text(h.case_id.as_str()).link(format!(
+                "/overdragelser/{}",
+                url_encode(h.handover_id.as_str())
+            )),
+            ViewCell::text(name_of(&data, h.from_staff.as_ref())),
+            ViewCell::text(name_of(&data, Some(&h.to_staff))),
+            ViewCell::text(number::date(h.created_on)),
+            ViewCell::text(format!("{done} af {}", checks.len())),
+            ViewCell::text(status).alert_if(h.completed_on.is_none() && days > OVERDUE_DAYS),
+        ]);
+    }
+    table.empty = "Ingen overdragelser.".into();
+    table.note = Some("Klik på sagen for at åbne tjeklisten.".into());
+    page.tables.push(table);
+    if user.role.may(Capability::DistributeCases) {
+        let items = handover::items(&data.entered.handover_items);
+        let mut form = Form::new(
+            "/overdragelser/punkter",
+            "Punkter på tjeklisten",
+            "Gem punkterne",
+        );
+        form.fields.push(
+            FormField::new(
+                "items",
+                "Ét punkt pr. linje, i den rækkefølge de skal udføres",
+                Input::TextArea {
+                    value: items
+                        .iter()
+                        .map(|(_, label)| label.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    max: MAX_ITEMS * (MAX_LABEL + 1),
+                },
+            )
+            .hint("Gælder nye overdragelser; igangværende beholder deres punkter."),
+        );
+        page.forms.push(form);
+    }
+    page.links
+        .push(Link::new("/fordeling", "Fordeling og omfordeling af sager"));
+    Ok(render(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ItemsRequest {
+    items: String,
+}
+
+/// POST /overdragelser/punkter: the checklist's items, one per line (leaders).
+pub async fn set_items(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    CsrfForm { form, .. }: CsrfForm<ItemsRequest>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let labels: Vec<String> = form
+        .items
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if labels.is_empty() {
+        return Err(AppError::bad_request("items", "skal have mindst ét punkt"));
+    }
+    if labels.len() > MAX_ITEMS {
+        return Err(AppError::bad_request(
+            "items",
+            format!("må højst have {MAX_ITEMS} punkter"),
+        ));
+    }
+    if let Some(n) = labels.iter().position(|l| l.chars().count() > MAX_LABEL) {
+        return Err(AppError::bad_request(
+            "items",
+            format!("linje {} er længere end {MAX_LABEL} tegn", n + 1),
+        ));
+    }
+    let data = state.data().await?;
+    let rows: Vec<_> = handover::item_rows(&handover::items(&data.entered.handover_items), &labels)
+        .iter()
+        .map(HandoverItem::to_row)
+        .collect();
+    let detail = format!("items={}", rows.len());
+    change_audited(
+        &state,
+        &user,
+        client,
+        "handover.items",
+        ("handover_items", "all"),
+        detail,
+        Vec::new(),
+        move |store| {
+            store
+                .replace_entered_rows(&HANDOVER_ITEMS, None, &rows)
+                .map(|()| true)
+        },
+    )
+    .await?;
+    state.refresh_entered().await?;
+    Ok(Redirect::to("/overdragelser").into_response())
+}
+
+/// The handover `id` if the user follows it (the same refusal whether it exists or not).
+async fn handover_of(data: &Arc<Data>, user: &CurrentUser, id: &str) -> Result<Handover, AppError> {
+    followed(data, user)
+        .await
+        .into_iter()
+        .find(|h| h.handover_id.as_str() == id)
+        .cloned()
+        .ok_or_else(|| user.forbidden("handover_outside_scope"))
+}
+
+/// What a built-in item is about in this case, from the data: the open deadlines, the latest
+/// plan. Empty for the municipality's own items.
+fn hint(data: &Data, case: Option<u32>, item: &str) -> String {
+    let Some(case) = case else {
+        return String::new();
+    };
+    let s = &data.snapshot;
+    match item {
+        "deadlines" => {
+            let open: Vec<_> = data
+                .evaluation
+                .obligations
+                .iter()
+                .filter(|o| o.case == Some(case))
+                .filter(|o| matches!(o.status, Status::Open | Status::Overdue))
+                .collect();
+            let overdue = open.iter().filter(|o| o.status == Status::Overdue).count();
+            match open.iter().map(|o| o.due.date()).min() {
+                Some(next) => format!(
+                    "Sagen har {} åbne frister, heraf {overdue} overskredne; den første {}.",
+                    open.len(),
+                    number::date(next)
+                ),
+                None => "Sagen har ingen åbne frister.".into(),
+            }
+        }
+        "plan" => {
+            let id = &s.cases[case as usize].case_id;
+            match s
+                .plans
+                .iter()
+                .filter(|p| p.case_id == *id && p.created_at <= data.date)
+                .map(|p| p.created_at)
+                .max()
+            {
+                Some(at) => format!("Seneste plan er fra {}.", number::date(at)),
+                None => "Sagen har ingen plan.".into(),
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// GET /overdragelser/{id}: the checklist.
+pub async fn show(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::HandOverCases)?;
+    let data = state.data().await?;
+    let h = handover_of(&data, &user, &id).await?;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "handover.read",
+        Some(("handover", id.clone())),
+        None,
+        person_of(&data, &h).into_iter().collect(),
+    )
+    .await?;
+    let case = data
+        .snapshot
+        .cases
+        .iter()
+        .position(|c| c.case_id == h.case_id)
+        .map(|r| r as u32);
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Overdragelse af sag {}", h.case_id.as_str()),
+        "/overdragelser",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "Fra {} til {} · oprettet {} · {}",
+        name_of(&data, h.from_staff.as_ref()),
+        name_of(&data, Some(&h.to_staff)),
+        number::date(h.created_on),
+        match h.completed_on {
+            Some(on) => format!("afsluttet {}", number::date(on)),
+            None => "i gang".into(),
+        }
+    ));
+    let mut form = Form::new(
+        format!("/overdragelser/{}", url_encode(&id)),
+        "Tjekliste",
+        "Gem tjeklisten",
+    );
+    form.hidden.push(("version", h.version.get().to_string()));
+    form.read_only = h.completed_on.is_some();
+    for check in checks_of(&data, &id) {
+        let item = check.item_id.as_str();
+        let done = match (check.done_on, &check.done_by) {
+            (Some(on), Some(by)) => format!("Udført {} af {by}. ", number::date(on)),
+            (Some(on), None) => format!("Udført {}. ", number::date(on)),
+            _ => String::new(),
+        };
+        form.fields.push(
+            FormField::new(
+                format!("done_{item}"),
+                &check.label,
+                Input::Checkbox {
+                    checked: check.done_on.is_some(),
+                },
+            )
+            .hint(format!("{done}{}", hint(&data, case, item))),
+        );
+        form.fields.push(FormField::new(
+            format!("note_{item}"),
+            format!("Note: {}", check.label),
+            Input::Text {
+                value: check.note.clone().unwrap_or_default(),
+                max: MAX_NOTE,
+            },
+        ));
+    }
+    page.forms.push(form);
+    page.links
+        .push(Link::new(case_href(h.case_id.as_str()), "Sagen"));
+    page.links
+        .push(Link::new("/overdragelser", "Alle overdragelser"));
+    Ok(render(&page))
+}
+
+/// POST /overdragelser/{id}: the items done and their notes, with the version the checklist
+/// was opened at. The handover is complete when every item is done.
+pub async fn store(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    user.require(Capability::HandOverCases)?;
+    let data = state.data().await?;
+    let h = handover_of(&data, &user, &id).await?;
+    if h.completed_on.is_some() {
+        return Err(AppError::bad_request(
+            "overdragelse",
+            "er afsluttet og kan ikke ændres",
+        ));
+    }
+    let stored: Vec<HandoverCheck> = checks_of(&data, &id).into_iter().cloned().collect();
+    let known = |item: &str| stored.iter().any(|c| c.item_id.as_str() == item);
+    let mut opened = None;
+    let mut done: Vec<String> = Vec::new();
+    let mut notes: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in form {
+        if let Some(item) = name.strip_prefix("done_").filter(|i| known(i)) {
+            done.push(item.to_owned());
+        } else if let Some(item) = name.strip_prefix("note_").filter(|i| known(i)) {
+            if value.chars().count() > MAX_NOTE {
+                return Err(AppError::bad_request(
+                    name.as_str(),
+                    format!("er længere end {MAX_NOTE} tegn"),
+                ));
+            }
+            notes.insert(item.to_owned(), value.trim().to_owned());
+        } else {
+            match name.as_str() {
+                "csrf" => {}
+                "version" => {
+                    opened = Some(value.parse::<i64>().map_err(|_| {
+                        AppError::bad_request("version", "mangler eller er ikke et tal")
+                    })?)
+                }
+                other => {
+                    return Err(AppError::bad_request(
+                        crate::input::shown_name(other),
+                        "er ikke et punkt på tjeklisten",
+                    ));
+                }
+            }
+        }
+    }
+    let opened = opened.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
+    let checks: Vec<HandoverCheck> = stored
+        .into_iter()
+        .map(|check| {
+            let item = check.item_id.as_str().to_owned();
+            let is_done = done.contains(&item);
+            let (done_on, done_by) = match (is_done, check.done_on) {
+                (true, Some(_)) => (check.done_on, check.done_by.clone()),
+                (true, None) => (Some(data.date), Some(user.username.clone())),
+                (false, _) => (None, None),
+            };
+            let note = notes
+                .get(&item)
+                .cloned()
+                .or(check.note.clone())
+                .filter(|n| !n.is_empty());
+            HandoverCheck {
+                done_on,
+                done_by,
+                note,
+                ..check
+            }
+        })
+        .collect();
+    let completed_on = handover::completed_on(&checks);
+    let saved = Handover {
+        completed_on,
+        version: super::version(opened + 1),
+        ..h.clone()
+    };
+    let detail = format!(
+        "done={}/{} completed={}",
+        checks.iter().filter(|c| c.done_on.is_some()).count(),
+        checks.len(),
+        completed_on.is_some()
+    );
+    let rows: Vec<_> = checks.iter().map(HandoverCheck::to_row).collect();
+    let written = change_audited(
+        &state,
+        &user,
+        client,
+        "handover.save",
+        ("handover", &id),
+        detail,
+        person_of(&data, &h).into_iter().collect(),
+        move |store| {
+            store.save_versioned(
+                &HANDOVERS,
+                Some(opened),
+                &saved.to_row(),
+                &[(&HANDOVER_CHECKS, rows)],
+            )
+        },
+    )
+    .await?;
+    if !written {
+        return Err(AppError::Conflict(
+            "Tjeklisten er gemt af en anden, siden du åbnede den.".into(),
+        ));
+    }
+    state.refresh_entered().await?;
+    Ok(Redirect::to(&format!("/overdragelser/{}", url_encode(&id))).into_response())
+}
