@@ -16,6 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod sources;
+pub mod supervision;
 pub mod suppression;
 pub mod tables;
 pub mod value;

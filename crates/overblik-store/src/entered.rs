@@ -54,6 +54,23 @@ impl Store {
         self.insert_rows(spec, rows, &context)
     }
 
+    /// Adds one row to the entered table `spec` (a new theme, a new checklist item); a row
+    /// with the key of a stored one fails. Call it inside [`Store::transaction`] with the
+    /// audit entry.
+    pub fn insert_entered_row(
+        &mut self,
+        spec: &'static TableSpec,
+        row: &Row,
+    ) -> Result<(), StoreError> {
+        assert!(spec.entered, "{} is imported, not entered", spec.name);
+        check_row(spec, row)?;
+        self.insert_rows(
+            spec,
+            std::slice::from_ref(row),
+            &format!("adding to `{}`", spec.name),
+        )
+    }
+
     /// Records a caseworker's assignment to a case made in overblik (distribution, F7): one
     /// row of the imported table `assignments`, stored as an import would, and for a
     /// reassignment the current assignment `(stored, ended)` replaced by its ended version. The

@@ -61,6 +61,21 @@ pub fn router(state: AppState) -> Router {
             "/gennemgang/{review_id}",
             get(pages::review::show).post(pages::review::store),
         )
+        .route("/tilsyn", get(pages::supervision::page))
+        .route("/tilsyn/temaer", post(pages::supervision::add_theme))
+        .route(
+            "/tilsyn/tema/{theme_id}",
+            get(pages::supervision::theme_page).post(pages::supervision::add_item),
+        )
+        .route("/tilsyn/runder", post(pages::supervision::draw))
+        .route(
+            "/tilsyn/runde/{round_id}",
+            get(pages::supervision::round_page).post(pages::supervision::save_round),
+        )
+        .route(
+            "/tilsyn/runde/{round_id}/{case_id}",
+            get(pages::supervision::case_page).post(pages::supervision::save_case),
+        )
         .route("/overdragelser", get(pages::handover::list))
         .route("/overdragelser/punkter", post(pages::handover::set_items))
         .route(

@@ -55,7 +55,7 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 12] = [
+        let menu: [(&str, &str, Option<Capability>); 13] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
@@ -65,6 +65,7 @@ impl Layout {
                 "Overdragelser",
                 Some(Capability::HandOverCases),
             ),
+            ("/tilsyn", "Tilsyn", Some(Capability::Supervise)),
             (
                 "/gennemgang",
                 "Gennemgang",
@@ -251,7 +252,6 @@ pub struct FormField {
     pub input: Input,
 }
 
-#[allow(dead_code)] // Number and Select: the supervision forms (next change)
 pub enum Input {
     Text {
         value: String,
@@ -273,6 +273,29 @@ pub enum Input {
     Checkbox {
         checked: bool,
     },
+}
+
+impl Input {
+    /// An empty text field.
+    pub fn text(max: usize) -> Input {
+        Input::Text {
+            value: String::new(),
+            max,
+        }
+    }
+
+    /// A choice of codes (code, label), `selected` chosen (else the first).
+    pub fn codes<'a>(
+        options: impl IntoIterator<Item = (&'a str, &'a str)>,
+        selected: Option<&str>,
+    ) -> Input {
+        Input::Select {
+            options: options
+                .into_iter()
+                .map(|(code, label)| (code.to_owned(), label.to_owned(), Some(code) == selected))
+                .collect(),
+        }
+    }
 }
 
 impl FormField {

@@ -513,7 +513,7 @@ use Expect::{No, To, Yes};
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
 /// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 25] = [
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 26] = [
     (
         "/oversigt",
         None,
@@ -562,6 +562,11 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 25] = [
         "/overdragelser",
         Some(Need::One(Capability::HandOverCases)),
         [Yes, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/tilsyn",
+        Some(Need::One(Capability::Supervise)),
+        [No, Yes, Yes, No, No, No, No, No],
     ),
     (
         "/rapporter",
@@ -690,6 +695,7 @@ fn content_marker(route: &str, case: &str) -> String {
         "/fordeling" => "<h1>Fordeling</h1>".into(),
         "/gennemgang" => "<h1>Gennemgang af sagsstammer</h1>".into(),
         "/overdragelser" => "<h1>Overdragelser</h1>".into(),
+        "/tilsyn" => "<h1>Ledelsestilsyn</h1>".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }
@@ -2041,4 +2047,216 @@ fn openapi_documents_every_api_route() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         assert!(item["get"].is_object(), "{path} documents no GET");
     }
+}
+
+/// The case ids listed in the round page's sample table.
+fn sampled_cases(html: &str) -> Vec<String> {
+    let table = html
+        .split_once("<caption>Sagerne i stikprøven</caption>")
+        .and_then(|(_, rest)| rest.split_once("</table>"))
+        .map(|(table, _)| table)
+        .expect("the sample table");
+    table
+        .split("href=\"/tilsyn/runde/")
+        .skip(1)
+        .map(|rest| {
+            let link = &rest[..rest.find('"').unwrap()];
+            link.rsplit('/').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// F10: the head plans a theme with a checklist; a team leader draws a reproducible sample
+/// (the same seed draws the same cases; a sample larger than the population is refused),
+/// records findings (legality prefilled from the deadlines, quality scored on its scale), a
+/// stale save is refused (409), the summary and the case timeline show the findings, and a
+/// closed round cannot be changed.
+#[test]
+fn a_supervision_round_samples_reproducibly_and_sums_up_the_findings() {
+    let head = login("fagchef");
+    let leader = login("teamleder");
+    login("sagsbehandler")
+        .get("/tilsyn")
+        .expect_error_page(403, "Ingen adgang");
+    leader.get("/tilsyn").expect(200).expect_text("Årshjul");
+    let add_theme = |month: &str, title: &str| {
+        head.post(
+            "/tilsyn/temaer",
+            &[
+                ("csrf", head.csrf.as_str()),
+                ("month", month),
+                ("title", title),
+                ("area", "children"),
+                ("population", "open"),
+                ("description", ""),
+            ],
+        )
+    };
+    add_theme("2026-13", "Forkert")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «month»");
+    leader
+        .post(
+            "/tilsyn/temaer",
+            &[
+                ("csrf", &leader.csrf),
+                ("month", "2026-03"),
+                ("title", "x"),
+                ("area", ""),
+                ("population", "open"),
+                ("description", ""),
+            ],
+        )
+        .expect_error_page(403, "Ingen adgang");
+    let title = format!("Børnefaglige undersøgelser {}", &random_hex()[..6]);
+    let created = add_theme("2026-03", &title);
+    created.expect(303);
+    let theme_page = created.location().to_owned();
+    assert!(theme_page.starts_with("/tilsyn/tema/T"), "{theme_page}");
+    let theme_id = theme_page.trim_start_matches("/tilsyn/tema/").to_owned();
+    let item = |kind: &str, text: &str, rule: &str, max: &str| {
+        head.post(
+            &theme_page,
+            &[
+                ("csrf", &head.csrf),
+                ("kind", kind),
+                ("text", text),
+                ("rule", rule),
+                ("scale_max", max),
+            ],
+        )
+    };
+    item(
+        "legality",
+        "Første opfølgning til tiden",
+        "no_such_rule",
+        "",
+    )
+    .expect_error_page(400, "Ugyldigt input")
+    .expect_text("Feltet «rule»");
+    item("quality", "Barnets perspektiv", "", "11")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «scale_max»");
+    item(
+        "legality",
+        "Første opfølgning til tiden",
+        "followup_first",
+        "",
+    )
+    .expect(303);
+    item("quality", "Barnets perspektiv er beskrevet", "", "4").expect(303);
+    head.get(&theme_page)
+        .expect(200)
+        .expect_text("Barnets perspektiv er beskrevet")
+        .expect_text("Score 1-4");
+
+    let draw = |size: &str, seed: &str| {
+        leader.post(
+            "/tilsyn/runder",
+            &[
+                ("csrf", &leader.csrf),
+                ("theme_id", &theme_id),
+                ("size", size),
+                ("strata", "caseworker"),
+                ("seed", seed),
+            ],
+        )
+    };
+    draw("500", "1")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("er større end");
+    draw("0", "1")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «size»");
+    let first = draw("3", "4711");
+    first.expect(303);
+    let round = first.location().to_owned();
+    assert!(round.starts_with("/tilsyn/runde/SR"), "{round}");
+    let page = leader.get(&round);
+    page.expect(200)
+        .expect_text("seed 4711")
+        .expect_text("det gav de samme 3 sager");
+    let cases = sampled_cases(&page.text());
+    assert_eq!(cases.len(), 3, "{cases:?}");
+    // The same seed on the same data draws the same sample; another seed (very likely) not.
+    let again = draw("3", "4711");
+    again.expect(303);
+    assert_eq!(sampled_cases(&leader.get(again.location()).text()), cases);
+    let drawn = audit(&format!(
+        "action=supervision.draw&case={}",
+        round.trim_start_matches("/tilsyn/runde/")
+    ));
+    assert_eq!(
+        drawn
+            .first()
+            .and_then(|e| e["persons"].as_array())
+            .map(Vec::len),
+        Some(3),
+        "{drawn:?}"
+    );
+
+    let case = &cases[0];
+    let checklist = format!("{round}/{}", encode(case));
+    let form = leader.get(&checklist);
+    form.expect(200)
+        .expect_text("name=\"version\" value=\"0\"")
+        .expect_text("name=\"met_I1\"")
+        .expect_text("Fra fristerne")
+        .expect_text("name=\"score_I2\"");
+    leader
+        .post(
+            &checklist,
+            &[("csrf", &leader.csrf), ("version", "0"), ("score_I2", "5")],
+        )
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("Feltet «score_I2»");
+    leader
+        .post(
+            &checklist,
+            &[
+                ("csrf", &leader.csrf),
+                ("version", "0"),
+                ("met_I1", "ja"),
+                ("score_I2", "3"),
+                ("note_I2", "Godt beskrevet"),
+            ],
+        )
+        .expect(303);
+    leader
+        .post(
+            &checklist,
+            &[("csrf", &leader.csrf), ("version", "0"), ("met_I1", "nej")],
+        )
+        .expect_error_page(409, "Ændret af en anden");
+    let page = leader.get(&round);
+    page.expect(200).expect_text("100,0 % (1 af 1)");
+    leader
+        .get(&format!("/sager/{}", encode(case)))
+        .expect(200)
+        .expect_text(&format!(
+            "Tilsyn «{title}»: 2 af 2 vurderede punkter opfyldt"
+        ));
+    leader
+        .post(
+            &round,
+            &[
+                ("csrf", &leader.csrf),
+                ("version", "1"),
+                ("learning_points", "Beskriv barnets perspektiv"),
+                ("close", "1"),
+            ],
+        )
+        .expect(303);
+    leader
+        .post(
+            &checklist,
+            &[("csrf", &leader.csrf), ("version", "2"), ("met_I1", "nej")],
+        )
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("afsluttet");
+    leader
+        .get("/tilsyn")
+        .expect(200)
+        .expect_text(&title)
+        .expect_text("Afsluttet");
 }

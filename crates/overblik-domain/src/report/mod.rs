@@ -108,7 +108,8 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-fn month_label(month: YearMonth) -> String {
+/// "marts 2026".
+pub fn month_label(month: YearMonth) -> String {
     format!("{} {}", MONTHS[month.month() as usize - 1], month.year())
 }
 

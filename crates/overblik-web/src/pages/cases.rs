@@ -28,6 +28,8 @@ use crate::state::AppState;
 use crate::view::{
     FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
 };
+use overblik_domain::supervision::{Tally, finding_met};
+use overblik_domain::tables::{SupervisionFinding, SupervisionRound};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineEvent {
@@ -220,6 +222,17 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
             push(done, "Overdragelse", "Overdragelsen afsluttet".into());
         }
     }
+    for (round, findings) in supervision_findings(data, id) {
+        push(
+            findings
+                .iter()
+                .map(|f| f.recorded_on)
+                .max()
+                .unwrap_or(round.drawn_on),
+            "Ledelsestilsyn",
+            supervision_event(data, round, &findings),
+        );
+    }
     if let Some(closed) = case.closed_at {
         push(closed, "Sag", "Sagen lukket".into());
     }
@@ -259,6 +272,57 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
         events,
         obligations,
     }
+}
+
+/// The findings of the supervision rounds that sampled case `id`, per round.
+fn supervision_findings<'a>(
+    data: &'a Data,
+    id: &str,
+) -> Vec<(&'a SupervisionRound, Vec<&'a SupervisionFinding>)> {
+    data.entered
+        .supervision_rounds
+        .iter()
+        .map(|round| {
+            let findings = data
+                .entered
+                .supervision_findings
+                .iter()
+                .filter(|f| f.round_id == round.round_id && f.case_id.as_str() == id)
+                .collect::<Vec<_>>();
+            (round, findings)
+        })
+        .filter(|(_, findings)| !findings.is_empty())
+        .collect()
+}
+
+/// "Ledelsestilsyn «tema»: 3 af 4 vurderede punkter opfyldt".
+fn supervision_event(
+    data: &Data,
+    round: &SupervisionRound,
+    findings: &[&SupervisionFinding],
+) -> String {
+    let title = data
+        .entered
+        .supervision_themes
+        .iter()
+        .find(|t| t.theme_id == round.theme_id);
+    let mut tally = Tally::default();
+    for f in findings {
+        let item = data
+            .entered
+            .checklist_items
+            .iter()
+            .find(|i| i.theme_id == round.theme_id && i.item_id == f.item_id);
+        if let Some(met) = item.and_then(|item| finding_met(item, f)) {
+            tally.add(met);
+        }
+    }
+    format!(
+        "Tilsyn «{}»: {} af {} vurderede punkter opfyldt",
+        title.map_or("", |t| t.title.as_str()),
+        tally.met,
+        tally.assessed
+    )
 }
 
 async fn load_case(

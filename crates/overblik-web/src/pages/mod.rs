@@ -14,6 +14,7 @@ pub mod obligations;
 pub mod quality;
 pub mod reports;
 pub mod review;
+pub mod supervision;
 
 use std::net::SocketAddr;
 
