@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
-use crate::harness::{Browser, Page, Server, describe};
+use crate::harness::{Browser, DEMO_YEARS, Page, Server, describe};
 
 /// The pages photographed for the README (names as given to [`check`]).
 const SCREENSHOTS: &[&str] = &[
@@ -28,6 +28,9 @@ const SCREENSHOTS: &[&str] = &[
     "teamleder-fordeling-sag",
     "teamleder-gennemgang",
     "teamleder-gennemgang-sager",
+    "teamleder-overdragelse",
+    "fagchef-tilsyn",
+    "fagchef-tilsyn-runde",
     "fagchef-landing",
     "fagchef-rapport-budget",
     "direktoer-landing",
@@ -424,8 +427,9 @@ fn a_team_leader_weighs_the_caseload_and_flags_a_case() {
 }
 
 /// F7 in the browser: the team leader opens the cases without a caseworker, sees the ranked
-/// suggestions with reasons, assigns the first case with one action and lands on the case with
-/// its new caseworker; the case has left the list.
+/// suggestions with reasons, assigns the first case with one action and lands on the case (or
+/// its handover, when it had a caseworker before) with its new caseworker; the case has left
+/// the list.
 #[test]
 fn a_team_leader_distributes_a_case() {
     let server = Server::shared_demo();
@@ -459,6 +463,15 @@ fn a_team_leader_distributes_a_case() {
         .expect("a caseworker is suggested")
         .to_owned();
     page.click(".assign-form button[type=submit]");
+    // A case that had a caseworker before lands on its handover checklist.
+    if page.current_path().starts_with("/overdragelser/H") {
+        assert!(
+            page.text_of(".font-lead").contains(&format!("til {name}")),
+            "{}",
+            page.text_of(".font-lead")
+        );
+        page.goto(&format!("/sager/{case}"));
+    }
     assert_eq!(page.current_path(), format!("/sager/{case}"));
     assert!(
         page.text_of(".font-lead")
@@ -525,4 +538,141 @@ fn a_team_leader_holds_a_monthly_caseload_review() {
     assert!(!page.exists(".review-form button[type=submit]"));
     page.goto("/gennemgang");
     assert!(page.text_of(".page-content").contains("Afsluttet"));
+}
+
+/// F8 in the browser: the team leader reassigns a case from its caseworker, lands on the new
+/// handover checklist, ticks an item with a note and saves, then ticks the rest: the handover
+/// is complete, read-only, and on the case's timeline. On a server of its own: it moves a case.
+#[test]
+fn a_team_leader_reassigns_a_case_and_follows_the_handover() {
+    // 8,000 inhabitants: the 3,000 of the shared demo give a children's team of one.
+    let server = Server::start_demo(8000, DEMO_YEARS);
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "teamleder");
+    page.click_link_text("Sagsstamme");
+    page.click("td a[href^=\"/sagsstamme/\"]");
+    page.click("td a[href^=\"/sager/\"]");
+    let case = page.current_path().trim_start_matches("/sager/").to_owned();
+    page.click_link_text("Omfordel sagen til en anden sagsbehandler");
+    assert!(
+        page.text_of(".page-content").contains("Sagen har i dag"),
+        "{}",
+        page.text_of(".page-content")
+    );
+    assert!(
+        page.exists("#assign-staff option"),
+        "the demo team has no other caseworker to take the case"
+    );
+    page.click(".assign-form button[type=submit]");
+    assert!(
+        page.current_path().starts_with("/overdragelser/H"),
+        "{}",
+        page.current_path()
+    );
+    assert_eq!(page.text_of("h1"), format!("Overdragelse af sag {case}"));
+    check(&page, shots.as_deref(), "teamleder-overdragelse");
+    page.click_in_page("#f-done_deadlines");
+    page.fill("#f-note_deadlines", "Gennemgået på overdragelsesmødet");
+    page.click(".entry-form button[type=submit]");
+    assert_eq!(
+        page.evaluate("document.querySelector('#f-done_deadlines').checked"),
+        serde_json::json!(true)
+    );
+    assert_eq!(
+        page.evaluate("document.querySelector('#f-note_deadlines').value"),
+        serde_json::json!("Gennemgået på overdragelsesmødet")
+    );
+    page.evaluate(
+        "document.querySelectorAll('.entry-form input[type=checkbox]').forEach(b => b.checked = true)",
+    );
+    page.click(".entry-form button[type=submit]");
+    assert!(
+        page.text_of(".font-lead").contains("afsluttet"),
+        "{}",
+        page.text_of(".font-lead")
+    );
+    assert!(!page.exists(".entry-form button[type=submit]"));
+    page.click_link_text("Overdragelser");
+    check(&page, shots.as_deref(), "teamleder-overdragelser");
+    assert!(page.text_of("tbody").contains("Afsluttet"));
+    page.goto(&format!("/sager/{case}"));
+    assert!(
+        page.text_of("tbody").contains("Overdragelsen afsluttet")
+            || page
+                .text_of(".page-content")
+                .contains("Overdragelsen afsluttet")
+    );
+}
+
+/// F10 in the browser: the head plans a theme of the wheel with a legality item (from the
+/// deadlines) and a quality item, draws a stratified sample with a seed, fills the checklist
+/// of the first sampled case, and sees the summary; the round is closed with a learning point.
+#[test]
+fn a_head_plans_a_theme_and_runs_a_supervision_round() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "fagchef");
+    page.click_link_text("Tilsyn");
+    assert_eq!(page.current_path(), "/tilsyn");
+    check(&page, shots.as_deref(), "fagchef-tilsyn");
+    let year = page
+        .evaluate("document.querySelector('#f-month').value.slice(0, 4)")
+        .as_str()
+        .expect("the month field")
+        .to_owned();
+    page.fill("#f-month", &format!("{year}-03"));
+    page.fill("#f-title", "Børnefaglige undersøgelser i browseren");
+    page.select_option("#f-area", "children");
+    page.click("form[action=\"/tilsyn/temaer\"] button[type=submit]");
+    assert!(page.current_path().starts_with("/tilsyn/tema/T"));
+    page.select_option("#f-kind", "legality");
+    page.fill("#f-text", "Første opfølgning holdt til tiden");
+    page.select_option("#f-rule", "followup_first");
+    page.click(".entry-form button[type=submit]");
+    page.select_option("#f-kind", "quality");
+    page.fill("#f-text", "Barnets perspektiv er beskrevet");
+    page.click(".entry-form button[type=submit]");
+    assert!(page.text_of("tbody").contains("Score 1-4"));
+    check(&page, shots.as_deref(), "fagchef-tilsyn-tema");
+
+    page.goto("/tilsyn");
+    let theme = page.current_path();
+    assert_eq!(theme, "/tilsyn");
+    page.select_option(
+        "#f-theme_id",
+        page.evaluate(
+            "Array.from(document.querySelector('#f-theme_id').options).find(o => o.text.startsWith('Børnefaglige undersøgelser i browseren')).value",
+        )
+        .as_str()
+        .expect("the new theme is offered"),
+    );
+    page.fill("#f-size", "2");
+    page.fill("#f-seed", "2026");
+    page.click("form[action=\"/tilsyn/runder\"] button[type=submit]");
+    assert!(
+        page.current_path().starts_with("/tilsyn/runde/SR"),
+        "{}",
+        page.current_path()
+    );
+    assert!(page.text_of(".page-content").contains("de samme 2 sager"));
+    page.click("td a[href^=\"/tilsyn/runde/\"]");
+    check(&page, shots.as_deref(), "fagchef-tilsyn-sag");
+    page.select_option("#f-met_I1", "ja");
+    page.fill("#f-score_I2", "3");
+    page.click(".entry-form button[type=submit]");
+    assert!(page.current_path().starts_with("/tilsyn/runde/SR"));
+    assert!(
+        page.text_of(".page-content").contains("100,0 % (1 af 1)"),
+        "{}",
+        page.text_of(".page-content")
+    );
+    page.fill("#f-learning_points", "Skriv barnets perspektiv tydeligt");
+    page.click_in_page("#f-close");
+    page.click(".entry-form button[type=submit]");
+    assert!(page.text_of(".font-lead").contains("Afsluttet"));
+    check(&page, shots.as_deref(), "fagchef-tilsyn-runde");
 }
