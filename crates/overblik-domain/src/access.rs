@@ -54,6 +54,8 @@ pub enum Capability {
     Supervise,
     /// Plan the department's annual supervision wheel: themes and their checklists.
     PlanSupervision,
+    /// Set the points of the case-weight model (for the whole municipality).
+    ConfigureWeights,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -82,6 +84,7 @@ impl Capability {
             Capability::HandOverCases => "hand_over_cases",
             Capability::Supervise => "supervise",
             Capability::PlanSupervision => "plan_supervision",
+            Capability::ConfigureWeights => "configure_weights",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -168,7 +171,9 @@ impl Role {
             }
             C::HandOverCases => matches!(self, R::Caseworker | R::TeamLeader | R::Head),
             // The department plans the wheel (S1 ch. 6: the head of department owns supervision).
-            C::PlanSupervision => self == R::Head,
+            // The department owns supervision and the weight model, which are the same for
+            // every team.
+            C::PlanSupervision | C::ConfigureWeights => self == R::Head,
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
             "/sagsstamme/{staff_id}/profil",
             post(pages::caseload::set_profile),
         )
-        .route("/sagsvaegte", get(pages::caseload::model))
+        .route(
+            "/sagsvaegte",
+            get(pages::weights::page).post(pages::weights::store),
+        )
         .route("/gennemgang", get(pages::review::list))
         .route(
             "/gennemgang/ny/{staff_id}",

@@ -2260,3 +2260,53 @@ fn a_supervision_round_samples_reproducibly_and_sums_up_the_findings() {
         .expect_text(&title)
         .expect_text("Afsluttet");
 }
+
+/// F6: the head sets the weight model's points in a form — here adds a complexity flag with
+/// the other points unchanged (other tests weigh cases meanwhile); bad points and other roles
+/// are refused with nothing saved; the change is audited.
+#[test]
+fn the_head_sets_the_weight_model_in_a_form() {
+    let head = login("fagchef");
+    let page = head.get("/sagsvaegte");
+    page.expect(200).expect_text("Ret pointene");
+    // The form's current values, as a browser would post them.
+    let text = page.text();
+    let mut fields: Vec<(String, String)> = text
+        .split("class=\"form-input\" id=\"f-")
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split_once("name=\"")?.1.split_once('"')?.0.to_owned();
+            let value = rest.split_once("value=\"")?.1.split_once('"')?.0.to_owned();
+            Some((name, value))
+        })
+        .filter(|(name, _)| !name.starts_with("new_"))
+        .collect();
+    assert!(fields.iter().any(|(n, _)| n == "w0"), "{fields:?}");
+    let post = |session: &Session, extra: &[(&str, &str)], fields: &[(String, String)]| {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", session.csrf.as_str())];
+        all.extend(fields.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        all.extend_from_slice(extra);
+        session.post("/sagsvaegte", &all)
+    };
+    let leader = login("teamleder");
+    leader.get("/sagsvaegte").expect(200);
+    assert!(!leader.get("/sagsvaegte").text().contains("Ret pointene"));
+    post(&leader, &[], &[]).expect_error_page(403, "Ingen adgang");
+    let mut bad = fields.clone();
+    bad[0].1 = "-1".into();
+    post(&head, &[], &bad)
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("skal være et tal mellem 0 og 20");
+    assert_eq!(audit("action=weights.model").len(), 0);
+    let label = format!("Søskendesag {}", &random_hex()[..4]);
+    fields.retain(|(n, _)| n.starts_with('w') || n.starts_with('f'));
+    post(
+        &head,
+        &[("new_label", &label), ("new_points", "0,75")],
+        &fields,
+    )
+    .expect(303);
+    let after = head.get("/sagsvaegte");
+    after.expect(200).expect_text(&label).expect_text("0,75");
+    assert_eq!(audit("action=weights.model").len(), 1);
+}

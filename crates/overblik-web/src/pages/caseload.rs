@@ -9,7 +9,6 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
-use overblik_domain::codes::WeightFactor;
 use overblik_domain::figures::Period;
 use overblik_domain::figures::caseload::{Kf11, kf11, open_cases_of};
 use overblik_domain::tables::{STAFF_PROFILES, StaffProfile};
@@ -310,65 +309,6 @@ pub fn reasons(weight: &Weighted) -> String {
         format!("Vægt fra sagssystemet (modellen ville give: {parts})")
     } else {
         parts
-    }
-}
-
-/// GET /sagsvaegte: the case-weight model in force.
-pub async fn model(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
-    user.require(Capability::CaseLists)?;
-    let data = state.data().await?;
-    let model = data.weight_model();
-    let mut page = Page::new(Layout::new(
-        &user,
-        "Sådan vægtes sagerne",
-        "/sagsstamme",
-        freshness(&data),
-    ));
-    page.intro.push(
-        "En sags vægt er summen af de punkter, der gælder for den på opgørelsesdagen. En almindelig sag vejer 1 point; en sagsbehandlers kapacitet er kapacitetspoint × årsværk."
-            .into(),
-    );
-    let mut table = ViewTable::new(
-        "Point efter sagens indhold",
-        &[("Hvad", false), ("Værdi", false), ("Point", true)],
-    );
-    for (factor, value, p) in model.table() {
-        table.rows.push(vec![
-            ViewCell::text(factor.label_da()),
-            ViewCell::text(value_label(factor, value)),
-            ViewCell::number(points(p)),
-        ]);
-    }
-    page.tables.push(table);
-    let mut flags = ViewTable::new(
-        "Kompleksitet, som lederen sætter på sagen",
-        &[("Kode", false), ("Kompleksitet", false), ("Point", true)],
-    );
-    for flag in model.flags() {
-        flags.rows.push(vec![
-            ViewCell::text(&flag.code),
-            ViewCell::text(&flag.label),
-            ViewCell::number(points(flag.points)),
-        ]);
-    }
-    flags.note = Some(if data.entered.weight_points.is_empty() {
-        "Kommunen bruger overbliks standardpoint. De kan ændres ved at indlæse filen weight_points (se docs/interchange-format.md).".into()
-    } else {
-        "Kommunens egne point (weight_points) gælder, hvor de er sat; ellers standardpointene."
-            .into()
-    });
-    page.tables.push(flags);
-    Ok(render(&page))
-}
-
-fn value_label(factor: WeightFactor, value: &str) -> String {
-    match (factor, value) {
-        (WeightFactor::Area, code) => overblik_domain::codes::Area::from_code(code)
-            .map_or(code.to_owned(), |a| a.label_da().to_owned()),
-        (WeightFactor::AgeBand, band) => format!("{band} år"),
-        (WeightFactor::ActiveMeasure, _) => "pr. indsats".into(),
-        (_, "yes") => "ja".into(),
-        (_, other) => other.to_owned(),
     }
 }
 

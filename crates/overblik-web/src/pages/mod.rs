@@ -15,6 +15,7 @@ pub mod quality;
 pub mod reports;
 pub mod review;
 pub mod supervision;
+pub mod weights;
 
 use std::net::SocketAddr;
 
