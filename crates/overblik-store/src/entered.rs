@@ -87,8 +87,8 @@ impl Store {
         check_row(spec, row)?;
         if let Some((stored, ended)) = ends {
             check_row(spec, ended)?;
-            // Gone: an import replaced the assignments since the leader looked.
-            if self.delete_by_key(spec, stored, "ending an assignment")? != 1 {
+            // Changed or gone: an import replaced the assignments since the leader looked.
+            if self.delete_row(spec, stored, "ending an assignment")? != 1 {
                 return Ok(false);
             }
             self.insert_rows(spec, std::slice::from_ref(ended), "ending an assignment")?;
@@ -140,8 +140,9 @@ impl Store {
         Ok(true)
     }
 
-    /// Deletes the row with the key of `row`; returns how many rows went.
-    fn delete_by_key(
+    /// Deletes the stored row equal to `row` (its key and its content, by row hash); returns
+    /// how many rows went: 0 when it was changed or removed meanwhile.
+    fn delete_row(
         &mut self,
         spec: &'static TableSpec,
         row: &Row,
@@ -162,7 +163,12 @@ impl Store {
             ));
             stored.push(encode_value(&row.0[index], true));
         }
-        let params: Vec<Param<'_>> = stored.iter().map(param).collect();
+        let hash = row_hash(spec, row, None);
+        let n = spec.key.len() + 1;
+        sqlite.push(format!("row_hash = ?{n}"));
+        postgres.push(format!("row_hash = ${n}"));
+        let mut params: Vec<Param<'_>> = stored.iter().map(param).collect();
+        params.push(Param::Bytes(Some(&hash)));
         let table = quote(spec.name);
         self.connection.execute_counted(
             context,

@@ -1,0 +1,351 @@
+//! Management supervision (ledelsestilsyn, F10): the head of department plans an annual wheel
+//! of themes, each with a checklist; a leader runs a round for their unit — a reproducible
+//! sample (seed stored, re-drawn and checked on the round's page), a checklist per sampled
+//! case with legality items prefilled from the deadline engine and quality items scored —
+//! and the round sums up per team, with learning points, next to the trend across rounds.
+//! Rounds are saved with their version (two reviewers saving the same round are detected).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use overblik_domain::access::Capability;
+use overblik_domain::codes::{Area, ChecklistKind, ReviewStatus, SamplePopulation, Strata};
+use overblik_domain::figures::Context;
+use overblik_domain::ids::{ItemId, RoundId, ThemeId};
+use overblik_domain::obligations::AsOf;
+use overblik_domain::report::month_label;
+use overblik_domain::rules::RuleId;
+use overblik_domain::supervision::{self, Tally, finding_met, prefill, tally};
+use overblik_domain::tables::{
+    CHECKLIST_ITEMS, ChecklistItem, SUPERVISION_CASES, SUPERVISION_FINDINGS, SUPERVISION_ROUNDS,
+    SUPERVISION_THEMES, SupervisionCase, SupervisionFinding, SupervisionRound, SupervisionTheme,
+};
+use overblik_domain::{Row, YearMonth};
+use overblik_report::number;
+use serde::Deserialize;
+
+use super::{audit_read, change_audited, freshness, new_id, percent_or_dash, version};
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::data::Data;
+use crate::error::AppError;
+use crate::scope::figures_unit;
+use crate::state::AppState;
+use crate::view::{
+    Form, FormField, Input, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
+};
+
+mod checklist;
+mod round;
+mod wheel;
+
+pub use checklist::{case_page, save_case};
+pub use round::{draw, round_page, save_round};
+pub use wheel::{add_item, add_theme, page, theme_page};
+
+pub(super) const MAX_TEXT: usize = 300;
+pub(super) const MAX_NOTE: usize = 1000;
+pub(super) const MAX_SAMPLE: i64 = 500;
+
+pub(super) fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
+    data.context(figures_unit(user, data).as_deref())
+        .map_err(|error| AppError::Internal(error.to_string()))
+}
+
+pub(super) fn theme<'a>(data: &'a Data, id: &str) -> Option<&'a SupervisionTheme> {
+    data.entered
+        .supervision_themes
+        .iter()
+        .find(|t| t.theme_id.as_str() == id)
+}
+
+/// A theme's checklist in order.
+pub(super) fn items<'a>(data: &'a Data, theme: &ThemeId) -> Vec<&'a ChecklistItem> {
+    let mut items: Vec<&ChecklistItem> = data
+        .entered
+        .checklist_items
+        .iter()
+        .filter(|i| i.theme_id == *theme)
+        .collect();
+    items.sort_by_key(|i| (*i.position.get(), i.item_id.clone()));
+    items
+}
+
+pub(super) fn round_cases<'a>(data: &'a Data, round: &RoundId) -> Vec<&'a SupervisionCase> {
+    data.entered
+        .supervision_cases
+        .iter()
+        .filter(|c| c.round_id == *round)
+        .collect()
+}
+
+pub(super) fn round_findings<'a>(data: &'a Data, round: &RoundId) -> Vec<&'a SupervisionFinding> {
+    data.entered
+        .supervision_findings
+        .iter()
+        .filter(|f| f.round_id == *round)
+        .collect()
+}
+
+/// The rounds of units in the user's scope, oldest first.
+pub(super) fn rounds<'a>(data: &'a Data, ctx: &Context<'_>) -> Vec<&'a SupervisionRound> {
+    let mut rounds: Vec<&SupervisionRound> = data
+        .entered
+        .supervision_rounds
+        .iter()
+        .filter(|r| {
+            ctx.lookup
+                .units
+                .get(r.unit_id.as_str())
+                .is_some_and(|&u| ctx.scope.has_unit(u))
+        })
+        .collect();
+    rounds.sort_by_key(|r| (r.drawn_on, r.round_id.clone()));
+    rounds
+}
+
+pub(super) fn unit_name(data: &Data, id: Option<&str>) -> String {
+    id.and_then(|id| {
+        data.snapshot
+            .org_units
+            .iter()
+            .find(|u| u.unit_id.as_str() == id)
+    })
+    .map_or_else(|| "Uden team".to_owned(), |u| u.name.clone())
+}
+
+/// Legality and quality shares of a round in all.
+pub(super) fn round_shares(data: &Data, round: &SupervisionRound) -> (Tally, Tally) {
+    let items = items(data, &round.theme_id);
+    let tallies = tally(
+        &items,
+        &round_cases(data, &round.round_id),
+        &round_findings(data, &round.round_id),
+    );
+    let mut legality = Tally::default();
+    let mut quality = Tally::default();
+    for t in tallies {
+        match t.kind {
+            ChecklistKind::Legality => legality.merge(t.total),
+            ChecklistKind::Quality => quality.merge(t.total),
+        }
+    }
+    (legality, quality)
+}
+
+pub(super) fn text_field(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, AppError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(AppError::bad_request(field, "skal udfyldes"));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::bad_request(
+            field,
+            format!("er længere end {max} tegn"),
+        ));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// The sample of `round`'s theme in `ctx` (the unit at the day of drawing).
+pub(super) fn draw_sample(
+    ctx: &Context<'_>,
+    theme: &SupervisionTheme,
+    size: usize,
+    seed: u64,
+    strata: Strata,
+) -> Result<Vec<supervision::Stratum>, supervision::SampleError> {
+    let population = supervision::population(ctx, theme);
+    let drawn = supervision::draw(&population, size, seed, strata)?;
+    Ok(drawn.into_iter().map(|p| population[p].clone()).collect())
+}
+
+/// The round `id` if it is of a unit in the user's scope (the same refusal either way).
+pub(super) fn round_of(
+    data: &Data,
+    ctx: &Context<'_>,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<SupervisionRound, AppError> {
+    rounds(data, ctx)
+        .into_iter()
+        .find(|r| r.round_id.as_str() == id)
+        .cloned()
+        .ok_or_else(|| user.forbidden("round_outside_scope"))
+}
+
+pub(super) fn share_text(tally: Tally) -> String {
+    match tally.share() {
+        Some(share) => format!(
+            "{} ({} af {})",
+            number::percent(share),
+            tally.met,
+            tally.assessed
+        ),
+        None => "–".into(),
+    }
+}
+
+/// A posted form: the version it was opened at and the other fields by name, unknown names
+/// refused (by their field name, never echoing a value).
+pub(super) struct Fields {
+    pub(super) version: i64,
+    values: BTreeMap<String, String>,
+}
+
+impl Fields {
+    pub(super) fn parse(form: Vec<(String, String)>, known: &[&str]) -> Result<Fields, AppError> {
+        Fields::parse_with(form, |name| known.contains(&name))
+    }
+
+    pub(super) fn parse_with(
+        form: Vec<(String, String)>,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Fields, AppError> {
+        let mut version = None;
+        let mut values = BTreeMap::new();
+        for (name, value) in form {
+            match name.as_str() {
+                "csrf" => {}
+                "version" => {
+                    version = Some(value.parse::<i64>().map_err(|_| {
+                        AppError::bad_request("version", "mangler eller er ikke et tal")
+                    })?)
+                }
+                other if known(other) => {
+                    values.insert(name, value);
+                }
+                other => {
+                    return Err(AppError::bad_request(
+                        crate::input::shown_name(other),
+                        "er ikke et felt i formularen",
+                    ));
+                }
+            }
+        }
+        Ok(Fields {
+            version: version.ok_or_else(|| AppError::bad_request("version", "mangler"))?,
+            values,
+        })
+    }
+
+    pub(super) fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+}
+
+/// Saves the round with its version bumped — and, with `findings`, one case's findings in place
+/// of its stored ones — if the stored version is still `opened`; else 409 and nothing saved.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn save(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    data: &Data,
+    round: SupervisionRound,
+    opened: i64,
+    saved: SupervisionRound,
+    findings: Option<(String, Vec<SupervisionFinding>)>,
+    action: &'static str,
+) -> Result<(), AppError> {
+    if round.status == ReviewStatus::Closed {
+        return Err(AppError::bad_request(
+            "runde",
+            "er afsluttet og kan ikke ændres",
+        ));
+    }
+    let id = round.round_id.clone();
+    let cases: Vec<Row> = round_cases(data, &id).iter().map(|c| c.to_row()).collect();
+    let (person, detail) = match &findings {
+        Some((case, rows)) => (
+            data.snapshot
+                .cases
+                .iter()
+                .find(|c| c.case_id.as_str() == case)
+                .map(|c| c.person_id.as_str().to_owned()),
+            format!("case={case} findings={}", rows.len()),
+        ),
+        None => (None, format!("status={}", saved.status.code())),
+    };
+    let (replaced, new_rows) = findings.unzip();
+    let all_findings: Vec<Row> = round_findings(data, &id)
+        .into_iter()
+        .filter(|f| {
+            replaced
+                .as_ref()
+                .is_none_or(|case| f.case_id.as_str() != case)
+        })
+        .cloned()
+        .chain(new_rows.into_iter().flatten())
+        .map(|f| f.to_row())
+        .collect();
+    let head = SupervisionRound {
+        version: version(opened + 1),
+        ..saved
+    }
+    .to_row();
+    let written = change_audited(
+        state,
+        user,
+        client,
+        action,
+        ("supervision_round", id.as_str()),
+        detail,
+        person.into_iter().collect(),
+        move |store| {
+            store.save_versioned(
+                &SUPERVISION_ROUNDS,
+                Some(opened),
+                &head,
+                &[
+                    (&SUPERVISION_CASES, cases),
+                    (&SUPERVISION_FINDINGS, all_findings),
+                ],
+            )
+        },
+    )
+    .await?;
+    if !written {
+        return Err(AppError::Conflict(
+            "Runden er gemt af en anden, siden du åbnede den.".into(),
+        ));
+    }
+    state.refresh_entered().await?;
+    Ok(())
+}
+
+/// The case row and person of `case_id` if it is in `round`'s sample.
+pub(super) fn sampled_case(
+    data: &Data,
+    user: &CurrentUser,
+    round: &SupervisionRound,
+    case_id: &str,
+) -> Result<(u32, String), AppError> {
+    let in_sample = round_cases(data, &round.round_id)
+        .iter()
+        .any(|c| c.case_id.as_str() == case_id);
+    data.snapshot
+        .cases
+        .iter()
+        .position(|c| c.case_id.as_str() == case_id)
+        .filter(|_| in_sample)
+        .map(|row| {
+            (
+                row as u32,
+                data.snapshot.cases[row].person_id.as_str().to_owned(),
+            )
+        })
+        .ok_or_else(|| user.forbidden("case_not_in_sample"))
+}
