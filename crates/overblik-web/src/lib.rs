@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
         .route("/overdragelser", get(pages::handover::list))
         .route("/overdragelser/punkter", post(pages::handover::set_items))
         .route(
+            "/overdragelser/ny/{case_id}",
+            get(pages::handover::confirm_new).post(pages::handover::create),
+        )
+        .route(
             "/overdragelser/{handover_id}",
             get(pages::handover::show).post(pages::handover::store),
         )

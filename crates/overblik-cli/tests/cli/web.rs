@@ -2310,3 +2310,49 @@ fn the_head_sets_the_weight_model_in_a_form() {
     after.expect(200).expect_text(&label).expect_text("0,75");
     assert_eq!(audit("action=weights.model").len(), 1);
 }
+
+/// F8: changes of caseworker that came with the case system's assignments have no checklist;
+/// the leader sees them and creates one (audited), after which the change is followed.
+#[test]
+fn a_change_from_the_case_system_gets_its_handover_checklist() {
+    let leader = municipality_head();
+    let list = leader.get("/overdragelser");
+    list.expect(200)
+        .expect_text("Skift af sagsbehandler uden tjekliste");
+    let href = list
+        .text()
+        .split("href=\"/overdragelser/ny/")
+        .nth(1)
+        .map(|rest| format!("/overdragelser/ny/{}", &rest[..rest.find('"').unwrap()]))
+        .expect("the demo has changes of caseworker in the last 90 days");
+    login("sagsbehandler")
+        .get(&href)
+        .expect_error_page(403, "Ingen adgang");
+    leader
+        .get(&href)
+        .expect(200)
+        .expect_text("Opret tjeklisten");
+    let created = leader.post(&href, &[("csrf", &leader.csrf)]);
+    created.expect(303);
+    assert!(created.location().starts_with("/overdragelser/H"));
+    leader
+        .get(created.location())
+        .expect(200)
+        .expect_text("name=\"done_");
+    assert!(
+        !leader
+            .get("/overdragelser")
+            .text()
+            .contains(&format!("href=\"{href}\"")),
+        "the change is still listed without a checklist"
+    );
+    // Once followed, the same change cannot get a second checklist.
+    leader
+        .post(&href, &[("csrf", &leader.csrf)])
+        .expect_error_page(403, "Ingen adgang");
+    let case = href.trim_start_matches("/overdragelser/ny/");
+    assert_eq!(
+        audit(&format!("action=handover.create&case={case}")).len(),
+        1
+    );
+}

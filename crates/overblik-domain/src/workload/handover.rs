@@ -3,12 +3,16 @@
 //! municipality's (`handover_items`), else [`DEFAULT_ITEMS`]; a handover copies them when it is
 //! created, so a later change of the items does not rewrite handovers under way.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
 use crate::Value;
 use crate::field::{Count, Field};
-use crate::ids::{HandoverId, ItemId};
-use crate::tables::{HandoverCheck, HandoverItem};
+use crate::figures::Context;
+use crate::figures::caseload::is_open_on;
+use crate::ids::{HandoverId, ItemId, StaffId};
+use crate::tables::{Assignment, Handover, HandoverCheck, HandoverItem};
 
 /// The built-in items (id, label), in order: what good leaders check at a handover.
 pub const DEFAULT_ITEMS: &[(&str, &str)] = &[
@@ -97,6 +101,64 @@ pub fn completed_on(checks: &[HandoverCheck]) -> Option<NaiveDate> {
     checks.iter().filter_map(|c| c.done_on).max()
 }
 
+/// A change of caseworker without a handover: the case's current assignment (begun on `on`,
+/// by T) follows one of another caseworker, and no handover to the new caseworker was created
+/// since. Changes arrive with the case system's `assignments` too, not only from overblik.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub case: u32,
+    pub from: StaffId,
+    pub to: StaffId,
+    pub on: NaiveDate,
+}
+
+/// The changes of caseworker since `since` (by T) in `ctx`'s scope that have no handover.
+pub fn changes_without_handover(
+    ctx: &Context<'_>,
+    handovers: &[Handover],
+    since: NaiveDate,
+) -> Vec<Change> {
+    let s = ctx.snapshot;
+    let t = ctx.as_of.date;
+    let mut by_case: BTreeMap<u32, Vec<&Assignment>> = BTreeMap::new();
+    for a in &s.assignments {
+        if a.from_date > t {
+            continue;
+        }
+        if let Some(c) = ctx.lookup.case(a.case_id.as_str()) {
+            by_case.entry(c).or_default().push(a);
+        }
+    }
+    let mut out = Vec::new();
+    for (case, mut list) in by_case {
+        if !ctx.scope.has_case(case) || !is_open_on(&s.cases[case as usize], t) {
+            continue;
+        }
+        list.sort_by_key(|a| a.from_date);
+        let [.., before, current] = list.as_slice() else {
+            continue;
+        };
+        let active = current.to_date.is_none_or(|to| to >= t);
+        if !active || current.from_date < since || before.staff_id == current.staff_id {
+            continue;
+        }
+        let followed = handovers.iter().any(|h| {
+            h.case_id == current.case_id
+                && h.to_staff == current.staff_id
+                && h.created_on >= current.from_date
+        });
+        if !followed {
+            out.push(Change {
+                case,
+                from: before.staff_id.clone(),
+                to: current.staff_id.clone(),
+                on: current.from_date,
+            });
+        }
+    }
+    out
+}
+
 fn count(n: i64) -> Count {
     Count::from_value(&Value::Int(n)).expect("a position is a count")
 }
@@ -129,6 +191,87 @@ mod tests {
         assert_eq!(ids, ["plan", "item1", "deadlines"]);
         assert_eq!(*rows[2].position.get(), 3);
         assert_eq!(super::items(&rows)[1].1, "Ny opgave");
+    }
+
+    #[test]
+    fn a_change_of_caseworker_without_a_handover_is_found_until_one_is_created() {
+        use crate::Snapshot;
+        use crate::figures::Context;
+        use crate::obligations::{AsOf, Evaluation};
+        use crate::sources::Sources;
+        let mut s = Snapshot::default();
+        s.add(
+            "org_units",
+            &[("unit_id", "K"), ("name", "K"), ("kind", "municipality")],
+        )
+        .unwrap();
+        for staff in ["A", "B"] {
+            s.add(
+                "staff",
+                &[
+                    ("staff_id", staff),
+                    ("name", "X"),
+                    ("unit_id", "K"),
+                    ("role", "caseworker"),
+                ],
+            )
+            .unwrap();
+        }
+        s.add(
+            "persons",
+            &[("person_id", "P"), ("birth_date", "2015-01-01")],
+        )
+        .unwrap();
+        for case in ["C1", "C2"] {
+            s.add(
+                "cases",
+                &[
+                    ("case_id", case),
+                    ("person_id", "P"),
+                    ("area", "children"),
+                    ("opened_at", "2024-01-01"),
+                ],
+            )
+            .unwrap();
+        }
+        for (case, staff, from, to) in [
+            ("C1", "A", "2024-01-01", "2025-02-28"),
+            ("C1", "B", "2025-03-01", ""),
+            ("C2", "A", "2024-01-01", ""),
+        ] {
+            s.add(
+                "assignments",
+                &[
+                    ("case_id", case),
+                    ("staff_id", staff),
+                    ("from_date", from),
+                    ("to_date", to),
+                ],
+            )
+            .unwrap();
+        }
+        let t = NaiveDate::from_ymd_opt(2025, 3, 10).unwrap();
+        let (sources, evaluation) = (Sources::all_present(), Evaluation::default());
+        let ctx = Context::new(&s, &sources, &evaluation, AsOf::end_of(t), None).unwrap();
+        let since = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let changes = changes_without_handover(&ctx, &[], since);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(
+            (changes[0].from.as_str(), changes[0].to.as_str()),
+            ("A", "B")
+        );
+        // Before `since`: not listed.
+        assert!(changes_without_handover(&ctx, &[], t).is_empty());
+        let handover = Handover {
+            handover_id: id("H1"),
+            case_id: s.cases[0].case_id.clone(),
+            from_staff: Some(changes[0].from.clone()),
+            to_staff: changes[0].to.clone(),
+            created_on: t,
+            completed_on: None,
+            version: count(0),
+        };
+        assert!(changes_without_handover(&ctx, &[handover], since).is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
+use overblik_domain::ids::HandoverId;
 use overblik_domain::obligations::Status;
 use overblik_domain::tables::{
     HANDOVER_CHECKS, HANDOVER_ITEMS, HANDOVERS, Handover, HandoverCheck, HandoverItem,
@@ -23,7 +24,7 @@ use super::{audit_read, change_audited, freshness};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
-use crate::scope::{CaseScope, visible_cases};
+use crate::scope::{CaseScope, figures_unit, visible_cases};
 use crate::state::AppState;
 use crate::view::{
     Form, FormField, Headline, Input, Layout, Link, Page, ViewCell, ViewTable, case_href, render,
@@ -173,6 +174,7 @@ pub async fn list(
     table.note = Some("Klik på sagen for at åbne tjeklisten.".into());
     page.tables.push(table);
     if user.role.may(Capability::DistributeCases) {
+        page.tables.push(unfollowed_table(&data, &user)?);
         let items = handover::items(&data.entered.handover_items);
         let mut form = Form::new(
             "/overdragelser/punkter",
@@ -199,6 +201,133 @@ pub async fn list(
     page.links
         .push(Link::new("/fordeling", "Fordeling og omfordeling af sager"));
     Ok(render(&page))
+}
+
+/// How far back a change of caseworker without a checklist is listed.
+const UNFOLLOWED_DAYS: i64 = 90;
+
+/// The changes of caseworker in the leader's unit without a handover (most of them arrive with
+/// the case system's assignments).
+fn unfollowed(data: &Data, user: &CurrentUser) -> Result<Vec<handover::Change>, AppError> {
+    let ctx = data
+        .context(figures_unit(user, data).as_deref())
+        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let since = data.date - chrono::Duration::days(UNFOLLOWED_DAYS);
+    Ok(handover::changes_without_handover(
+        &ctx,
+        &data.entered.handovers,
+        since,
+    ))
+}
+
+fn unfollowed_table(data: &Data, user: &CurrentUser) -> Result<ViewTable, AppError> {
+    let mut table = ViewTable::new(
+        format!("Skift af sagsbehandler uden tjekliste, seneste {UNFOLLOWED_DAYS} dage"),
+        &[
+            ("Sag", false),
+            ("Fra", false),
+            ("Til", false),
+            ("Skiftet", false),
+            ("Tjekliste", false),
+        ],
+    );
+    for change in unfollowed(data, user)? {
+        let case = data.snapshot.cases[change.case as usize].case_id.as_str();
+        table.rows.push(vec![
+            ViewCell::case(Some(case)),
+            ViewCell::text(name_of(data, Some(&change.from))),
+            ViewCell::text(name_of(data, Some(&change.to))),
+            ViewCell::text(number::date(change.on)),
+            ViewCell::text("Opret tjekliste")
+                .link(format!("/overdragelser/ny/{}", url_encode(case))),
+        ]);
+    }
+    table.empty = "Alle skift har en tjekliste.".into();
+    table.note = Some(
+        "Skift, der kommer med sagssystemets tildelinger, får ikke selv en tjekliste: opret den her."
+            .into(),
+    );
+    Ok(table)
+}
+
+/// GET /overdragelser/ny/{case_id}: confirms creating the checklist of a change without one
+/// (a GET that writes would be wrong).
+pub async fn confirm_new(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data = state.data().await?;
+    let change = change_of(&data, &user, &case_id)?;
+    let mut page = Page::new(Layout::new(
+        &user,
+        format!("Ny overdragelse af sag {case_id}"),
+        "/overdragelser",
+        freshness(&data),
+    ));
+    page.intro.push(format!(
+        "Fra {} til {}, skiftet {}.",
+        name_of(&data, Some(&change.from)),
+        name_of(&data, Some(&change.to)),
+        number::date(change.on)
+    ));
+    page.confirm = Some(crate::view::Confirm {
+        action: format!("/overdragelser/ny/{}", url_encode(&case_id)),
+        label: "Opret tjeklisten".into(),
+    });
+    page.links.push(Link::new("/overdragelser", "Tilbage"));
+    Ok(render(&page))
+}
+
+/// The change without a handover of `case_id` in the leader's unit.
+fn change_of(data: &Data, user: &CurrentUser, case_id: &str) -> Result<handover::Change, AppError> {
+    unfollowed(data, user)?
+        .into_iter()
+        .find(|c| data.snapshot.cases[c.case as usize].case_id.as_str() == case_id)
+        .ok_or_else(|| user.forbidden("no_change_without_handover"))
+}
+
+/// POST /overdragelser/ny/{case_id}: creates the checklist of a change without one.
+pub async fn create(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+    CsrfForm { .. }: CsrfForm<crate::auth::EmptyForm>,
+) -> Result<Response, AppError> {
+    user.require(Capability::DistributeCases)?;
+    let data = state.data().await?;
+    let change = change_of(&data, &user, &case_id)?;
+    let record = &data.snapshot.cases[change.case as usize];
+    let id: HandoverId = super::new_id("H");
+    let checks: Vec<_> = handover::checklist(&id, &handover::items(&data.entered.handover_items))
+        .iter()
+        .map(HandoverCheck::to_row)
+        .collect();
+    let head = Handover {
+        handover_id: id.clone(),
+        case_id: record.case_id.clone(),
+        from_staff: Some(change.from.clone()),
+        to_staff: change.to.clone(),
+        created_on: data.date,
+        completed_on: None,
+        version: super::version(0),
+    }
+    .to_row();
+    change_audited(
+        &state,
+        &user,
+        client,
+        "handover.create",
+        ("case", &case_id),
+        format!("handover={} changed_on={}", id.as_str(), change.on),
+        vec![record.person_id.as_str().to_owned()],
+        move |store| store.save_versioned(&HANDOVERS, None, &head, &[(&HANDOVER_CHECKS, checks)]),
+    )
+    .await?;
+    state.refresh_entered().await?;
+    Ok(Redirect::to(&format!("/overdragelser/{}", id.as_str())).into_response())
 }
 
 #[derive(Debug, Deserialize)]
