@@ -761,3 +761,170 @@ fn an_unknown_unit_is_refused_by_name() {
     .unwrap();
     assert_eq!(error.to_string(), "enheden `NOPE` findes ikke i data");
 }
+
+/// F11: KF21 by measure type, provider and team, each with its number of goals. C1 (team T1)
+/// has a plan for a family-treatment measure by provider A whose goal went 2 → 5; C2 (team T2)
+/// one for the same measure type by provider B whose goal went 6 → 4; and C1 a plan tied to no
+/// measure whose goal was scored once.
+#[test]
+fn goal_progress_splits_by_measure_type_provider_and_team() {
+    let mut s = world();
+    let rows: &[(&str, &[(&str, &str)])] = &[
+        (
+            "providers",
+            &[("provider_id", "A"), ("name", "A"), ("internal", "ja")],
+        ),
+        (
+            "providers",
+            &[("provider_id", "B"), ("name", "B"), ("internal", "nej")],
+        ),
+        (
+            "measures",
+            &[
+                ("measure_id", "MA"),
+                ("case_id", "C1"),
+                ("measure_type", "family_treatment"),
+                ("provider_id", "A"),
+                ("start_date", "2024-02-01"),
+            ],
+        ),
+        (
+            "measures",
+            &[
+                ("measure_id", "MB"),
+                ("case_id", "C2"),
+                ("measure_type", "family_treatment"),
+                ("provider_id", "B"),
+                ("start_date", "2024-02-01"),
+            ],
+        ),
+        (
+            "plans",
+            &[
+                ("plan_id", "PA"),
+                ("case_id", "C1"),
+                ("created_at", "2024-02-01"),
+                ("measure_id", "MA"),
+            ],
+        ),
+        (
+            "plans",
+            &[
+                ("plan_id", "PB"),
+                ("case_id", "C2"),
+                ("created_at", "2024-02-01"),
+                ("measure_id", "MB"),
+            ],
+        ),
+        (
+            "plans",
+            &[
+                ("plan_id", "P0"),
+                ("case_id", "C1"),
+                ("created_at", "2024-02-01"),
+            ],
+        ),
+        (
+            "goals",
+            &[
+                ("goal_id", "GA"),
+                ("plan_id", "PA"),
+                ("category", "family"),
+                ("set_at", "2024-02-01"),
+            ],
+        ),
+        (
+            "goals",
+            &[
+                ("goal_id", "GB"),
+                ("plan_id", "PB"),
+                ("category", "family"),
+                ("set_at", "2024-02-01"),
+            ],
+        ),
+        (
+            "goals",
+            &[
+                ("goal_id", "G0"),
+                ("plan_id", "P0"),
+                ("category", "school"),
+                ("set_at", "2024-02-01"),
+            ],
+        ),
+        (
+            "followups",
+            &[
+                ("followup_id", "F1"),
+                ("case_id", "C1"),
+                ("held_at", "2024-05-01"),
+            ],
+        ),
+        (
+            "followups",
+            &[
+                ("followup_id", "F2"),
+                ("case_id", "C1"),
+                ("held_at", "2024-08-01"),
+            ],
+        ),
+        (
+            "followups",
+            &[
+                ("followup_id", "F3"),
+                ("case_id", "C2"),
+                ("held_at", "2024-05-01"),
+            ],
+        ),
+        (
+            "followups",
+            &[
+                ("followup_id", "F4"),
+                ("case_id", "C2"),
+                ("held_at", "2024-08-01"),
+            ],
+        ),
+        (
+            "goal_scores",
+            &[("goal_id", "GA"), ("followup_id", "F1"), ("score", "2")],
+        ),
+        (
+            "goal_scores",
+            &[("goal_id", "GA"), ("followup_id", "F2"), ("score", "5")],
+        ),
+        (
+            "goal_scores",
+            &[("goal_id", "GB"), ("followup_id", "F3"), ("score", "6")],
+        ),
+        (
+            "goal_scores",
+            &[("goal_id", "GB"), ("followup_id", "F4"), ("score", "4")],
+        ),
+        (
+            "goal_scores",
+            &[("goal_id", "G0"), ("followup_id", "F2"), ("score", "7")],
+        ),
+    ];
+    for (table, cells) in rows {
+        s.add(table, cells).unwrap();
+    }
+    let groups = with(&s, "2024-12-31", None, |c| results::kf21_groups(c).unwrap());
+    let family = &groups.by_measure_type["family_treatment"];
+    assert_eq!(family.goals_scored, 2);
+    assert_eq!(family.mean_progress, Some(0.5));
+    assert_eq!(
+        (family.no_progress.numerator, family.no_progress.denominator),
+        (1, 2)
+    );
+    assert_eq!(
+        groups.by_provider["family_treatment/A"].mean_progress,
+        Some(3.0)
+    );
+    assert_eq!(
+        groups.by_provider["family_treatment/B"].mean_progress,
+        Some(-2.0)
+    );
+    let none = &groups.by_measure_type["none"];
+    assert_eq!((none.goals_scored, none.mean_progress), (1, None));
+    assert_eq!(groups.by_team["T1"].goals_scored, 2);
+    assert_eq!(groups.by_team["T2"].goals_scored, 1);
+}

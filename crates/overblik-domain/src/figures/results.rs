@@ -14,6 +14,8 @@ use crate::codes::{AppealOutcome, ComplaintOutcome};
 pub struct GoalProgress {
     /// Row of `snapshot.goals`.
     pub goal: u32,
+    /// Row of `snapshot.plans`.
+    pub plan: u32,
     /// Row of `snapshot.cases` (through the goal's plan).
     pub case: u32,
     pub scores: u32,
@@ -56,14 +58,15 @@ pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
         if g.set_at > t {
             continue;
         }
-        let Some(case) = plans
-            .get(g.plan_id.as_str())
-            .and_then(|p| ctx.case_in_scope(s.plans[*p as usize].case_id.as_str()))
-        else {
+        let Some((plan, case)) = plans.get(g.plan_id.as_str()).and_then(|&p| {
+            ctx.case_in_scope(s.plans[p as usize].case_id.as_str())
+                .map(|case| (p, case))
+        }) else {
             continue;
         };
         out.push(GoalProgress {
             goal,
+            plan,
             case,
             scores: chunk.len() as u32,
             first: chunk[0].3,
@@ -85,19 +88,85 @@ pub struct Kf21 {
     pub no_progress: Share,
 }
 
+fn has_goal_data(ctx: &Context<'_>) -> bool {
+    ctx.has("goals") && ctx.has("goal_scores") && ctx.has("followups")
+}
+
 pub fn kf21(ctx: &Context<'_>) -> Available<Kf21> {
-    (ctx.has("goals") && ctx.has("goal_scores") && ctx.has("followups")).then(|| {
-        let progress = goal_progress(ctx);
-        let two: Vec<&GoalProgress> = progress.iter().filter(|g| g.scores >= 2).collect();
+    has_goal_data(ctx).then(|| Kf21::of(goal_progress(ctx).iter()))
+}
+
+impl Kf21 {
+    /// KF21 over `progress` (goals with at least one score).
+    pub fn of<'a>(progress: impl Iterator<Item = &'a GoalProgress>) -> Kf21 {
+        let mut scored = 0;
+        let (mut sum, mut two) = (0i64, 0u64);
         let mut no_progress = Share::default();
-        for g in two.iter().filter(|g| g.open) {
-            no_progress.count(g.change() <= 0);
+        for g in progress {
+            scored += 1;
+            if g.scores >= 2 {
+                two += 1;
+                sum += i64::from(g.change());
+                if g.open {
+                    no_progress.count(g.change() <= 0);
+                }
+            }
         }
         Kf21 {
-            goals_scored: progress.len() as u64,
-            mean_progress: (!two.is_empty())
-                .then(|| two.iter().map(|g| g.change() as f64).sum::<f64>() / two.len() as f64),
+            goals_scored: scored,
+            mean_progress: (two > 0).then(|| sum as f64 / two as f64),
             no_progress,
+        }
+    }
+}
+
+/// KF21 split by what the goal's plan is for (F11): the measure type and the provider of the
+/// plan's measure (`none`: a plan not tied to a measure), and the team of the case's
+/// caseworker at T (`none`: no caseworker), so a leader can compare the effect of providers
+/// of the same measure type. Keys are codes and ids; each figure carries its number of goals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kf21Groups {
+    pub by_measure_type: BTreeMap<String, Kf21>,
+    /// Keyed by `<measure type>/<provider id>`.
+    pub by_provider: BTreeMap<String, Kf21>,
+    pub by_team: BTreeMap<String, Kf21>,
+}
+
+pub fn kf21_groups(ctx: &Context<'_>) -> Available<Kf21Groups> {
+    has_goal_data(ctx).then(|| {
+        let s = ctx.snapshot;
+        let progress = goal_progress(ctx);
+        let mut groups: [BTreeMap<String, Vec<&GoalProgress>>; 3] = Default::default();
+        for g in &progress {
+            let measure = s.plans[g.plan as usize]
+                .measure_id
+                .as_ref()
+                .and_then(|id| ctx.lookup.measures.get(id.as_str()))
+                .map(|&m| &s.measures[m as usize]);
+            let kind = measure.map_or("none", |m| m.measure_type.code());
+            let provider = measure
+                .and_then(|m| m.provider_id.as_ref())
+                .map_or("none", |p| p.as_str());
+            let team = ctx.lookup.assigned_at_t[g.case as usize]
+                .and_then(|w| ctx.lookup.unit_of_staff[w as usize])
+                .map_or("none", |u| s.org_units[u as usize].unit_id.as_str());
+            groups[0].entry(kind.to_owned()).or_default().push(g);
+            groups[1]
+                .entry(format!("{kind}/{provider}"))
+                .or_default()
+                .push(g);
+            groups[2].entry(team.to_owned()).or_default().push(g);
+        }
+        let [by_measure_type, by_provider, by_team] = groups.map(|group| {
+            group
+                .into_iter()
+                .map(|(key, goals)| (key, Kf21::of(goals.into_iter())))
+                .collect()
+        });
+        Kf21Groups {
+            by_measure_type,
+            by_provider,
+            by_team,
         }
     })
 }
