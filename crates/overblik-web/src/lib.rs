@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
             "/gennemgang/{review_id}",
             get(pages::review::show).post(pages::review::store),
         )
+        .route("/resultater", get(pages::results::page))
         .route("/tilsyn", get(pages::supervision::page))
         .route("/tilsyn/temaer", post(pages::supervision::add_theme))
         .route(

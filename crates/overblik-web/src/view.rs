@@ -55,7 +55,7 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 13] = [
+        let menu: [(&str, &str, Option<Capability>); 14] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
@@ -66,6 +66,7 @@ impl Layout {
                 Some(Capability::HandOverCases),
             ),
             ("/tilsyn", "Tilsyn", Some(Capability::Supervise)),
+            ("/resultater", "Resultater", Some(Capability::UnitFigures)),
             (
                 "/gennemgang",
                 "Gennemgang",

@@ -513,7 +513,7 @@ use Expect::{No, To, Yes};
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
 /// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 26] = [
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 27] = [
     (
         "/oversigt",
         None,
@@ -567,6 +567,11 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 26] = [
         "/tilsyn",
         Some(Need::One(Capability::Supervise)),
         [No, Yes, Yes, No, No, No, No, No],
+    ),
+    (
+        "/resultater",
+        Some(Need::One(Capability::UnitFigures)),
+        [Yes, Yes, Yes, Yes, No, No, No, No],
     ),
     (
         "/rapporter",
@@ -696,6 +701,7 @@ fn content_marker(route: &str, case: &str) -> String {
         "/gennemgang" => "<h1>Gennemgang af sagsstammer</h1>".into(),
         "/overdragelser" => "<h1>Overdragelser</h1>".into(),
         "/tilsyn" => "<h1>Ledelsestilsyn</h1>".into(),
+        "/resultater" => "<h1>Resultater</h1>".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }
@@ -1373,21 +1379,31 @@ fn a_leader_reviews_a_caseload_and_concurrent_saves_are_detected() {
 
 /// The texts of the cells of the first body row of the table captioned `caption`.
 fn first_row(html: &str, caption: &str) -> Vec<String> {
+    rows(html, caption).into_iter().next().expect("a row")
+}
+
+/// The texts of the cells of every body row of the table captioned `caption`.
+fn rows(html: &str, caption: &str) -> Vec<Vec<String>> {
     let table = &html[html
         .find(&format!("<caption>{caption}</caption>"))
         .expect("the table")..];
     let body = &table[table.find("<tbody>").expect("a body")..];
-    let row = &body[..body.find("</tr>").expect("a row")];
-    row.split("<td")
-        .skip(1)
-        .map(|cell| {
-            let text = &cell[cell.find('>').unwrap() + 1..];
-            let text = &text[..text.find("</td>").unwrap()];
-            // Drop a link around the value.
-            text.split('>')
-                .nth(1)
-                .map_or(text, |t| t.split('<').next().unwrap())
-                .to_owned()
+    let body = &body[..body.find("</tbody>").expect("the end of the body")];
+    body.split("</tr>")
+        .filter(|row| row.contains("<td"))
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let text = &cell[cell.find('>').unwrap() + 1..];
+                    let text = &text[..text.find("</td>").unwrap()];
+                    // Drop a link around the value.
+                    text.split('>')
+                        .nth(1)
+                        .map_or(text, |t| t.split('<').next().unwrap())
+                        .to_owned()
+                })
+                .collect()
         })
         .collect()
 }
@@ -2355,4 +2371,29 @@ fn a_change_from_the_case_system_gets_its_handover_checklist() {
         audit(&format!("action=handover.create&case={case}")).len(),
         1
     );
+}
+
+/// F11: the results page splits KF21 by measure type, provider and team; each split counts
+/// every scored goal of the unit once, as KF21 of the figures API does.
+#[test]
+fn the_results_page_splits_goal_progress_and_counts_every_goal_once() {
+    let leader = login("teamleder");
+    let total = leader.get("/api/v1/figures").expect(200).json()["figures"]["KF21"]["goals_scored"]
+        .as_u64()
+        .expect("KF21 goals_scored");
+    assert!(total > 0, "the demo team has no scored goals");
+    let page = leader.get("/resultater");
+    page.expect(200);
+    let html = page.text();
+    for (caption, count_column) in [
+        ("Pr. indsatstype", 1),
+        ("Pr. leverandør af samme indsatstype", 2),
+        ("Pr. team", 1),
+    ] {
+        let sum: u64 = rows(&html, caption)
+            .iter()
+            .map(|row| row[count_column].replace('.', "").parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(sum, total, "{caption}");
+    }
 }

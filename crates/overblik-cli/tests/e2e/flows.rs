@@ -73,7 +73,7 @@ const FLOWS: &[Flow] = &[
         report: Some("caseload"),
         drills: true,
         refused: "/admin/brugere",
-        more: &["/kvalitet"],
+        more: &["/kvalitet", "/resultater"],
     },
     Flow {
         username: "fagchef",

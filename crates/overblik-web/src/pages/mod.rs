@@ -13,6 +13,7 @@ pub mod landing;
 pub mod obligations;
 pub mod quality;
 pub mod reports;
+pub mod results;
 pub mod review;
 pub mod supervision;
 pub mod weights;
