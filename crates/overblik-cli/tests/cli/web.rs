@@ -2397,3 +2397,34 @@ fn the_results_page_splits_goal_progress_and_counts_every_goal_once() {
         assert_eq!(sum, total, "{caption}");
     }
 }
+
+/// F11: a case page shows its plans' goals with their scores in follow-up order, and the
+/// signal when an open goal has not moved after two follow-ups.
+#[test]
+fn a_case_shows_its_goals_and_the_no_progress_signal() {
+    let (case, scores): (String, String) = rusqlite::Connection::open(server().database_file())
+        .unwrap()
+        .query_row(
+            "SELECT p.case_id, (SELECT group_concat(score, ' → ') FROM \
+               (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now') ORDER BY f.held_at)) \
+             FROM goals g JOIN plans p ON p.plan_id = g.plan_id JOIN cases c ON c.case_id = p.case_id \
+             WHERE g.closed_at IS NULL AND c.closed_at IS NULL AND \
+               (SELECT count(*) FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now')) >= 2 AND \
+               (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now') ORDER BY f.held_at DESC LIMIT 1) <= \
+               (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
+                WHERE s.goal_id = g.goal_id ORDER BY f.held_at LIMIT 1) \
+             ORDER BY p.case_id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the demo has an open goal without progress after two follow-ups");
+    let head = municipality_head();
+    let page = head.get(&format!("/sager/{}", encode(&case)));
+    page.expect(200)
+        .expect_text("<caption>Mål og fremgang</caption>")
+        .expect_text(&scores)
+        .expect_text("Ingen fremgang efter to opfølgninger: overvej indsatsen");
+}

@@ -15,6 +15,7 @@ pub use value::{Exclusion, Exclusions, Share, Stats};
 
 pub mod activity;
 pub mod all;
+pub mod case_goals;
 pub mod caseload;
 pub mod deadlines;
 pub mod economy;

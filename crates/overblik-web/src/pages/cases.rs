@@ -28,6 +28,7 @@ use crate::state::AppState;
 use crate::view::{
     FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
 };
+use overblik_domain::figures::case_goals::case_goals;
 use overblik_domain::supervision::{Tally, finding_met};
 use overblik_domain::tables::{SupervisionFinding, SupervisionRound};
 
@@ -413,6 +414,7 @@ pub async fn page(
         page.flag_form = Some(flag_form(&data, &case_id));
     }
     page.tables.push(obligations);
+    page.tables.push(goals_table(&data, row));
     page.tables.push(events);
     if user.role.may(Capability::DistributeCases) && view.closed_at.is_none() {
         page.links.push(Link::new(
@@ -434,6 +436,57 @@ pub async fn page(
     page.links
         .push(Link::new("/frister", "Tilbage til fristerne"));
     Ok(render(&page))
+}
+
+/// The goals of the case's plans with their scores at the follow-ups (F11), the signal of no
+/// progress, and the plans' warnings.
+fn goals_table(data: &Data, row: usize) -> ViewTable {
+    let s = &data.snapshot;
+    let mut table = ViewTable::new(
+        "Mål og fremgang",
+        &[
+            ("Plan", false),
+            ("Mål", false),
+            ("Scorer ved opfølgning", false),
+            ("Signal", false),
+        ],
+    );
+    let mut warnings = Vec::new();
+    for plan in case_goals(s, row as u32, data.date) {
+        let created = number::date(s.plans[plan.plan as usize].created_at);
+        for w in &plan.warnings {
+            warnings.push(format!("Planen fra {created}: {}.", w.label_da()));
+        }
+        for goal in &plan.goals {
+            let scores: Vec<String> = goal
+                .scores
+                .iter()
+                .map(|(_, score)| score.to_string())
+                .collect();
+            let signal = if goal.no_progress() {
+                "Ingen fremgang efter to opfølgninger: overvej indsatsen"
+            } else if !goal.open {
+                "Afsluttet"
+            } else {
+                ""
+            };
+            table.rows.push(vec![
+                ViewCell::text(&created),
+                ViewCell::text(goal.category.label_da()),
+                ViewCell::text(if scores.is_empty() {
+                    "ikke scoret endnu".to_owned()
+                } else {
+                    scores.join(" → ")
+                }),
+                ViewCell::text(signal).alert_if(goal.no_progress()),
+            ]);
+        }
+    }
+    table.empty = "Sagen har ingen mål i en plan.".into();
+    if !warnings.is_empty() {
+        table.note = Some(warnings.join(" "));
+    }
+    table
 }
 
 /// The case's weight at T and the parts it is made of.
