@@ -54,8 +54,9 @@ pub enum Capability {
     Supervise,
     /// Plan the department's annual supervision wheel: themes and their checklists.
     PlanSupervision,
-    /// Set the points of the case-weight model (for the whole municipality).
-    ConfigureWeights,
+    /// Set what organising the work uses across the municipality: the points of the
+    /// case-weight model and the handover checklist's items.
+    ConfigureWork,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -84,7 +85,7 @@ impl Capability {
             Capability::HandOverCases => "hand_over_cases",
             Capability::Supervise => "supervise",
             Capability::PlanSupervision => "plan_supervision",
-            Capability::ConfigureWeights => "configure_weights",
+            Capability::ConfigureWork => "configure_work",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -173,7 +174,7 @@ impl Role {
             // The department plans the wheel (S1 ch. 6: the head of department owns supervision).
             // The department owns supervision and the weight model, which are the same for
             // every team.
-            C::PlanSupervision | C::ConfigureWeights => self == R::Head,
+            C::PlanSupervision | C::ConfigureWork => self == R::Head,
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

@@ -1,6 +1,7 @@
 //! The summary of a supervision round: per checklist item and team, how many of the assessed
 //! cases met it. A legality item is met when the reviewer says so; a quality item when its
-//! score is in the upper half of its scale (2 · score > scale maximum: 3 and 4 of 1-4). Items
+//! score is in the upper half of its scale 1-N, the middle of an odd scale not included
+//! (2 · score > N + 1: 3 and 4 of 1-4, 4 and 5 of 1-5). Items
 //! not assessed, or not relevant to a case, are left out of the share.
 
 use std::collections::BTreeMap;
@@ -47,7 +48,7 @@ pub fn finding_met(item: &ChecklistItem, finding: &SupervisionFinding) -> Option
         ChecklistKind::Legality => finding.met,
         ChecklistKind::Quality => {
             let max = item.scale_max.as_ref().map_or(4, |m| *m.get());
-            finding.score.as_ref().map(|s| 2 * *s.get() > max)
+            finding.score.as_ref().map(|s| 2 * *s.get() > max + 1)
         }
     }
 }
@@ -166,7 +167,7 @@ mod tests {
             }
         );
         assert!(!tallies[0].per_team.contains_key(&team("B")));
-        // Quality 1-4: 3 and 4 are met, 2 is not.
+        // Quality 1-4: 3 and 4 are met, 2 is not (and 3 of 1-5 would not be: the middle).
         assert_eq!(
             tallies[1].per_team[&team("A")],
             Tally {

@@ -298,7 +298,9 @@ pub fn plan_assignment(
         None => of_case()
             .max_by_key(|a| a.from_date)
             .map(|a| a.staff_id.clone()),
-    };
+    }
+    // A case coming back to its last caseworker after a gap is not handed over.
+    .filter(|from| *from != staff.staff_id);
     Ok(AssignmentPlan {
         new: Assignment {
             case_id: record.case_id.clone(),

@@ -367,7 +367,12 @@ pub async fn assign(
                     &head.to_row(),
                     &[(&HANDOVER_CHECKS, checks)],
                 )?;
-                assert!(created, "a new handover id is unique");
+                if !created {
+                    // A random 48-bit id taken already: refuse rather than overwrite.
+                    return Err(overblik_store::StoreError::Misuse(
+                        "a new handover id exists already".into(),
+                    ));
+                }
             }
             Ok(true)
         },

@@ -101,16 +101,32 @@ pub async fn list(
             .cmp(&(b.completed_on.is_some(), std::cmp::Reverse(b.created_on)))
             .then(a.handover_id.cmp(&b.handover_id))
     });
+    // Leaders also see the changes of caseworker without a checklist (cases, so audited too).
+    let changes = if user.role.may(Capability::DistributeCases) {
+        unfollowed(&data, &user)?
+    } else {
+        Vec::new()
+    };
     audit_read(
         &state,
         &user,
         client,
         "handover.list",
         None,
-        Some(format!("handovers={}", handovers.len())),
+        Some(format!(
+            "handovers={} changes={}",
+            handovers.len(),
+            changes.len()
+        )),
         handovers
             .iter()
             .filter_map(|h| person_of(&data, h))
+            .chain(changes.iter().map(|c| {
+                data.snapshot.cases[c.case as usize]
+                    .person_id
+                    .as_str()
+                    .to_owned()
+            }))
             .collect(),
     )
     .await?;
@@ -174,7 +190,9 @@ pub async fn list(
     table.note = Some("Klik på sagen for at åbne tjeklisten.".into());
     page.tables.push(table);
     if user.role.may(Capability::DistributeCases) {
-        page.tables.push(unfollowed_table(&data, &user)?);
+        page.tables.push(unfollowed_table(&data, &changes));
+    }
+    if user.role.may(Capability::ConfigureWork) {
         let items = handover::items(&data.entered.handover_items);
         let mut form = Form::new(
             "/overdragelser/punkter",
@@ -220,7 +238,7 @@ fn unfollowed(data: &Data, user: &CurrentUser) -> Result<Vec<handover::Change>, 
     ))
 }
 
-fn unfollowed_table(data: &Data, user: &CurrentUser) -> Result<ViewTable, AppError> {
+fn unfollowed_table(data: &Data, changes: &[handover::Change]) -> ViewTable {
     let mut table = ViewTable::new(
         format!("Skift af sagsbehandler uden tjekliste, seneste {UNFOLLOWED_DAYS} dage"),
         &[
@@ -231,7 +249,7 @@ fn unfollowed_table(data: &Data, user: &CurrentUser) -> Result<ViewTable, AppErr
             ("Tjekliste", false),
         ],
     );
-    for change in unfollowed(data, user)? {
+    for change in changes {
         let case = data.snapshot.cases[change.case as usize].case_id.as_str();
         table.rows.push(vec![
             ViewCell::case(Some(case)),
@@ -247,19 +265,35 @@ fn unfollowed_table(data: &Data, user: &CurrentUser) -> Result<ViewTable, AppErr
         "Skift, der kommer med sagssystemets tildelinger, får ikke selv en tjekliste: opret den her."
             .into(),
     );
-    Ok(table)
+    table
 }
 
 /// GET /overdragelser/ny/{case_id}: confirms creating the checklist of a change without one
 /// (a GET that writes would be wrong).
 pub async fn confirm_new(
     State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     user: CurrentUser,
     Path(case_id): Path<String>,
 ) -> Result<Response, AppError> {
     user.require(Capability::DistributeCases)?;
     let data = state.data().await?;
     let change = change_of(&data, &user, &case_id)?;
+    audit_read(
+        &state,
+        &user,
+        client,
+        "handover.change",
+        Some(("case", case_id.clone())),
+        None,
+        vec![
+            data.snapshot.cases[change.case as usize]
+                .person_id
+                .as_str()
+                .to_owned(),
+        ],
+    )
+    .await?;
     let mut page = Page::new(Layout::new(
         &user,
         format!("Ny overdragelse af sag {case_id}"),
@@ -335,14 +369,15 @@ pub struct ItemsRequest {
     items: String,
 }
 
-/// POST /overdragelser/punkter: the checklist's items, one per line (leaders).
+/// POST /overdragelser/punkter: the checklist's items, one per line (head of department: the
+/// items are the same for every team).
 pub async fn set_items(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     user: CurrentUser,
     CsrfForm { form, .. }: CsrfForm<ItemsRequest>,
 ) -> Result<Response, AppError> {
-    user.require(Capability::DistributeCases)?;
+    user.require(Capability::ConfigureWork)?;
     let labels: Vec<String> = form
         .items
         .lines()
@@ -578,6 +613,13 @@ pub async fn store(
         }
     }
     let opened = opened.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
+    // The checks written are rebuilt from the data held here: it must be the version the
+    // form was opened at, or a newer save would be overwritten.
+    if *h.version.get() != opened {
+        return Err(AppError::Conflict(
+            "Tjeklisten er gemt af en anden, siden du åbnede den.".into(),
+        ));
+    }
     let checks: Vec<HandoverCheck> = stored
         .into_iter()
         .map(|check| {
@@ -604,7 +646,7 @@ pub async fn store(
     let completed_on = handover::completed_on(&checks);
     let saved = Handover {
         completed_on,
-        version: super::version(opened + 1),
+        version: super::version(opened.saturating_add(1)),
         ..h.clone()
     };
     let detail = format!(

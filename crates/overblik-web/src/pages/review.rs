@@ -477,7 +477,7 @@ pub async fn store(
         } else {
             ReviewStatus::Open
         },
-        version: super::version(version_opened + 1),
+        version: super::version(version_opened.saturating_add(1)),
         note: (!note.is_empty()).then(|| note.to_owned()),
         ..review
     };

@@ -70,20 +70,21 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
             .into()
     });
     page.tables.push(flags);
-    if user.role.may(Capability::ConfigureWeights) {
+    if user.role.may(Capability::ConfigureWork) {
         page.forms.push(form(&model));
     }
     Ok(render(&page))
 }
 
-/// The form: one points field per factor value (`w<n>`) and per flag (`f<n>`), in the order
-/// of the tables above, and a new flag.
+/// The form: one points field per factor value (`w:<factor>:<value>`) and per flag
+/// (`f:<code>`), named by their codes so that a model changed meanwhile (an import) cannot put
+/// points on the wrong line; and a new flag.
 fn form(model: &WeightModel) -> Form {
     let mut form = Form::new("/sagsvaegte", "Ret pointene", "Gem pointene");
     let shown = |p: Decimal| points(p);
-    for (n, (factor, value, p)) in model.table().enumerate() {
+    for (factor, value, p) in model.table() {
         form.fields.push(FormField::new(
-            format!("w{n}"),
+            factor_field(factor, value),
             format!("{}: {}", factor.label_da(), value_label(factor, value)),
             Input::Text {
                 value: shown(p),
@@ -91,9 +92,9 @@ fn form(model: &WeightModel) -> Form {
             },
         ));
     }
-    for (n, flag) in model.flags().iter().enumerate() {
+    for flag in model.flags() {
         form.fields.push(FormField::new(
-            format!("f{n}"),
+            format!("f:{}", flag.code),
             format!("Kompleksitet: {}", flag.label),
             Input::Text {
                 value: shown(flag.points),
@@ -138,7 +139,7 @@ pub async fn store(
     user: CurrentUser,
     CsrfForm { form, .. }: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    user.require(Capability::ConfigureWeights)?;
+    user.require(Capability::ConfigureWork)?;
     let data = state.data().await?;
     let model = data.weight_model();
     let value = |name: &str| {
@@ -148,10 +149,8 @@ pub async fn store(
     };
     let known = |name: &str| {
         matches!(name, "csrf" | "new_label" | "new_points")
-            || name
-                .strip_prefix('w')
-                .or_else(|| name.strip_prefix('f'))
-                .is_some_and(|n| n.parse::<usize>().is_ok())
+            || name.starts_with("w:")
+            || name.starts_with("f:")
     };
     if let Some((unknown, _)) = form.iter().find(|(name, _)| !known(name)) {
         return Err(AppError::bad_request(
@@ -160,9 +159,9 @@ pub async fn store(
         ));
     }
     let mut rows: Vec<WeightPoint> = Vec::new();
-    for (n, (factor, code, current)) in model.table().enumerate() {
+    for (factor, code, current) in model.table() {
         let what = format!("{}: {}", factor.label_da(), value_label(factor, code));
-        let points = match value(&format!("w{n}")) {
+        let points = match value(&factor_field(factor, code)) {
             Some(text) => parse_points(text, &what)?,
             None => parse_points(&current.to_string(), &what)?,
         };
@@ -173,8 +172,8 @@ pub async fn store(
             label: None,
         });
     }
-    for (n, flag) in model.flags().iter().enumerate() {
-        let points = match value(&format!("f{n}")) {
+    for flag in model.flags() {
+        let points = match value(&format!("f:{}", flag.code)) {
             Some(text) => parse_points(text, &flag.label)?,
             None => parse_points(&flag.points.to_string(), &flag.label)?,
         };
@@ -226,6 +225,11 @@ pub async fn store(
     .await?;
     state.refresh_entered().await?;
     Ok(Redirect::to("/sagsvaegte").into_response())
+}
+
+/// The form field of a factor's value.
+fn factor_field(factor: WeightFactor, value: &str) -> String {
+    format!("w:{}:{value}", factor.code())
 }
 
 fn value_label(factor: WeightFactor, value: &str) -> String {

@@ -152,6 +152,10 @@ pub async fn save_case(
     let fields = Fields::parse_with(form, known)?;
     let case = overblik_domain::ids::CaseId::parse(&case_id)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    let stored: Vec<&SupervisionFinding> = round_findings(&data, &round.round_id)
+        .into_iter()
+        .filter(|f| f.case_id.as_str() == case_id)
+        .collect();
     let mut rows = Vec::new();
     for item in &items {
         let id = item.item_id.as_str();
@@ -190,9 +194,17 @@ pub async fn save_case(
                 (None, score.map(version))
             }
         };
-        if met.is_none() && score.is_none() && note.is_none() {
+        // A legality item answered "not relevant" is a finding too (else the prefill would
+        // come back); a quality item not scored and without a note is not assessed.
+        let answered = item.kind == ChecklistKind::Legality && fields.has(&format!("met_{id}"));
+        if !answered && met.is_none() && score.is_none() && note.is_none() {
             continue;
         }
+        // Unchanged findings keep who recorded them and when.
+        let before = stored
+            .iter()
+            .find(|f| f.item_id == item.item_id)
+            .filter(|f| f.met == met && f.score == score && f.note == note);
         rows.push(SupervisionFinding {
             round_id: round.round_id.clone(),
             case_id: case.clone(),
@@ -200,8 +212,8 @@ pub async fn save_case(
             met,
             score,
             note,
-            recorded_on: data.date,
-            recorded_by: user.username.clone(),
+            recorded_on: before.map_or(data.date, |f| f.recorded_on),
+            recorded_by: before.map_or_else(|| user.username.clone(), |f| f.recorded_by.clone()),
         });
     }
     save(

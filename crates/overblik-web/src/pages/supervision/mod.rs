@@ -266,6 +266,13 @@ pub(super) async fn save(
             "er afsluttet og kan ikke ændres",
         ));
     }
+    // The rows written are rebuilt from the data held here: it must be the version the form
+    // was opened at, or a newer save would be overwritten.
+    if *round.version.get() != opened {
+        return Err(AppError::Conflict(
+            "Runden er gemt af en anden, siden du åbnede den.".into(),
+        ));
+    }
     let id = round.round_id.clone();
     let cases: Vec<Row> = round_cases(data, &id).iter().map(|c| c.to_row()).collect();
     let (person, detail) = match &findings {
@@ -292,7 +299,7 @@ pub(super) async fn save(
         .map(|f| f.to_row())
         .collect();
     let head = SupervisionRound {
-        version: version(opened + 1),
+        version: version(opened.saturating_add(1)),
         ..saved
     }
     .to_row();

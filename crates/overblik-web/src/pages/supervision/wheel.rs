@@ -96,7 +96,7 @@ pub async fn page(
     }
     trend.empty = "Ingen tilsynsrunder endnu.".into();
     trend.note = Some(
-        "Andelen af de vurderede punkter, der er opfyldt. Et kvalitetspunkt er opfyldt med en score i den øverste halvdel af skalaen.".into(),
+        "Andelen af de vurderede punkter, der er opfyldt. Et kvalitetspunkt er opfyldt med en score i den øverste halvdel af skalaen (midten af en ulige skala tæller ikke).".into(),
     );
     page.tables.push(trend);
 
@@ -367,7 +367,7 @@ pub async fn theme_page(
                     max: 10,
                 },
             )
-            .hint("Skalaen går fra 1; en score i den øverste halvdel tæller som opfyldt."),
+            .hint("Skalaen går fra 1; en score i den øverste halvdel tæller som opfyldt (midten af en ulige skala tæller ikke)."),
         );
         page.forms.push(form);
     }
