@@ -13,11 +13,6 @@ use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
-use overblik_domain::tables::{
-    CaseFlag, ChecklistItem, Handover, HandoverCheck, HandoverItem, Review, ReviewLine,
-    StaffProfile, SupervisionCase, SupervisionFinding, SupervisionRound, SupervisionTheme,
-    WeightPoint,
-};
 use overblik_domain::workload::{CaseWeights, Entered, WeightModel};
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
@@ -26,9 +21,10 @@ pub struct Data {
     pub snapshot: Arc<Snapshot>,
     pub sources: Arc<Sources>,
     pub evaluation: Arc<Evaluation>,
-    /// The rows entered in overblik (weights, flags), kept apart from the imported data so that
-    /// a leader's change replaces only them ([`Data::with_entered`]).
-    pub entered: EnteredTables,
+    /// The rows entered in overblik (weights, flags, reviews, handovers, supervision): the
+    /// entered tables of a snapshot whose imported tables are empty, kept apart from the
+    /// imported data so that a change replaces only them ([`Data::with_entered`]).
+    pub entered: Snapshot,
     /// The end of `date`: what every figure and status on the pages is counted at.
     pub as_of: AsOf,
     pub date: NaiveDate,
@@ -38,66 +34,22 @@ pub struct Data {
     weights: std::sync::OnceLock<Arc<CaseWeights>>,
     /// The case-weight model of this version's entered rows.
     model: std::sync::OnceLock<Arc<WeightModel>>,
-    cache: Cache,
+    /// Values derived from the imported data and the weight inputs (`weight_points`,
+    /// `case_flags`) only: shared by the versions of the entered rows that keep those.
+    cache: Arc<Cache>,
 }
 
-/// The tables entered in overblik, as the server holds them.
-#[derive(Debug, Clone, Default)]
-pub struct EnteredTables {
-    pub weight_points: Vec<WeightPoint>,
-    pub case_flags: Vec<CaseFlag>,
-    pub staff_profiles: Vec<StaffProfile>,
-    pub reviews: Vec<Review>,
-    pub review_lines: Vec<ReviewLine>,
-    pub handover_items: Vec<HandoverItem>,
-    pub handovers: Vec<Handover>,
-    pub handover_checks: Vec<HandoverCheck>,
-    pub supervision_themes: Vec<SupervisionTheme>,
-    pub checklist_items: Vec<ChecklistItem>,
-    pub supervision_rounds: Vec<SupervisionRound>,
-    pub supervision_cases: Vec<SupervisionCase>,
-    pub supervision_findings: Vec<SupervisionFinding>,
-}
-
-impl EnteredTables {
-    /// Reads the entered tables from `store` (a few rows: cheap after every change).
-    pub fn load(store: &mut Store) -> Result<EnteredTables, StoreError> {
-        let mut snapshot = store.load_tables(|spec| spec.entered)?;
-        Ok(EnteredTables::take_from(&mut snapshot))
-    }
-
-    /// Moves the entered tables out of `snapshot`, so no stale copy stays behind in it.
-    fn take_from(snapshot: &mut Snapshot) -> EnteredTables {
-        EnteredTables {
-            weight_points: std::mem::take(&mut snapshot.weight_points),
-            case_flags: std::mem::take(&mut snapshot.case_flags),
-            staff_profiles: std::mem::take(&mut snapshot.staff_profiles),
-            reviews: std::mem::take(&mut snapshot.reviews),
-            review_lines: std::mem::take(&mut snapshot.review_lines),
-            handover_items: std::mem::take(&mut snapshot.handover_items),
-            handovers: std::mem::take(&mut snapshot.handovers),
-            handover_checks: std::mem::take(&mut snapshot.handover_checks),
-            supervision_themes: std::mem::take(&mut snapshot.supervision_themes),
-            checklist_items: std::mem::take(&mut snapshot.checklist_items),
-            supervision_rounds: std::mem::take(&mut snapshot.supervision_rounds),
-            supervision_cases: std::mem::take(&mut snapshot.supervision_cases),
-            supervision_findings: std::mem::take(&mut snapshot.supervision_findings),
-        }
-    }
-
-    pub fn view(&self) -> Entered<'_> {
-        Entered {
-            weight_points: &self.weight_points,
-            case_flags: &self.case_flags,
-        }
-    }
+/// Reads the tables entered in overblik (`TableSpec::entered`) from `store`: a few rows, cheap
+/// after every change. The other tables of the snapshot stay empty.
+pub fn load_entered(store: &mut Store) -> Result<Snapshot, StoreError> {
+    store.load_tables(|spec| spec.entered)
 }
 
 impl Data {
     /// Reads everything from `store` and evaluates the rules at the end of `date`.
     pub fn load(store: &mut Store, rules: &RuleSet, date: NaiveDate) -> Result<Data, StoreError> {
-        let mut snapshot = store.load_snapshot()?;
-        let entered = EnteredTables::take_from(&mut snapshot);
+        let snapshot = store.load_tables(|spec| !spec.entered)?;
+        let entered = load_entered(store)?;
         let sources = store.sources()?;
         let last_import = sources
             .tables()
@@ -116,13 +68,21 @@ impl Data {
             last_import,
             weights: std::sync::OnceLock::new(),
             model: std::sync::OnceLock::new(),
-            cache: Cache::default(),
+            cache: Arc::default(),
         })
     }
 
-    /// The same imported data with other entered rows, and an empty cache (the figures that
-    /// read the entered rows are computed again).
-    pub fn with_entered(&self, entered: EnteredTables) -> Data {
+    /// The same imported data with other entered rows. The weights and the cache are kept
+    /// when the weight inputs (`weight_points`, `case_flags`) are unchanged — a checklist tick
+    /// or a review note does not make every landing page and report compute again.
+    pub fn with_entered(&self, entered: Snapshot) -> Data {
+        let same_weights = entered.weight_points == self.entered.weight_points
+            && entered.case_flags == self.entered.case_flags;
+        let (weights, model, cache) = if same_weights {
+            (self.weights.clone(), self.model.clone(), self.cache.clone())
+        } else {
+            Default::default()
+        };
         Data {
             snapshot: self.snapshot.clone(),
             sources: self.sources.clone(),
@@ -131,9 +91,9 @@ impl Data {
             as_of: self.as_of,
             date: self.date,
             last_import: self.last_import,
-            weights: std::sync::OnceLock::new(),
-            model: std::sync::OnceLock::new(),
-            cache: Cache::default(),
+            weights,
+            model,
+            cache,
         }
     }
 
@@ -143,7 +103,7 @@ impl Data {
             .get_or_init(|| {
                 Arc::new(CaseWeights::compute(
                     &self.snapshot,
-                    self.entered.view(),
+                    Entered::of(&self.entered),
                     self.as_of.date,
                 ))
             })
@@ -164,7 +124,7 @@ impl Data {
         evaluation: &'a Evaluation,
     ) -> Result<Context<'a>, UnknownUnit> {
         let ctx = Context::new(&self.snapshot, &self.sources, evaluation, as_of, unit)?
-            .with_entered(self.entered.view());
+            .with_entered(Entered::of(&self.entered));
         Ok(if as_of == self.as_of {
             ctx.with_weights(self.weights())
         } else {
@@ -180,7 +140,9 @@ impl Data {
     }
 
     /// The value under `key`, computed by `compute` on a blocking thread the first time; later
-    /// and concurrent callers wait for and share that one result.
+    /// and concurrent callers wait for and share that one result. `compute` may read the
+    /// entered rows only through the weights (`weights`, `context`, `weight_model`): the cache
+    /// outlives changes of the other entered tables ([`Data::with_entered`]).
     pub async fn cached<T, F>(self: &Arc<Self>, key: String, compute: F) -> Arc<T>
     where
         T: Send + Sync + 'static,

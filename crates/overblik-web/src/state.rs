@@ -9,7 +9,7 @@ use overblik_store::StoreError;
 
 use crate::auth::session::Sessions;
 use crate::config::WebConfig;
-use crate::data::{Data, EnteredTables};
+use crate::data::{Data, load_entered};
 use crate::pool::{Opener, StorePool};
 
 #[derive(Clone)]
@@ -110,7 +110,7 @@ impl AppState {
     /// that has been committed before this was called.
     pub async fn refresh_entered(&self) -> Result<Arc<Data>, StoreError> {
         let _guard = self.inner.reloading.lock().await;
-        let entered = self.inner.pool.run(EnteredTables::load).await?;
+        let entered = self.inner.pool.run(load_entered).await?;
         let fresh = Arc::new(self.current().with_entered(entered));
         *self.inner.data.write().expect("data lock") = fresh.clone();
         Ok(fresh)

@@ -4,8 +4,11 @@
 //! of S1 ch. 6: at most three simple goals per plan, one about school, scored at every
 //! follow-up, and measures that do not work are ended.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
+use super::results::{no_progress, scores_by_goal};
 use crate::Snapshot;
 use crate::calendar::age_at;
 use crate::codes::GoalCategory;
@@ -27,11 +30,14 @@ pub struct GoalHistory {
 }
 
 impl GoalHistory {
-    /// Open, scored at two follow-ups or more, and the latest score is not above the first.
+    /// KF21's "ingen fremgang" for this goal ([`no_progress`]).
     pub fn no_progress(&self) -> bool {
-        self.open
-            && self.scores.len() >= 2
-            && self.scores.last().map(|s| s.1) <= self.scores.first().map(|s| s.1)
+        match (self.scores.first(), self.scores.last()) {
+            (Some(first), Some(latest)) => {
+                no_progress(self.open, self.scores.len(), first.1, latest.1)
+            }
+            _ => false,
+        }
     }
 }
 
@@ -79,33 +85,36 @@ pub fn case_goals(s: &Snapshot, case: u32, t: NaiveDate) -> Vec<PlanGoals> {
         })
         .collect();
     plans.sort_by_key(|&p| s.plans[p as usize].created_at);
+    // The goals of those plans, per plan, in row order.
+    let mut goals_of: Vec<Vec<u32>> = vec![Vec::new(); plans.len()];
+    for (row, g) in s.goals.iter().enumerate() {
+        if g.set_at > t {
+            continue;
+        }
+        if let Some(i) = plans
+            .iter()
+            .position(|&p| s.plans[p as usize].plan_id == g.plan_id)
+        {
+            goals_of[i].push(row as u32);
+        }
+    }
+    let mut scores: BTreeMap<u32, Vec<(NaiveDate, u8)>> =
+        scores_by_goal(s, t, |goal| goals_of.iter().any(|g| g.contains(&goal)))
+            .into_iter()
+            .collect();
     plans
-        .into_iter()
-        .map(|p| {
+        .iter()
+        .zip(goals_of)
+        .map(|(&p, goal_rows)| {
             let plan = &s.plans[p as usize];
-            let goals: Vec<GoalHistory> = s
-                .goals
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.plan_id == plan.plan_id && g.set_at <= t)
-                .map(|(row, g)| {
-                    let mut scores: Vec<(NaiveDate, u8)> = s
-                        .goal_scores
-                        .iter()
-                        .filter(|gs| gs.goal_id == g.goal_id)
-                        .filter_map(|gs| {
-                            let f = s
-                                .followups
-                                .iter()
-                                .find(|f| f.followup_id == gs.followup_id)?;
-                            (f.held_at <= t).then(|| (f.held_at, *gs.score.get() as u8))
-                        })
-                        .collect();
-                    scores.sort();
+            let goals: Vec<GoalHistory> = goal_rows
+                .into_iter()
+                .map(|row| {
+                    let g = &s.goals[row as usize];
                     GoalHistory {
-                        goal: row as u32,
+                        goal: row,
                         category: g.category,
-                        scores,
+                        scores: scores.remove(&row).unwrap_or_default(),
                         open: g.closed_at.is_none_or(|closed| closed > t),
                     }
                 })

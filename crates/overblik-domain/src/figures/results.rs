@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use super::{Available, Context, Exclusions, Period, Share, id_map};
+use crate::Snapshot;
 use crate::codes::{AppealOutcome, ComplaintOutcome};
 
 /// The progress of one goal at T: its first and latest score by T, in follow-up order.
@@ -30,30 +31,73 @@ impl GoalProgress {
     pub fn change(&self) -> i32 {
         i32::from(self.latest) - i32::from(self.first)
     }
+
+    /// An open goal scored at two follow-ups or more: one whose progress can be judged.
+    pub fn is_followed(&self) -> bool {
+        is_followed(self.open, self.scores as usize)
+    }
+
+    /// "Ingen fremgang" (KF21, F11): followed, and the latest score is not above the first.
+    pub fn no_progress(&self) -> bool {
+        no_progress(self.open, self.scores as usize, self.first, self.latest)
+    }
 }
 
-/// The progress of every goal set by T and in scope, with at least one score.
-pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
-    let s = ctx.snapshot;
-    let t = ctx.as_of.date;
+/// An open goal scored at `scores` follow-ups can be judged from two on.
+pub fn is_followed(open: bool, scores: usize) -> bool {
+    open && scores >= 2
+}
+
+/// The one rule of "no progress after two follow-ups" (KF21's numerator, F11's signal).
+pub fn no_progress(open: bool, scores: usize, first: u8, latest: u8) -> bool {
+    is_followed(open, scores) && latest <= first
+}
+
+/// The scores by `t` of the goals `wanted` selects (goal rows), per goal in follow-up order
+/// (held date, then follow-up row): (goal row, [(held date, score)]).
+pub fn scores_by_goal(
+    s: &Snapshot,
+    t: NaiveDate,
+    wanted: impl Fn(u32) -> bool,
+) -> Vec<(u32, Vec<(NaiveDate, u8)>)> {
     let goals = id_map(s.goals.iter().map(|g| g.goal_id.as_str()));
     let followups = id_map(s.followups.iter().map(|f| f.followup_id.as_str()));
-    let plans = id_map(s.plans.iter().map(|p| p.plan_id.as_str()));
     // (goal, held_at, followup row, score), sorted so each goal's scores are in time order.
-    let mut scores: Vec<(u32, chrono::NaiveDate, u32, u8)> = s
+    let mut scores: Vec<(u32, NaiveDate, u32, u8)> = s
         .goal_scores
         .iter()
         .filter_map(|gs| {
             let goal = *goals.get(gs.goal_id.as_str())?;
+            if !wanted(goal) {
+                return None;
+            }
             let f = *followups.get(gs.followup_id.as_str())?;
             let held = s.followups[f as usize].held_at;
             (held <= t).then(|| (goal, held, f, *gs.score.get() as u8))
         })
         .collect();
     scores.sort_unstable();
+    scores
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|chunk| {
+            (
+                chunk[0].0,
+                chunk
+                    .iter()
+                    .map(|&(_, held, _, score)| (held, score))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The progress of every goal set by T and in scope, with at least one score.
+pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
+    let s = ctx.snapshot;
+    let t = ctx.as_of.date;
+    let plans = id_map(s.plans.iter().map(|p| p.plan_id.as_str()));
     let mut out = Vec::new();
-    for chunk in scores.chunk_by(|a, b| a.0 == b.0) {
-        let goal = chunk[0].0;
+    for (goal, scores) in scores_by_goal(s, t, |_| true) {
         let g = &s.goals[goal as usize];
         if g.set_at > t {
             continue;
@@ -68,9 +112,9 @@ pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
             goal,
             plan,
             case,
-            scores: chunk.len() as u32,
-            first: chunk[0].3,
-            latest: chunk[chunk.len() - 1].3,
+            scores: scores.len() as u32,
+            first: scores[0].1,
+            latest: scores[scores.len() - 1].1,
             open: g.closed_at.is_none_or(|closed| closed > t),
         });
     }
@@ -107,9 +151,9 @@ impl Kf21 {
             if g.scores >= 2 {
                 two += 1;
                 sum += i64::from(g.change());
-                if g.open {
-                    no_progress.count(g.change() <= 0);
-                }
+            }
+            if g.is_followed() {
+                no_progress.count(g.no_progress());
             }
         }
         Kf21 {

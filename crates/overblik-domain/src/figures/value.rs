@@ -30,6 +30,12 @@ impl Share {
     pub fn value(self) -> Option<f64> {
         (self.denominator > 0).then(|| self.numerator as f64 / self.denominator as f64)
     }
+
+    /// Adds `other`'s counts (shares of parts summed to the whole).
+    pub fn merge(&mut self, other: Share) {
+        self.numerator += other.numerator;
+        self.denominator += other.denominator;
+    }
 }
 
 impl Serialize for Share {

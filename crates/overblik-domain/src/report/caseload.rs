@@ -53,10 +53,7 @@ impl CaseStatus {
             }
         }
         let mut progress = vec![(0i32, 0u32); n];
-        for g in goal_progress(ctx)
-            .iter()
-            .filter(|g| g.open && g.scores >= 2)
-        {
+        for g in goal_progress(ctx).iter().filter(|g| g.is_followed()) {
             let entry = &mut progress[g.case as usize];
             entry.0 += g.change();
             entry.1 += 1;

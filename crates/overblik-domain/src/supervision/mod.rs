@@ -10,4 +10,4 @@ pub mod summary;
 
 pub use prefill::{Prefill, prefill};
 pub use sample::{SampleError, Stratum, draw, population};
-pub use summary::{ItemTally, Tally, finding_met, tally};
+pub use summary::{ItemTally, case_share, finding_met, tally};

@@ -7,39 +7,17 @@
 use std::collections::BTreeMap;
 
 use crate::codes::ChecklistKind;
+use crate::figures::Share;
 use crate::tables::{ChecklistItem, SupervisionCase, SupervisionFinding};
 
-/// Met out of assessed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    pub met: u32,
-    pub assessed: u32,
-}
-
-impl Tally {
-    pub fn add(&mut self, met: bool) {
-        self.assessed += 1;
-        self.met += u32::from(met);
-    }
-
-    pub fn share(&self) -> Option<f64> {
-        (self.assessed > 0).then(|| f64::from(self.met) / f64::from(self.assessed))
-    }
-
-    pub fn merge(&mut self, other: Tally) {
-        self.met += other.met;
-        self.assessed += other.assessed;
-    }
-}
-
-/// One item of the round's checklist, with its tally per team (by team id; `None`: cases
+/// One item of the round's checklist, with its share met (met of assessed) per team (by team id; `None`: cases
 /// without a team) and in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemTally {
     pub item_id: String,
     pub kind: ChecklistKind,
-    pub per_team: BTreeMap<Option<String>, Tally>,
-    pub total: Tally,
+    pub per_team: BTreeMap<Option<String>, Share>,
+    pub total: Share,
 }
 
 /// Whether `finding` meets `item` (None: not assessed or not relevant).
@@ -51,6 +29,21 @@ pub fn finding_met(item: &ChecklistItem, finding: &SupervisionFinding) -> Option
             finding.score.as_ref().map(|s| 2 * *s.get() > max + 1)
         }
     }
+}
+
+/// Met of assessed over the findings of one case, `items` being the round's checklist.
+pub fn case_share(items: &[&ChecklistItem], findings: &[&SupervisionFinding]) -> Share {
+    let mut share = Share::default();
+    for f in findings {
+        let met = items
+            .iter()
+            .find(|i| i.item_id == f.item_id)
+            .and_then(|item| finding_met(item, f));
+        if let Some(met) = met {
+            share.count(met);
+        }
+    }
+    share
 }
 
 /// The round's tallies, one per item in checklist order.
@@ -75,7 +68,7 @@ pub fn tally(
                 item_id: item.item_id.as_str().to_owned(),
                 kind: item.kind,
                 per_team: BTreeMap::new(),
-                total: Tally::default(),
+                total: Share::default(),
             };
             for finding in findings.iter().filter(|f| f.item_id == item.item_id) {
                 let (Some(met), Some(team)) = (
@@ -84,8 +77,8 @@ pub fn tally(
                 ) else {
                     continue;
                 };
-                out.per_team.entry(team.clone()).or_default().add(met);
-                out.total.add(met);
+                out.per_team.entry(team.clone()).or_default().count(met);
+                out.total.count(met);
             }
             out
         })
@@ -159,29 +152,11 @@ mod tests {
         let tallies = tally(&items, &cases, &findings);
         let team = |t: &str| Some(t.to_owned());
         // Legality: A met 1 of 2; B's case not relevant, so not counted.
-        assert_eq!(
-            tallies[0].per_team[&team("A")],
-            Tally {
-                met: 1,
-                assessed: 2
-            }
-        );
+        assert_eq!(tallies[0].per_team[&team("A")], Share::new(1, 2));
         assert!(!tallies[0].per_team.contains_key(&team("B")));
         // Quality 1-4: 3 and 4 are met, 2 is not (and 3 of 1-5 would not be: the middle).
-        assert_eq!(
-            tallies[1].per_team[&team("A")],
-            Tally {
-                met: 1,
-                assessed: 2
-            }
-        );
-        assert_eq!(
-            tallies[1].total,
-            Tally {
-                met: 2,
-                assessed: 3
-            }
-        );
-        assert_eq!(tallies[1].total.share(), Some(2.0 / 3.0));
+        assert_eq!(tallies[1].per_team[&team("A")], Share::new(1, 2));
+        assert_eq!(tallies[1].total, Share::new(2, 3));
+        assert_eq!(tallies[1].total.value(), Some(2.0 / 3.0));
     }
 }

@@ -7,6 +7,7 @@
 //! The search (POST, so the CPR number never appears in a URL or a server log) finds a case by
 //! its id or by the person's CPR number (through the store's keyed hash).
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use axum::Json;
@@ -29,7 +30,7 @@ use crate::view::{
     FlagForm, FlagOption, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
 };
 use overblik_domain::figures::case_goals::case_goals;
-use overblik_domain::supervision::{Tally, finding_met};
+use overblik_domain::supervision::case_share;
 use overblik_domain::tables::{SupervisionFinding, SupervisionRound};
 
 #[derive(Debug, Serialize)]
@@ -275,24 +276,25 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
     }
 }
 
-/// The findings of the supervision rounds that sampled case `id`, per round.
+/// The findings of the supervision rounds that sampled case `id`, per round (one pass over
+/// the findings).
 fn supervision_findings<'a>(
     data: &'a Data,
     id: &str,
 ) -> Vec<(&'a SupervisionRound, Vec<&'a SupervisionFinding>)> {
+    let mut by_round: BTreeMap<&str, Vec<&SupervisionFinding>> = BTreeMap::new();
+    for f in data
+        .entered
+        .supervision_findings
+        .iter()
+        .filter(|f| f.case_id.as_str() == id)
+    {
+        by_round.entry(f.round_id.as_str()).or_default().push(f);
+    }
     data.entered
         .supervision_rounds
         .iter()
-        .map(|round| {
-            let findings = data
-                .entered
-                .supervision_findings
-                .iter()
-                .filter(|f| f.round_id == round.round_id && f.case_id.as_str() == id)
-                .collect::<Vec<_>>();
-            (round, findings)
-        })
-        .filter(|(_, findings)| !findings.is_empty())
+        .filter_map(|round| Some((round, by_round.remove(round.round_id.as_str())?)))
         .collect()
 }
 
@@ -307,22 +309,18 @@ fn supervision_event(
         .supervision_themes
         .iter()
         .find(|t| t.theme_id == round.theme_id);
-    let mut tally = Tally::default();
-    for f in findings {
-        let item = data
-            .entered
-            .checklist_items
-            .iter()
-            .find(|i| i.theme_id == round.theme_id && i.item_id == f.item_id);
-        if let Some(met) = item.and_then(|item| finding_met(item, f)) {
-            tally.add(met);
-        }
-    }
+    let items: Vec<_> = data
+        .entered
+        .checklist_items
+        .iter()
+        .filter(|i| i.theme_id == round.theme_id)
+        .collect();
+    let share = case_share(&items, findings);
     format!(
         "Tilsyn «{}»: {} af {} vurderede punkter opfyldt",
         title.map_or("", |t| t.title.as_str()),
-        tally.met,
-        tally.assessed
+        share.numerator,
+        share.denominator
     )
 }
 

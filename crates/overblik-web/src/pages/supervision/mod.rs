@@ -15,11 +15,12 @@ use chrono::Datelike;
 use overblik_domain::access::Capability;
 use overblik_domain::codes::{Area, ChecklistKind, ReviewStatus, SamplePopulation, Strata};
 use overblik_domain::figures::Context;
+use overblik_domain::figures::Share;
 use overblik_domain::ids::{ItemId, RoundId, ThemeId};
 use overblik_domain::obligations::AsOf;
 use overblik_domain::report::month_label;
 use overblik_domain::rules::RuleId;
-use overblik_domain::supervision::{self, Tally, finding_met, prefill, tally};
+use overblik_domain::supervision::{self, case_share, prefill, tally};
 use overblik_domain::tables::{
     CHECKLIST_ITEMS, ChecklistItem, SUPERVISION_CASES, SUPERVISION_FINDINGS, SUPERVISION_ROUNDS,
     SUPERVISION_THEMES, SupervisionCase, SupervisionFinding, SupervisionRound, SupervisionTheme,
@@ -118,15 +119,15 @@ pub(super) fn unit_name(data: &Data, id: Option<&str>) -> String {
 }
 
 /// Legality and quality shares of a round in all.
-pub(super) fn round_shares(data: &Data, round: &SupervisionRound) -> (Tally, Tally) {
+pub(super) fn round_shares(data: &Data, round: &SupervisionRound) -> (Share, Share) {
     let items = items(data, &round.theme_id);
     let tallies = tally(
         &items,
         &round_cases(data, &round.round_id),
         &round_findings(data, &round.round_id),
     );
-    let mut legality = Tally::default();
-    let mut quality = Tally::default();
+    let mut legality = Share::default();
+    let mut quality = Share::default();
     for t in tallies {
         match t.kind {
             ChecklistKind::Legality => legality.merge(t.total),
@@ -182,13 +183,13 @@ pub(super) fn round_of(
         .ok_or_else(|| user.forbidden("round_outside_scope"))
 }
 
-pub(super) fn share_text(tally: Tally) -> String {
-    match tally.share() {
+pub(super) fn share_text(tally: Share) -> String {
+    match tally.value() {
         Some(share) => format!(
             "{} ({} af {})",
             number::percent(share),
-            tally.met,
-            tally.assessed
+            tally.numerator,
+            tally.denominator
         ),
         None => "–".into(),
     }

@@ -178,18 +178,12 @@ pub async fn round_page(
         ],
     );
     for c in &cases {
-        let mine: Vec<&&SupervisionFinding> =
-            findings.iter().filter(|f| f.case_id == c.case_id).collect();
-        let mut met = Tally::default();
-        for item in &items {
-            if let Some(m) = mine
-                .iter()
-                .find(|f| f.item_id == item.item_id)
-                .and_then(|f| finding_met(item, f))
-            {
-                met.add(m);
-            }
-        }
+        let mine: Vec<&SupervisionFinding> = findings
+            .iter()
+            .filter(|f| f.case_id == c.case_id)
+            .copied()
+            .collect();
+        let met = case_share(&items, &mine);
         sample.rows.push(vec![
             ViewCell::text(c.case_id.as_str()).link(format!(
                 "/tilsyn/runde/{}/{}",
@@ -204,7 +198,7 @@ pub async fn round_page(
             ),
             ViewCell::text(unit_name(&data, c.team_id.as_ref().map(|u| u.as_str()))),
             ViewCell::text(format!("{} af {}", mine.len(), items.len())),
-            ViewCell::text(format!("{} af {}", met.met, met.assessed)),
+            ViewCell::text(format!("{} af {}", met.numerator, met.denominator)),
         ]);
     }
     sample.note = Some("Klik på sagen for at udfylde tjeklisten.".into());

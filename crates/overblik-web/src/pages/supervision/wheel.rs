@@ -89,8 +89,8 @@ pub async fn page(
             ViewCell::text(theme(&data, r.theme_id.as_str()).map_or("", |t| t.title.as_str())),
             ViewCell::text(unit_name(&data, Some(r.unit_id.as_str()))),
             ViewCell::number(*r.size.get()),
-            ViewCell::number(percent_or_dash(legality.share())),
-            ViewCell::number(percent_or_dash(quality.share())),
+            ViewCell::number(percent_or_dash(legality.value())),
+            ViewCell::number(percent_or_dash(quality.value())),
             ViewCell::text(r.status.label_da()),
         ]);
     }
