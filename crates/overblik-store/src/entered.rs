@@ -186,6 +186,9 @@ impl Store {
         rows: &[Row],
         context: &str,
     ) -> Result<(), StoreError> {
+        // The rows written here (entered tables, assignments) hold no CPR number: a CPR column
+        // would be stored as hash and ciphertext (`layout::encode_row`, the import's path).
+        assert!(!spec.has_cpr(), "{} has a CPR column", spec.name);
         let columns = stored_columns(spec);
         let names: Vec<String> = columns.iter().map(|c| quote(&c.name)).collect();
         let sqlite = format!(

@@ -58,6 +58,13 @@ pub struct ErrorInfo {
     pub message: String,
 }
 
+impl From<overblik_domain::figures::UnknownUnit> for AppError {
+    /// A user linked to a unit the data no longer has: a fault in the data or the account.
+    fn from(error: overblik_domain::figures::UnknownUnit) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         AppError::Internal(error.to_string())

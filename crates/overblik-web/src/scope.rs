@@ -79,6 +79,14 @@ pub async fn visible_cases(data: &Arc<Data>, scope: &CaseScope) -> Arc<Vec<bool>
     .await
 }
 
+/// The figures' context of the user's unit ([`figures_unit`]) at the end of today.
+pub fn unit_context<'a>(
+    user: &CurrentUser,
+    data: &'a Data,
+) -> Result<overblik_domain::figures::Context<'a>, crate::error::AppError> {
+    Ok(data.context(figures_unit(user, data).as_deref())?)
+}
+
 /// The unit a user's aggregates are for: the caseworker's team, the unit led, or (None) the
 /// whole municipality.
 pub fn figures_unit(user: &CurrentUser, data: &Data) -> Option<String> {

@@ -16,6 +16,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::Snapshot;
 use overblik_domain::codes::{OrgUnitKind, StaffRole};
+use overblik_domain::figures::Lookup;
+use overblik_domain::figures::caseload::is_open_on;
 use overblik_domain::obligations::{AsOf, Status, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_ingest::{ExportFormat, Source};
@@ -210,31 +212,25 @@ impl DemoLinks {
             .filter(|obligation| obligation.status == Status::Overdue)
             .filter_map(|obligation| obligation.responsible)
             .collect();
-        // The assignment in force at `today` of every open case: the latest one begun by then.
-        let open: HashSet<&str> = snapshot
-            .cases
-            .iter()
-            .filter(|case| case.opened_at <= today && case.closed_at.is_none_or(|c| c >= today))
-            .map(|case| case.case_id.as_str())
-            .collect();
-        let mut current: HashMap<&str, (NaiveDate, &str)> = HashMap::new();
-        for assignment in &snapshot.assignments {
-            let case = assignment.case_id.as_str();
-            if assignment.from_date <= today
-                && assignment.to_date.is_none_or(|to| today <= to)
-                && open.contains(case)
-            {
-                let entry = current
-                    .entry(case)
-                    .or_insert((assignment.from_date, assignment.staff_id.as_str()));
-                if assignment.from_date > entry.0 {
-                    *entry = (assignment.from_date, assignment.staff_id.as_str());
-                }
-            }
-        }
+        // Who holds each open case at `today`, and who held it last (the figures' lookup).
+        let lookup = Lookup::build(snapshot, AsOf::end_of(today));
+        let open = (0..snapshot.cases.len()).filter(|&c| is_open_on(&snapshot.cases[c], today));
         let mut cases: HashMap<&str, usize> = HashMap::new();
-        for (_, staff_id) in current.values() {
-            *cases.entry(staff_id).or_default() += 1;
+        let mut with_unassigned: HashSet<&str> = HashSet::new();
+        for c in open {
+            match (lookup.assigned_at_t[c], lookup.last_assigned[c]) {
+                (Some(staff), _) => {
+                    *cases
+                        .entry(snapshot.staff[staff as usize].staff_id.as_str())
+                        .or_default() += 1
+                }
+                // Teams whose open cases include some without a caseworker now (by the last
+                // one who held them): the team leader then has cases to distribute.
+                (None, Some(last)) => {
+                    with_unassigned.insert(snapshot.staff[last as usize].unit_id.as_str());
+                }
+                (None, None) => {}
+            }
         }
         // Caseworkers with cases per team: the team leader should see more than one.
         let mut busy_in_team: HashMap<&str, usize> = HashMap::new();
@@ -243,30 +239,6 @@ impl DemoLinks {
                 *busy_in_team.entry(staff.unit_id.as_str()).or_default() += 1;
             }
         }
-        // Teams whose open cases include some without a caseworker now (by the last one who
-        // held them): the team leader then has cases to distribute.
-        let mut last: HashMap<&str, (NaiveDate, &str)> = HashMap::new();
-        for assignment in &snapshot.assignments {
-            let case = assignment.case_id.as_str();
-            if assignment.from_date <= today && open.contains(case) {
-                let entry = last
-                    .entry(case)
-                    .or_insert((assignment.from_date, assignment.staff_id.as_str()));
-                if assignment.from_date > entry.0 {
-                    *entry = (assignment.from_date, assignment.staff_id.as_str());
-                }
-            }
-        }
-        let unit_of: HashMap<&str, &str> = snapshot
-            .staff
-            .iter()
-            .map(|staff| (staff.staff_id.as_str(), staff.unit_id.as_str()))
-            .collect();
-        let with_unassigned: HashSet<&str> = last
-            .iter()
-            .filter(|(case, _)| !current.contains_key(*case))
-            .filter_map(|(_, (_, staff))| unit_of.get(staff).copied())
-            .collect();
         // Preferably in a team where others have cases too, with cases to distribute and with
         // overdue deadlines; then the most cases; the smallest staff id among equals (stable
         // across runs).

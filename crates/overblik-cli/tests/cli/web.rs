@@ -998,6 +998,7 @@ fn value_after(text: &str, marker: &str, attribute: &str) -> Option<String> {
 /// Someone outside the unit cannot be chosen, and a case cannot be assigned twice.
 #[test]
 fn a_leader_distributes_a_case_without_a_caseworker() {
+    let _assignments = assignments_lock();
     // A head of the whole municipality: the demo team may have no case without a caseworker.
     let leader = municipality_head();
     let list = leader.get("/fordeling");
@@ -1057,20 +1058,35 @@ fn a_leader_distributes_a_case_without_a_caseworker() {
     assert_eq!(audit(&format!("action=case.assign&case={case}")).len(), 1);
 }
 
+/// Held by the tests that move cases between caseworkers and by those that need the
+/// assignments to stay put while they run (a supervision sample is drawn from them): the
+/// tests share one server.
+fn assignments_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A head of the whole municipality (a new user): sees every team, so a case can be moved
 /// between caseworkers other than the demo users'.
-fn municipality_head() -> Session {
-    let root: String = rusqlite::Connection::open(server().database_file())
-        .unwrap()
-        .query_row(
-            "SELECT unit_id FROM org_units WHERE parent_id IS NULL",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    let username = format!("chef-{}", &random_hex()[..8]);
-    let password = create_user(&username, "head", &root);
-    login_with(&username, &password)
+fn municipality_head() -> &'static Session {
+    static HEAD: OnceLock<Session> = OnceLock::new();
+    HEAD.get_or_init(|| {
+        let root: String = demo_db()
+            .query_row(
+                "SELECT unit_id FROM org_units WHERE parent_id IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        let username = format!("chef-{}", &random_hex()[..8]);
+        let password = create_user(&username, "head", &root);
+        login_with(&username, &password)
+    })
+}
+
+/// The shared server's database, to find test cases with SQL (read only).
+fn demo_db() -> rusqlite::Connection {
+    rusqlite::Connection::open(server().database_file()).unwrap()
 }
 
 /// F8: a leader reassigns a case away from its caseworker; the current assignment ends, a
@@ -1078,11 +1094,12 @@ fn municipality_head() -> Session {
 /// with nothing saved, and every step is audited and on the case's timeline.
 #[test]
 fn a_reassignment_creates_a_handover_checklist_followed_until_complete() {
+    let _assignments = assignments_lock();
     let caseworker = login("sagsbehandler");
     let own = staff_of(&caseworker);
     // Open cases held by someone other than the demo caseworker (other tests use theirs).
     let held: Vec<(String, String)> = {
-        let db = rusqlite::Connection::open(server().database_file()).unwrap();
+        let db = demo_db();
         let mut query = db
             .prepare(
                 "SELECT a.case_id, a.staff_id FROM assignments a JOIN cases c ON c.case_id = a.case_id \
@@ -1577,10 +1594,7 @@ fn refusals_are_audited() {
 fn a_case_outside_scope_and_a_missing_case_look_the_same() {
     let caseworker = login("sagsbehandler");
     let team_leader = login("teamleder");
-    let staff = caseworker.get("/api/v1/me").expect(200).json()["staff_id"]
-        .as_str()
-        .expect("the demo caseworker has a staff id")
-        .to_owned();
+    let staff = staff_of(&caseworker);
     let own: BTreeSet<String> = all_obligations(&caseworker)
         .iter()
         .filter_map(|r| r["case_id"].as_str().map(str::to_owned))
@@ -2068,18 +2082,9 @@ fn openapi_documents_every_api_route() {
 
 /// The case ids listed in the round page's sample table.
 fn sampled_cases(html: &str) -> Vec<String> {
-    let table = html
-        .split_once("<caption>Sagerne i stikprøven</caption>")
-        .and_then(|(_, rest)| rest.split_once("</table>"))
-        .map(|(table, _)| table)
-        .expect("the sample table");
-    table
-        .split("href=\"/tilsyn/runde/")
-        .skip(1)
-        .map(|rest| {
-            let link = &rest[..rest.find('"').unwrap()];
-            link.rsplit('/').next().unwrap().to_owned()
-        })
+    rows(html, "Sagerne i stikprøven")
+        .into_iter()
+        .map(|row| row[0].clone())
         .collect()
 }
 
@@ -2090,17 +2095,18 @@ fn sampled_cases(html: &str) -> Vec<String> {
 /// closed round cannot be changed.
 #[test]
 fn a_supervision_round_samples_reproducibly_and_sums_up_the_findings() {
+    let _assignments = assignments_lock();
     let head = login("fagchef");
     let leader = login("teamleder");
     login("sagsbehandler")
         .get("/tilsyn")
         .expect_error_page(403, "Ingen adgang");
     leader.get("/tilsyn").expect(200).expect_text("Årshjul");
-    let add_theme = |month: &str, title: &str| {
-        head.post(
+    let add_theme = |session: &Session, month: &str, title: &str| {
+        session.post(
             "/tilsyn/temaer",
             &[
-                ("csrf", head.csrf.as_str()),
+                ("csrf", session.csrf.as_str()),
                 ("month", month),
                 ("title", title),
                 ("area", "children"),
@@ -2109,24 +2115,12 @@ fn a_supervision_round_samples_reproducibly_and_sums_up_the_findings() {
             ],
         )
     };
-    add_theme("2026-13", "Forkert")
+    add_theme(&head, "2026-13", "Forkert")
         .expect_error_page(400, "Ugyldigt input")
         .expect_text("Feltet «month»");
-    leader
-        .post(
-            "/tilsyn/temaer",
-            &[
-                ("csrf", &leader.csrf),
-                ("month", "2026-03"),
-                ("title", "x"),
-                ("area", ""),
-                ("population", "open"),
-                ("description", ""),
-            ],
-        )
-        .expect_error_page(403, "Ingen adgang");
+    add_theme(&leader, "2026-03", "x").expect_error_page(403, "Ingen adgang");
     let title = format!("Børnefaglige undersøgelser {}", &random_hex()[..6]);
-    let created = add_theme("2026-03", &title);
+    let created = add_theme(&head, "2026-03", &title);
     created.expect(303);
     let theme_page = created.location().to_owned();
     assert!(theme_page.starts_with("/tilsyn/tema/T"), "{theme_page}");
@@ -2418,8 +2412,7 @@ fn the_results_page_splits_goal_progress_and_counts_every_goal_once() {
 /// signal when an open goal has not moved after two follow-ups.
 #[test]
 fn a_case_shows_its_goals_and_the_no_progress_signal() {
-    let (case, scores): (String, String) = rusqlite::Connection::open(server().database_file())
-        .unwrap()
+    let (case, scores): (String, String) = demo_db()
         .query_row(
             "SELECT p.case_id, (SELECT group_concat(score, ' → ') FROM \
                (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \

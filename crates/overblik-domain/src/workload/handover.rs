@@ -11,7 +11,7 @@ use crate::Value;
 use crate::field::{Count, Field};
 use crate::figures::Context;
 use crate::figures::caseload::is_open_on;
-use crate::ids::{HandoverId, ItemId, StaffId};
+use crate::ids::{CaseId, HandoverId, ItemId, StaffId};
 use crate::tables::{Assignment, Handover, HandoverCheck, HandoverItem};
 
 /// The built-in items (id, label), in order: what good leaders check at a handover.
@@ -78,8 +78,30 @@ pub fn item_rows(current: &[(String, String)], labels: &[String]) -> Vec<Handove
     rows
 }
 
+/// A new handover of `case` from `from` to `to` on `on`, with its checklist of `items`.
+pub fn new(
+    id: HandoverId,
+    case: CaseId,
+    from: StaffId,
+    to: StaffId,
+    on: NaiveDate,
+    items: &[(String, String)],
+) -> (Handover, Vec<HandoverCheck>) {
+    let checks = checklist(&id, items);
+    let handover = Handover {
+        handover_id: id,
+        case_id: case,
+        from_staff: Some(from),
+        to_staff: to,
+        created_on: on,
+        completed_on: None,
+        version: count(0),
+    };
+    (handover, checks)
+}
+
 /// The checklist of a new handover: every item in force, not done.
-pub fn checklist(handover: &HandoverId, items: &[(String, String)]) -> Vec<HandoverCheck> {
+fn checklist(handover: &HandoverId, items: &[(String, String)]) -> Vec<HandoverCheck> {
     items
         .iter()
         .map(|(id, label)| HandoverCheck {

@@ -87,7 +87,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     Ok(render(&page))
 }
 
-fn caseworker_href(c: &CaseworkerLine) -> String {
+pub fn caseworker_href(c: &CaseworkerLine) -> String {
     format!("/sagsstamme/{}", url_encode(&c.staff_id))
 }
 

@@ -12,10 +12,7 @@ use chrono::NaiveDate;
 use overblik_domain::access::Capability;
 use overblik_domain::figures::Context;
 use overblik_domain::figures::caseload::{is_open_on, kf10_cases};
-use overblik_domain::ids::HandoverId;
-use overblik_domain::tables::{HANDOVER_CHECKS, HANDOVERS, Handover, HandoverCheck};
 use overblik_domain::workload::distribute::{plan_assignment, suggest};
-use overblik_domain::workload::handover;
 use overblik_report::number;
 use serde::Deserialize;
 
@@ -23,7 +20,7 @@ use super::{audit_read, change_audited, freshness, points};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
-use crate::scope::figures_unit;
+use crate::scope::unit_context;
 use crate::state::AppState;
 use crate::view::{
     AssignForm, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
@@ -33,10 +30,15 @@ use crate::view::{
 /// and of the unit (KF10's scope: by the last caseworker) or never assigned to anyone, which
 /// belongs to no unit yet.
 fn to_distribute(ctx: &Context<'_>, row: u32) -> bool {
-    let r = row as usize;
-    ctx.lookup.assigned_at_t[r].is_none()
-        && is_open_on(&ctx.snapshot.cases[r], ctx.as_of.date)
-        && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[r].is_none())
+    ctx.lookup.assigned_at_t[row as usize].is_none() && may_assign(ctx, row)
+}
+
+/// Whether `ctx`'s leader may (re)assign case row `row`: an open case of the unit — without a
+/// caseworker, with an absent one, or to be handed over for another reason — or a new case
+/// never assigned.
+fn may_assign(ctx: &Context<'_>, row: u32) -> bool {
+    is_open_on(&ctx.snapshot.cases[row as usize], ctx.as_of.date)
+        && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[row as usize].is_none())
 }
 
 /// Every case row `ctx`'s leader distributes.
@@ -44,11 +46,6 @@ fn unassigned(ctx: &Context<'_>) -> Vec<u32> {
     (0..ctx.snapshot.cases.len() as u32)
         .filter(|&row| to_distribute(ctx, row))
         .collect()
-}
-
-fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
-    data.context(figures_unit(user, data).as_deref())
-        .map_err(|error| AppError::Internal(error.to_string()))
 }
 
 /// GET /fordeling
@@ -59,7 +56,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     user.require(Capability::DistributeCases)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let cases = unassigned(&ctx);
     let with_absent = kf10_cases(&ctx).caseworker_absent;
     let ends = last_ends(&ctx);
@@ -170,16 +167,9 @@ fn last_ends(ctx: &Context<'_>) -> Vec<Option<NaiveDate>> {
     ends
 }
 
-/// The case row of `case_id` if the leader may (re)assign it: an open case of the unit —
-/// without a caseworker, with an absent one, or to be handed over for another reason — or a
-/// new case never assigned.
+/// The case row of `case_id` if the leader may (re)assign it ([`may_assign`]).
 fn distributable(ctx: &Context<'_>, user: &CurrentUser, case_id: &str) -> Result<u32, AppError> {
-    let row = ctx.lookup.case(case_id);
-    let open_here = |row: u32| {
-        is_open_on(&ctx.snapshot.cases[row as usize], ctx.as_of.date)
-            && (ctx.scope.has_case(row) || ctx.lookup.last_assigned[row as usize].is_none())
-    };
-    match row.filter(|&row| open_here(row)) {
+    match ctx.lookup.case(case_id).filter(|&row| may_assign(ctx, row)) {
         Some(row) => Ok(row),
         None => Err(user.forbidden("case_not_distributable")),
     }
@@ -194,7 +184,7 @@ pub async fn case(
 ) -> Result<Response, AppError> {
     user.require(Capability::DistributeCases)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let row = distributable(&ctx, &user, &case_id)?;
     let s = &data.snapshot;
     let record = &s.cases[row as usize];
@@ -297,50 +287,42 @@ pub async fn assign(
 ) -> Result<Response, AppError> {
     user.require(Capability::DistributeCases)?;
     let data: Arc<Data> = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let row = distributable(&ctx, &user, &case_id)?;
     let s = &data.snapshot;
     // Only a caseworker of the leader's own unit (the ones suggested) may be chosen.
-    let Some(staff) = ctx.lookup.staff_row(&form.staff_id).filter(|&row| {
+    let in_unit = ctx.lookup.staff_row(&form.staff_id).is_some_and(|row| {
         ctx.lookup.unit_of_staff[row as usize].is_some_and(|u| ctx.scope.has_unit(u))
-    }) else {
+    });
+    if !in_unit {
         return Err(AppError::bad_request(
             "staff_id",
             "er ikke en sagsbehandler i din enhed",
         ));
-    };
+    }
     let today = data.date;
     let plan = plan_assignment(s, row, &form.staff_id, today)
         .map_err(|error| AppError::bad_request("staff_id", error.to_string()))?;
-    debug_assert_eq!(plan.new.staff_id, s.staff[staff as usize].staff_id);
     let record = &s.cases[row as usize];
     // A case that had a caseworker is handed over: its checklist is created with the
     // assignment, in the same transaction.
     let handover = plan.handover_from.clone().map(|from| {
-        let id: HandoverId = super::new_id("H");
-        let checks = handover::checklist(&id, &handover::items(&data.entered.handover_items));
-        let head = Handover {
-            handover_id: id,
-            case_id: record.case_id.clone(),
-            from_staff: Some(from),
-            to_staff: plan.new.staff_id.clone(),
-            created_on: today,
-            completed_on: None,
-            version: super::version(0),
-        };
-        (head, checks)
+        super::handover::new_handover(
+            &data,
+            record.case_id.clone(),
+            from,
+            plan.new.staff_id.clone(),
+        )
     });
     let person = record.person_id.as_str().to_owned();
     let detail = format!(
         "staff={} from={today} reassigned={} handover={}",
         form.staff_id,
         plan.ends.is_some(),
-        handover
-            .as_ref()
-            .map_or("", |(h, _)| h.handover_id.as_str())
+        handover.as_ref().map_or("", |(id, _)| id.as_str())
     );
     let target = match &handover {
-        Some((h, _)) => format!("/overdragelser/{}", url_encode(h.handover_id.as_str())),
+        Some((id, _)) => format!("/overdragelser/{}", url_encode(id.as_str())),
         None => case_href(&case_id),
     };
     let new = plan.new.to_row();
@@ -359,13 +341,12 @@ pub async fn assign(
             if !store.record_assignment(&new, ends.as_ref().map(|(a, b)| (a, b)))? {
                 return Ok(false);
             }
-            if let Some((head, checks)) = handover {
-                let checks = checks.iter().map(HandoverCheck::to_row).collect();
+            if let Some((_, record)) = handover {
                 let created = store.save_versioned(
-                    &HANDOVERS,
-                    None,
-                    &head.to_row(),
-                    &[(&HANDOVER_CHECKS, checks)],
+                    record.head_spec,
+                    record.expected,
+                    &record.head,
+                    &record.children,
                 )?;
                 if !created {
                     // A random 48-bit id taken already: refuse rather than overwrite.

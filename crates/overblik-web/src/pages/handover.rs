@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
-use overblik_domain::ids::HandoverId;
+use overblik_domain::ids::{HandoverId, id_map};
 use overblik_domain::obligations::Status;
 use overblik_domain::tables::{
     HANDOVER_CHECKS, HANDOVER_ITEMS, HANDOVERS, Handover, HandoverCheck, HandoverItem,
@@ -20,11 +20,11 @@ use overblik_domain::workload::handover;
 use overblik_report::number;
 use serde::Deserialize;
 
-use super::{audit_read, change_audited, freshness};
+use super::{Fields, Versioned, audit_read, change_audited, freshness, save_versioned};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
-use crate::scope::{CaseScope, figures_unit, visible_cases};
+use crate::scope::{CaseScope, unit_context, visible_cases};
 use crate::state::AppState;
 use crate::view::{
     Form, FormField, Headline, Input, Layout, Link, Page, ViewCell, ViewTable, case_href, render,
@@ -37,29 +37,31 @@ const MAX_ITEMS: usize = 30;
 const MAX_LABEL: usize = 200;
 const MAX_NOTE: usize = 500;
 
-/// The handovers `user` follows: a caseworker those they hand over or take over, a leader
-/// those of the cases in their unit.
-async fn followed<'a>(data: &'a Arc<Data>, user: &CurrentUser) -> Vec<&'a Handover> {
-    let visible = visible_cases(data, &CaseScope::of(user)).await;
-    let own = user
+/// Whether `user` follows handover `h` of case row `row`: a caseworker those they hand over or
+/// take over, a leader those of the cases in their unit.
+fn follows(user: &CurrentUser, visible: &[bool], h: &Handover, row: u32) -> bool {
+    match user
         .staff_id
         .as_deref()
-        .filter(|_| user.role == Role::Caseworker);
-    let s = &data.snapshot;
+        .filter(|_| user.role == Role::Caseworker)
+    {
+        Some(staff) => {
+            h.to_staff.as_str() == staff
+                || h.from_staff.as_ref().is_some_and(|f| f.as_str() == staff)
+        }
+        None => visible[row as usize],
+    }
+}
+
+/// The handovers `user` follows, each with its case row.
+async fn followed<'a>(data: &'a Arc<Data>, user: &CurrentUser) -> Vec<(u32, &'a Handover)> {
+    let visible = visible_cases(data, &CaseScope::of(user)).await;
+    let cases = id_map(data.snapshot.cases.iter().map(|c| c.case_id.as_str()));
     data.entered
         .handovers
         .iter()
-        .filter(|h| match own {
-            Some(staff) => {
-                h.to_staff.as_str() == staff
-                    || h.from_staff.as_ref().is_some_and(|f| f.as_str() == staff)
-            }
-            None => s
-                .cases
-                .iter()
-                .position(|c| c.case_id == h.case_id)
-                .is_some_and(|row| visible[row]),
-        })
+        .filter_map(|h| Some((*cases.get(h.case_id.as_str())?, h)))
+        .filter(|(row, h)| follows(user, &visible, h, *row))
         .collect()
 }
 
@@ -71,12 +73,12 @@ fn checks_of<'a>(data: &'a Data, id: &str) -> Vec<&'a HandoverCheck> {
         .collect()
 }
 
-fn person_of(data: &Data, handover: &Handover) -> Option<String> {
-    data.snapshot
-        .cases
-        .iter()
-        .find(|c| c.case_id == handover.case_id)
-        .map(|c| c.person_id.as_str().to_owned())
+/// The person of case row `row`, for the audit entry.
+fn person(data: &Data, row: u32) -> String {
+    data.snapshot.cases[row as usize]
+        .person_id
+        .as_str()
+        .to_owned()
 }
 
 fn name_of(data: &Data, staff: Option<&overblik_domain::ids::StaffId>) -> String {
@@ -96,7 +98,7 @@ pub async fn list(
     user.require(Capability::HandOverCases)?;
     let data = state.data().await?;
     let mut handovers = followed(&data, &user).await;
-    handovers.sort_by(|a, b| {
+    handovers.sort_by(|(_, a), (_, b)| {
         (a.completed_on.is_some(), std::cmp::Reverse(a.created_on))
             .cmp(&(b.completed_on.is_some(), std::cmp::Reverse(b.created_on)))
             .then(a.handover_id.cmp(&b.handover_id))
@@ -120,13 +122,9 @@ pub async fn list(
         )),
         handovers
             .iter()
-            .filter_map(|h| person_of(&data, h))
-            .chain(changes.iter().map(|c| {
-                data.snapshot.cases[c.case as usize]
-                    .person_id
-                    .as_str()
-                    .to_owned()
-            }))
+            .map(|(row, _)| *row)
+            .chain(changes.iter().map(|c| c.case))
+            .map(|row| person(&data, row))
             .collect(),
     )
     .await?;
@@ -140,8 +138,9 @@ pub async fn list(
         "Når en sag skifter sagsbehandler, oprettes en tjekliste, som følges, til alle punkter er udført: så intet går tabt ved sygdom, orlov eller jobskifte."
             .into(),
     );
-    let open: Vec<&&Handover> = handovers
+    let open: Vec<&Handover> = handovers
         .iter()
+        .map(|(_, h)| *h)
         .filter(|h| h.completed_on.is_none())
         .collect();
     let late = open
@@ -166,9 +165,18 @@ pub async fn list(
             ("Status", false),
         ],
     );
-    for h in &handovers {
-        let checks = checks_of(&data, h.handover_id.as_str());
-        let done = checks.iter().filter(|c| c.done_on.is_some()).count();
+    // (done, items) per handover, in one pass over the checks.
+    let mut progress: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for c in &data.entered.handover_checks {
+        let entry = progress.entry(c.handover_id.as_str()).or_default();
+        entry.0 += usize::from(c.done_on.is_some());
+        entry.1 += 1;
+    }
+    for (_, h) in &handovers {
+        let (done, items) = progress
+            .get(h.handover_id.as_str())
+            .copied()
+            .unwrap_or_default();
         let days = (data.date - h.created_on).num_days();
         let status = match h.completed_on {
             Some(on) => format!("Afsluttet {}", number::date(on)),
@@ -182,7 +190,7 @@ pub async fn list(
             ViewCell::text(name_of(&data, h.from_staff.as_ref())),
             ViewCell::text(name_of(&data, Some(&h.to_staff))),
             ViewCell::text(number::date(h.created_on)),
-            ViewCell::text(format!("{done} af {}", checks.len())),
+            ViewCell::text(format!("{done} af {items}")),
             ViewCell::text(status).alert_if(h.completed_on.is_none() && days > OVERDUE_DAYS),
         ]);
     }
@@ -227,9 +235,7 @@ const UNFOLLOWED_DAYS: i64 = 90;
 /// The changes of caseworker in the leader's unit without a handover (most of them arrive with
 /// the case system's assignments).
 fn unfollowed(data: &Data, user: &CurrentUser) -> Result<Vec<handover::Change>, AppError> {
-    let ctx = data
-        .context(figures_unit(user, data).as_deref())
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let ctx = unit_context(user, data)?;
     let since = data.date - chrono::Duration::days(UNFOLLOWED_DAYS);
     Ok(handover::changes_without_handover(
         &ctx,
@@ -334,22 +340,13 @@ pub async fn create(
     let data = state.data().await?;
     let change = change_of(&data, &user, &case_id)?;
     let record = &data.snapshot.cases[change.case as usize];
-    let id: HandoverId = super::new_id("H");
-    let checks: Vec<_> = handover::checklist(&id, &handover::items(&data.entered.handover_items))
-        .iter()
-        .map(HandoverCheck::to_row)
-        .collect();
-    let head = Handover {
-        handover_id: id.clone(),
-        case_id: record.case_id.clone(),
-        from_staff: Some(change.from.clone()),
-        to_staff: change.to.clone(),
-        created_on: data.date,
-        completed_on: None,
-        version: super::version(0),
-    }
-    .to_row();
-    change_audited(
+    let (id, record_rows) = new_handover(
+        &data,
+        record.case_id.clone(),
+        change.from.clone(),
+        change.to.clone(),
+    );
+    save_versioned(
         &state,
         &user,
         client,
@@ -357,11 +354,36 @@ pub async fn create(
         ("case", &case_id),
         format!("handover={} changed_on={}", id.as_str(), change.on),
         vec![record.person_id.as_str().to_owned()],
-        move |store| store.save_versioned(&HANDOVERS, None, &head, &[(&HANDOVER_CHECKS, checks)]),
+        record_rows,
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/overdragelser/{}", id.as_str())).into_response())
+}
+
+const CONFLICT: &str = "Tjeklisten er gemt af en anden, siden du åbnede den.";
+
+/// A new handover of `case` today with the items in force, as the record to save (new: no
+/// stored version). Every reassignment goes through here, in overblik or from the case system.
+pub fn new_handover(
+    data: &Data,
+    case: overblik_domain::ids::CaseId,
+    from: overblik_domain::ids::StaffId,
+    to: overblik_domain::ids::StaffId,
+) -> (HandoverId, Versioned) {
+    let id: HandoverId = super::new_id("H");
+    let items = handover::items(&data.entered.handover_items);
+    let (head, checks) = handover::new(id.clone(), case, from, to, data.date, &items);
+    let record = Versioned {
+        head_spec: &HANDOVERS,
+        expected: None,
+        head: head.to_row(),
+        children: vec![(
+            &HANDOVER_CHECKS,
+            checks.iter().map(HandoverCheck::to_row).collect(),
+        )],
+        conflict: CONFLICT,
+    };
+    (id, record)
 }
 
 #[derive(Debug, Deserialize)]
@@ -425,22 +447,32 @@ pub async fn set_items(
     Ok(Redirect::to("/overdragelser").into_response())
 }
 
-/// The handover `id` if the user follows it (the same refusal whether it exists or not).
-async fn handover_of(data: &Arc<Data>, user: &CurrentUser, id: &str) -> Result<Handover, AppError> {
-    followed(data, user)
-        .await
-        .into_iter()
+/// The handover `id` with its case row if the user follows it (the same refusal whether it
+/// exists or not).
+async fn handover_of(
+    data: &Arc<Data>,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<(u32, Handover), AppError> {
+    let visible = visible_cases(data, &CaseScope::of(user)).await;
+    data.entered
+        .handovers
+        .iter()
         .find(|h| h.handover_id.as_str() == id)
-        .cloned()
+        .and_then(|h| {
+            let row = data
+                .snapshot
+                .cases
+                .iter()
+                .position(|c| c.case_id == h.case_id)? as u32;
+            follows(user, &visible, h, row).then(|| (row, h.clone()))
+        })
         .ok_or_else(|| user.forbidden("handover_outside_scope"))
 }
 
 /// What a built-in item is about in this case, from the data: the open deadlines, the latest
 /// plan. Empty for the municipality's own items.
-fn hint(data: &Data, case: Option<u32>, item: &str) -> String {
-    let Some(case) = case else {
-        return String::new();
-    };
+fn hint(data: &Data, case: u32, item: &str) -> String {
     let s = &data.snapshot;
     match item {
         "deadlines" => {
@@ -487,7 +519,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     user.require(Capability::HandOverCases)?;
     let data = state.data().await?;
-    let h = handover_of(&data, &user, &id).await?;
+    let (row, h) = handover_of(&data, &user, &id).await?;
     audit_read(
         &state,
         &user,
@@ -495,15 +527,9 @@ pub async fn show(
         "handover.read",
         Some(("handover", id.clone())),
         None,
-        person_of(&data, &h).into_iter().collect(),
+        vec![person(&data, row)],
     )
     .await?;
-    let case = data
-        .snapshot
-        .cases
-        .iter()
-        .position(|c| c.case_id == h.case_id)
-        .map(|r| r as u32);
     let mut page = Page::new(Layout::new(
         &user,
         format!("Overdragelse af sag {}", h.case_id.as_str()),
@@ -542,7 +568,7 @@ pub async fn show(
                     checked: check.done_on.is_some(),
                 },
             )
-            .hint(format!("{done}{}", hint(&data, case, item))),
+            .hint(format!("{done}{}", hint(&data, row, item))),
         );
         form.fields.push(FormField::new(
             format!("note_{item}"),
@@ -572,7 +598,7 @@ pub async fn store(
 ) -> Result<Response, AppError> {
     user.require(Capability::HandOverCases)?;
     let data = state.data().await?;
-    let h = handover_of(&data, &user, &id).await?;
+    let (row, h) = handover_of(&data, &user, &id).await?;
     if h.completed_on.is_some() {
         return Err(AppError::bad_request(
             "overdragelse",
@@ -581,38 +607,23 @@ pub async fn store(
     }
     let stored: Vec<HandoverCheck> = checks_of(&data, &id).into_iter().cloned().collect();
     let known = |item: &str| stored.iter().any(|c| c.item_id.as_str() == item);
-    let mut opened = None;
-    let mut done: Vec<String> = Vec::new();
-    let mut notes: BTreeMap<String, String> = BTreeMap::new();
-    for (name, value) in form {
-        if let Some(item) = name.strip_prefix("done_").filter(|i| known(i)) {
-            done.push(item.to_owned());
-        } else if let Some(item) = name.strip_prefix("note_").filter(|i| known(i)) {
-            if value.chars().count() > MAX_NOTE {
-                return Err(AppError::bad_request(
-                    name.as_str(),
-                    format!("er længere end {MAX_NOTE} tegn"),
-                ));
-            }
-            notes.insert(item.to_owned(), value.trim().to_owned());
-        } else {
-            match name.as_str() {
-                "csrf" => {}
-                "version" => {
-                    opened = Some(value.parse::<i64>().map_err(|_| {
-                        AppError::bad_request("version", "mangler eller er ikke et tal")
-                    })?)
-                }
-                other => {
-                    return Err(AppError::bad_request(
-                        crate::input::shown_name(other),
-                        "er ikke et punkt på tjeklisten",
-                    ));
-                }
-            }
+    let fields = Fields::parse_with(form, |name| {
+        ["done_", "note_"]
+            .iter()
+            .any(|prefix| name.strip_prefix(prefix).is_some_and(known))
+    })?;
+    let opened = fields.version;
+    let done: Vec<&str> = fields.prefixed("done_").map(|(item, _)| item).collect();
+    let mut notes: BTreeMap<&str, String> = BTreeMap::new();
+    for (item, value) in fields.prefixed("note_") {
+        if value.chars().count() > MAX_NOTE {
+            return Err(AppError::bad_request(
+                format!("note_{item}"),
+                format!("er længere end {MAX_NOTE} tegn"),
+            ));
         }
+        notes.insert(item, value.trim().to_owned());
     }
-    let opened = opened.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
     // The checks written are rebuilt from the data held here: it must be the version the
     // form was opened at, or a newer save would be overwritten.
     if *h.version.get() != opened {
@@ -624,14 +635,14 @@ pub async fn store(
         .into_iter()
         .map(|check| {
             let item = check.item_id.as_str().to_owned();
-            let is_done = done.contains(&item);
+            let is_done = done.contains(&item.as_str());
             let (done_on, done_by) = match (is_done, check.done_on) {
                 (true, Some(_)) => (check.done_on, check.done_by.clone()),
                 (true, None) => (Some(data.date), Some(user.username.clone())),
                 (false, _) => (None, None),
             };
             let note = notes
-                .get(&item)
+                .get(item.as_str())
                 .cloned()
                 .or(check.note.clone())
                 .filter(|n| !n.is_empty());
@@ -656,29 +667,22 @@ pub async fn store(
         completed_on.is_some()
     );
     let rows: Vec<_> = checks.iter().map(HandoverCheck::to_row).collect();
-    let written = change_audited(
+    save_versioned(
         &state,
         &user,
         client,
         "handover.save",
         ("handover", &id),
         detail,
-        person_of(&data, &h).into_iter().collect(),
-        move |store| {
-            store.save_versioned(
-                &HANDOVERS,
-                Some(opened),
-                &saved.to_row(),
-                &[(&HANDOVER_CHECKS, rows)],
-            )
+        vec![person(&data, row)],
+        Versioned {
+            head_spec: &HANDOVERS,
+            expected: Some(opened),
+            head: saved.to_row(),
+            children: vec![(&HANDOVER_CHECKS, rows)],
+            conflict: CONFLICT,
         },
     )
     .await?;
-    if !written {
-        return Err(AppError::Conflict(
-            "Tjeklisten er gemt af en anden, siden du åbnede den.".into(),
-        ));
-    }
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/overdragelser/{}", url_encode(&id))).into_response())
 }

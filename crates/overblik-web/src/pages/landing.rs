@@ -449,9 +449,9 @@ fn caseworker_table(s: &Summary) -> ViewTable {
                 "/frister?status=open&days=14&staff={}",
                 url_encode(&c.staff_id)
             )),
-            ViewCell::number(c.open_cases).link(format!("/sagsstamme/{}", url_encode(&c.staff_id))),
+            ViewCell::number(c.open_cases).link(super::caseload::caseworker_href(c)),
             ViewCell::number(number::decimal(c.points, 1))
-                .link(format!("/sagsstamme/{}", url_encode(&c.staff_id))),
+                .link(super::caseload::caseworker_href(c)),
             ViewCell::number(number::decimal(c.capacity, 1)),
             ViewCell::number(percent_or_dash(c.utilisation))
                 .alert_if(c.utilisation.is_some_and(|u| u > 1.0)),

@@ -18,6 +18,7 @@ pub mod review;
 pub mod supervision;
 pub mod weights;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use overblik_report::number;
@@ -115,6 +116,118 @@ pub async fn change_audited(
         })
         .await
         .map_err(AppError::from)
+}
+
+/// A posted form: the version it was opened at and the other fields by name, unknown names
+/// refused (by their field name, never echoing a value).
+pub struct Fields {
+    pub version: i64,
+    values: BTreeMap<String, String>,
+}
+
+impl Fields {
+    pub fn parse(form: Vec<(String, String)>, known: &[&str]) -> Result<Fields, AppError> {
+        Fields::parse_with(form, |name| known.contains(&name))
+    }
+
+    pub fn parse_with(
+        form: Vec<(String, String)>,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Fields, AppError> {
+        let mut version = None;
+        let mut values = BTreeMap::new();
+        for (name, value) in form {
+            match name.as_str() {
+                "csrf" => {}
+                "version" => {
+                    version = Some(value.parse::<i64>().map_err(|_| {
+                        AppError::bad_request("version", "mangler eller er ikke et tal")
+                    })?)
+                }
+                other if known(other) => {
+                    values.insert(name, value);
+                }
+                other => {
+                    return Err(AppError::bad_request(
+                        crate::input::shown_name(other),
+                        "er ikke et felt i formularen",
+                    ));
+                }
+            }
+        }
+        Ok(Fields {
+            version: version.ok_or_else(|| AppError::bad_request("version", "mangler"))?,
+            values,
+        })
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
+    /// The fields named `<prefix><suffix>`, as (suffix, value): one per case or item.
+    pub fn prefixed<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.values
+            .iter()
+            .filter_map(move |(name, value)| Some((name.strip_prefix(prefix)?, value.as_str())))
+    }
+}
+
+/// A record edited by several people (a review, a handover, a supervision round) with its
+/// child rows, saved through `Store::save_versioned` if the stored version is still `expected`
+/// (`None`: new).
+pub struct Versioned {
+    pub head_spec: &'static overblik_domain::TableSpec,
+    pub expected: Option<i64>,
+    pub head: overblik_domain::Row,
+    pub children: Vec<(
+        &'static overblik_domain::TableSpec,
+        Vec<overblik_domain::Row>,
+    )>,
+    /// Shown with 409 when someone saved it in between (or a new id is taken).
+    pub conflict: &'static str,
+}
+
+/// Saves `record` with its audit entry in one transaction ([`change_audited`]), then reloads
+/// the entered rows. A stale version is 409 with nothing saved.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_versioned(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    action: &'static str,
+    object: (&'static str, &str),
+    detail: String,
+    persons: Vec<String>,
+    record: Versioned,
+) -> Result<(), AppError> {
+    let Versioned {
+        head_spec,
+        expected,
+        head,
+        children,
+        conflict,
+    } = record;
+    let saved = change_audited(
+        state,
+        user,
+        client,
+        action,
+        object,
+        detail,
+        persons,
+        move |store| store.save_versioned(head_spec, expected, &head, &children),
+    )
+    .await?;
+    if !saved {
+        return Err(AppError::Conflict(conflict.into()));
+    }
+    state.refresh_entered().await?;
+    Ok(())
 }
 
 /// The staff member's name, or a placeholder for a missing row.

@@ -15,7 +15,7 @@ use overblik_report::number;
 use super::{freshness, percent_or_dash};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::scope::figures_unit;
+use crate::scope::unit_context;
 use crate::state::AppState;
 use crate::view::{Layout, Page, ViewCell, ViewTable, render};
 
@@ -23,9 +23,7 @@ use crate::view::{Layout, Page, ViewCell, ViewTable, render};
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     user.require(Capability::UnitFigures)?;
     let data = state.data().await?;
-    let ctx = data
-        .context(figures_unit(&user, &data).as_deref())
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let ctx = unit_context(&user, &data)?;
     let mut page = Page::new(Layout::new(
         &user,
         "Resultater",

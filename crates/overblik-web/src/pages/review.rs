@@ -12,7 +12,6 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use overblik_domain::Row;
 use overblik_domain::access::Capability;
 use overblik_domain::codes::{Adjustment, ReviewStatus};
 use overblik_domain::figures::Context;
@@ -23,7 +22,7 @@ use overblik_domain::tables::{REVIEW_LINES, REVIEWS, Review, ReviewLine};
 use overblik_report::number;
 
 use super::landing::summary;
-use super::{audit_read, change_audited, freshness, points};
+use super::{Fields, Versioned, audit_read, freshness, points, save_versioned};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -215,7 +214,7 @@ async fn save(
 ) -> Result<(), AppError> {
     let id = review.review_id.as_str().to_owned();
     let detail = format!("lines={}", lines.len());
-    let saved = change_audited(
+    save_versioned(
         state,
         user,
         client,
@@ -223,24 +222,18 @@ async fn save(
         ("review", &id),
         detail,
         persons,
-        move |store| {
-            let lines: Vec<Row> = lines.iter().map(ReviewLine::to_row).collect();
-            store.save_versioned(
-                &REVIEWS,
-                expected,
-                &review.to_row(),
-                &[(&REVIEW_LINES, lines)],
-            )
+        Versioned {
+            head_spec: &REVIEWS,
+            expected,
+            head: review.to_row(),
+            children: vec![(
+                &REVIEW_LINES,
+                lines.iter().map(ReviewLine::to_row).collect(),
+            )],
+            conflict: "Gennemgangen er gemt af en anden, siden du åbnede den.",
         },
     )
-    .await?;
-    if !saved {
-        return Err(AppError::Conflict(
-            "Gennemgangen er gemt af en anden, siden du åbnede den.".into(),
-        ));
-    }
-    state.refresh_entered().await?;
-    Ok(())
+    .await
 }
 
 /// The review `review_id` if the user may see it (a caseworker of their unit).
@@ -291,9 +284,7 @@ pub async fn show(
     user.require(Capability::ReviewCaseloads)?;
     let data = state.data().await?;
     let (review, name) = review_of(&data, &user, &review_id).await?;
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let ctx = data.context(None)?;
     let cases = review_cases(&data, &ctx, &review);
     let s = &data.snapshot;
     audit_read(
@@ -392,53 +383,31 @@ pub async fn store(
             "er afsluttet og kan ikke ændres",
         ));
     }
-    let ctx = data
-        .context(None)
-        .map_err(|error| AppError::Internal(error.to_string()))?;
+    let ctx = data.context(None)?;
     let cases = review_cases(&data, &ctx, &review);
     let s = &data.snapshot;
     let case_ids: Vec<&str> = cases
         .iter()
         .map(|&c| s.cases[c as usize].case_id.as_str())
         .collect();
-    let mut version_opened = None;
-    let mut note = String::new();
-    let mut close = false;
-    let mut adjustments: BTreeMap<String, Adjustment> = BTreeMap::new();
-    let mut notes: BTreeMap<String, String> = BTreeMap::new();
-    for (name, value) in form {
-        if let Some(case) = name.strip_prefix("adj_") {
-            let adjustment = Adjustment::from_code(&value).ok_or_else(|| {
-                AppError::bad_request("justering", "skal være keep, up, down eller close")
-            })?;
-            adjustments.insert(case.to_owned(), adjustment);
-        } else if let Some(case) = name.strip_prefix("note_") {
-            notes.insert(case.to_owned(), value);
-        } else {
-            match name.as_str() {
-                "csrf" => {}
-                "version" => {
-                    version_opened = Some(value.parse::<i64>().map_err(|_| {
-                        AppError::bad_request("version", "mangler eller er ikke et tal")
-                    })?)
-                }
-                "note" => note = value,
-                "close" => close = true,
-                other => {
-                    return Err(AppError::bad_request(
-                        crate::input::shown_name(other),
-                        "er ikke en kendt parameter",
-                    ));
-                }
-            }
-        }
+    let fields = Fields::parse_with(form, |name| {
+        matches!(name, "note" | "close") || name.starts_with("adj_") || name.starts_with("note_")
+    })?;
+    let version_opened = fields.version;
+    let note = fields.get("note").to_owned();
+    let close = fields.has("close");
+    let mut adjustments: BTreeMap<&str, Adjustment> = BTreeMap::new();
+    for (case, value) in fields.prefixed("adj_") {
+        let adjustment = Adjustment::from_code(value).ok_or_else(|| {
+            AppError::bad_request("justering", "skal være keep, up, down eller close")
+        })?;
+        adjustments.insert(case, adjustment);
     }
-    let version_opened =
-        version_opened.ok_or_else(|| AppError::bad_request("version", "mangler"))?;
+    let notes: BTreeMap<&str, &str> = fields.prefixed("note_").collect();
     if let Some(unknown) = adjustments
         .keys()
         .chain(notes.keys())
-        .find(|case| !case_ids.contains(&case.as_str()))
+        .find(|case| !case_ids.contains(case))
     {
         return Err(AppError::bad_request(
             "sag",

@@ -81,13 +81,12 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
 /// points on the wrong line; and a new flag.
 fn form(model: &WeightModel) -> Form {
     let mut form = Form::new("/sagsvaegte", "Ret pointene", "Gem pointene");
-    let shown = |p: Decimal| points(p);
     for (factor, value, p) in model.table() {
         form.fields.push(FormField::new(
             factor_field(factor, value),
             format!("{}: {}", factor.label_da(), value_label(factor, value)),
             Input::Text {
-                value: shown(p),
+                value: points(p),
                 max: 6,
             },
         ));
@@ -97,7 +96,7 @@ fn form(model: &WeightModel) -> Form {
             format!("f:{}", flag.code),
             format!("Kompleksitet: {}", flag.label),
             Input::Text {
-                value: shown(flag.points),
+                value: points(flag.points),
                 max: 6,
             },
         ));
@@ -132,6 +131,11 @@ fn parse_points(text: &str, what: &str) -> Result<NonNegative, AppError> {
         })
 }
 
+/// Points in force, kept as they are when their field is not posted.
+fn kept(points: Decimal) -> NonNegative {
+    NonNegative::from_value(&Value::Decimal(points)).expect("the model's points are not negative")
+}
+
 /// POST /sagsvaegte: the model's points (head of department).
 pub async fn store(
     State(state): State<AppState>,
@@ -163,7 +167,7 @@ pub async fn store(
         let what = format!("{}: {}", factor.label_da(), value_label(factor, code));
         let points = match value(&factor_field(factor, code)) {
             Some(text) => parse_points(text, &what)?,
-            None => parse_points(&current.to_string(), &what)?,
+            None => kept(current),
         };
         rows.push(WeightPoint {
             factor,
@@ -175,7 +179,7 @@ pub async fn store(
     for flag in model.flags() {
         let points = match value(&format!("f:{}", flag.code)) {
             Some(text) => parse_points(text, &flag.label)?,
-            None => parse_points(&flag.points.to_string(), &flag.label)?,
+            None => kept(flag.points),
         };
         rows.push(WeightPoint {
             factor: WeightFactor::Flag,

@@ -12,9 +12,9 @@ pub async fn case_page(
 ) -> Result<Response, AppError> {
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let round = round_of(&data, &ctx, &user, &round_id)?;
-    let (row, person) = sampled_case(&data, &user, &round, &case_id)?;
+    let (row, person) = sampled_case(&data, &ctx, &user, &round, &case_id)?;
     audit_read(
         &state,
         &user,
@@ -138,9 +138,9 @@ pub async fn save_case(
 ) -> Result<Response, AppError> {
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let round = round_of(&data, &ctx, &user, &round_id)?;
-    sampled_case(&data, &user, &round, &case_id)?;
+    let (_, person) = sampled_case(&data, &ctx, &user, &round, &case_id)?;
     let t = theme(&data, round.theme_id.as_str()).ok_or_else(|| user.forbidden("unknown_theme"))?;
     let items = items(&data, &t.theme_id);
     let known = |name: &str| {
@@ -224,7 +224,7 @@ pub async fn save_case(
         round.clone(),
         fields.version,
         round,
-        Some((case_id.clone(), rows)),
+        Some((case_id.clone(), person, rows)),
         "supervision.findings",
     )
     .await?;

@@ -5,7 +5,6 @@
 //! and the round sums up per team, with learning points, next to the trend across rounds.
 //! Rounds are saved with their version (two reviewers saving the same round are detected).
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -29,11 +28,14 @@ use overblik_domain::{Row, YearMonth};
 use overblik_report::number;
 use serde::Deserialize;
 
-use super::{audit_read, change_audited, freshness, new_id, percent_or_dash, version};
+use super::{
+    Fields, Versioned, audit_read, change_audited, freshness, new_id, percent_or_dash,
+    save_versioned, version,
+};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
-use crate::scope::figures_unit;
+use crate::scope::unit_context;
 use crate::state::AppState;
 use crate::view::{
     Form, FormField, Input, Layout, Link, Page, ViewCell, ViewTable, case_href, render, url_encode,
@@ -50,11 +52,6 @@ pub use wheel::{add_item, add_theme, page, theme_page};
 pub(super) const MAX_TEXT: usize = 300;
 pub(super) const MAX_NOTE: usize = 1000;
 pub(super) const MAX_SAMPLE: i64 = 500;
-
-pub(super) fn context<'a>(user: &CurrentUser, data: &'a Data) -> Result<Context<'a>, AppError> {
-    data.context(figures_unit(user, data).as_deref())
-        .map_err(|error| AppError::Internal(error.to_string()))
-}
 
 pub(super) fn theme<'a>(data: &'a Data, id: &str) -> Option<&'a SupervisionTheme> {
     data.entered
@@ -195,58 +192,6 @@ pub(super) fn share_text(tally: Share) -> String {
     }
 }
 
-/// A posted form: the version it was opened at and the other fields by name, unknown names
-/// refused (by their field name, never echoing a value).
-pub(super) struct Fields {
-    pub(super) version: i64,
-    values: BTreeMap<String, String>,
-}
-
-impl Fields {
-    pub(super) fn parse(form: Vec<(String, String)>, known: &[&str]) -> Result<Fields, AppError> {
-        Fields::parse_with(form, |name| known.contains(&name))
-    }
-
-    pub(super) fn parse_with(
-        form: Vec<(String, String)>,
-        known: impl Fn(&str) -> bool,
-    ) -> Result<Fields, AppError> {
-        let mut version = None;
-        let mut values = BTreeMap::new();
-        for (name, value) in form {
-            match name.as_str() {
-                "csrf" => {}
-                "version" => {
-                    version = Some(value.parse::<i64>().map_err(|_| {
-                        AppError::bad_request("version", "mangler eller er ikke et tal")
-                    })?)
-                }
-                other if known(other) => {
-                    values.insert(name, value);
-                }
-                other => {
-                    return Err(AppError::bad_request(
-                        crate::input::shown_name(other),
-                        "er ikke et felt i formularen",
-                    ));
-                }
-            }
-        }
-        Ok(Fields {
-            version: version.ok_or_else(|| AppError::bad_request("version", "mangler"))?,
-            values,
-        })
-    }
-
-    pub(super) fn get(&self, name: &str) -> &str {
-        self.values.get(name).map_or("", String::as_str)
-    }
-
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.values.contains_key(name)
-    }
-}
-
 /// Saves the round with its version bumped — and, with `findings`, one case's findings in place
 /// of its stored ones — if the stored version is still `opened`; else 409 and nothing saved.
 #[allow(clippy::too_many_arguments)]
@@ -258,7 +203,8 @@ pub(super) async fn save(
     round: SupervisionRound,
     opened: i64,
     saved: SupervisionRound,
-    findings: Option<(String, Vec<SupervisionFinding>)>,
+    // The case id and person whose findings `rows` replace the stored ones.
+    findings: Option<(String, String, Vec<SupervisionFinding>)>,
     action: &'static str,
 ) -> Result<(), AppError> {
     if round.status == ReviewStatus::Closed {
@@ -270,24 +216,18 @@ pub(super) async fn save(
     // The rows written are rebuilt from the data held here: it must be the version the form
     // was opened at, or a newer save would be overwritten.
     if *round.version.get() != opened {
-        return Err(AppError::Conflict(
-            "Runden er gemt af en anden, siden du åbnede den.".into(),
-        ));
+        return Err(AppError::Conflict(CONFLICT.into()));
     }
     let id = round.round_id.clone();
     let cases: Vec<Row> = round_cases(data, &id).iter().map(|c| c.to_row()).collect();
-    let (person, detail) = match &findings {
-        Some((case, rows)) => (
-            data.snapshot
-                .cases
-                .iter()
-                .find(|c| c.case_id.as_str() == case)
-                .map(|c| c.person_id.as_str().to_owned()),
-            format!("case={case} findings={}", rows.len()),
-        ),
-        None => (None, format!("status={}", saved.status.code())),
+    let (replaced, person, new_rows) = match findings {
+        Some((case, person, rows)) => (Some(case), Some(person), Some(rows)),
+        None => (None, None, None),
     };
-    let (replaced, new_rows) = findings.unzip();
+    let detail = match (&replaced, &new_rows) {
+        (Some(case), Some(rows)) => format!("case={case} findings={}", rows.len()),
+        _ => format!("status={}", saved.status.code()),
+    };
     let all_findings: Vec<Row> = round_findings(data, &id)
         .into_iter()
         .filter(|f| {
@@ -304,7 +244,7 @@ pub(super) async fn save(
         ..saved
     }
     .to_row();
-    let written = change_audited(
+    save_versioned(
         state,
         user,
         client,
@@ -312,31 +252,26 @@ pub(super) async fn save(
         ("supervision_round", id.as_str()),
         detail,
         person.into_iter().collect(),
-        move |store| {
-            store.save_versioned(
-                &SUPERVISION_ROUNDS,
-                Some(opened),
-                &head,
-                &[
-                    (&SUPERVISION_CASES, cases),
-                    (&SUPERVISION_FINDINGS, all_findings),
-                ],
-            )
+        Versioned {
+            head_spec: &SUPERVISION_ROUNDS,
+            expected: Some(opened),
+            head,
+            children: vec![
+                (&SUPERVISION_CASES, cases),
+                (&SUPERVISION_FINDINGS, all_findings),
+            ],
+            conflict: CONFLICT,
         },
     )
-    .await?;
-    if !written {
-        return Err(AppError::Conflict(
-            "Runden er gemt af en anden, siden du åbnede den.".into(),
-        ));
-    }
-    state.refresh_entered().await?;
-    Ok(())
+    .await
 }
+
+pub(super) const CONFLICT: &str = "Runden er gemt af en anden, siden du åbnede den.";
 
 /// The case row and person of `case_id` if it is in `round`'s sample.
 pub(super) fn sampled_case(
     data: &Data,
+    ctx: &Context<'_>,
     user: &CurrentUser,
     round: &SupervisionRound,
     case_id: &str,
@@ -344,15 +279,16 @@ pub(super) fn sampled_case(
     let in_sample = round_cases(data, &round.round_id)
         .iter()
         .any(|c| c.case_id.as_str() == case_id);
-    data.snapshot
-        .cases
-        .iter()
-        .position(|c| c.case_id.as_str() == case_id)
+    ctx.lookup
+        .case(case_id)
         .filter(|_| in_sample)
         .map(|row| {
             (
-                row as u32,
-                data.snapshot.cases[row].person_id.as_str().to_owned(),
+                row,
+                data.snapshot.cases[row as usize]
+                    .person_id
+                    .as_str()
+                    .to_owned(),
             )
         })
         .ok_or_else(|| user.forbidden("case_not_in_sample"))

@@ -45,10 +45,10 @@ pub async fn draw(
             .filter(|n| *n >= 0)
             .ok_or_else(|| AppError::bad_request("seed", "skal være et helt tal fra 0"))?,
     };
-    let Some(unit) = figures_unit(&user, &data) else {
+    let ctx = unit_context(&user, &data)?;
+    let Some(unit) = ctx.scope.unit else {
         return Err(user.forbidden("supervision_without_unit"));
     };
-    let ctx = context(&user, &data)?;
     let sample = draw_sample(&ctx, &t, size as usize, seed as u64, strata)
         .map_err(|error| AppError::bad_request("size", error.to_string()))?;
     let s = &data.snapshot;
@@ -56,8 +56,7 @@ pub async fn draw(
     let round = SupervisionRound {
         round_id: round_id.clone(),
         theme_id: t.theme_id.clone(),
-        unit_id: overblik_domain::ids::OrgUnitId::parse(&unit)
-            .map_err(|e| AppError::Internal(e.to_string()))?,
+        unit_id: s.org_units[unit as usize].unit_id.clone(),
         drawn_on: data.date,
         seed: version(seed),
         size: version(size),
@@ -84,7 +83,7 @@ pub async fn draw(
         .map(|m| s.cases[m.case as usize].person_id.as_str().to_owned())
         .collect();
     let head = round.to_row();
-    change_audited(
+    save_versioned(
         &state,
         &user,
         client,
@@ -96,17 +95,15 @@ pub async fn draw(
             strata.code()
         ),
         persons,
-        move |store| {
-            store.save_versioned(
-                &SUPERVISION_ROUNDS,
-                None,
-                &head,
-                &[(&SUPERVISION_CASES, cases)],
-            )
+        Versioned {
+            head_spec: &SUPERVISION_ROUNDS,
+            expected: None,
+            head,
+            children: vec![(&SUPERVISION_CASES, cases)],
+            conflict: CONFLICT,
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/tilsyn/runde/{}", round_id.as_str())).into_response())
 }
 
@@ -120,7 +117,7 @@ pub async fn round_page(
 ) -> Result<Response, AppError> {
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let round = round_of(&data, &ctx, &user, &round_id)?;
     let cases = round_cases(&data, &round.round_id);
     let findings = round_findings(&data, &round.round_id);
@@ -134,8 +131,8 @@ pub async fn round_page(
         Some(format!("cases={}", cases.len())),
         cases
             .iter()
-            .filter_map(|c| s.cases.iter().find(|x| x.case_id == c.case_id))
-            .map(|c| c.person_id.as_str().to_owned())
+            .filter_map(|c| ctx.lookup.case(c.case_id.as_str()))
+            .map(|row| s.cases[row as usize].person_id.as_str().to_owned())
             .collect(),
     )
     .await?;
@@ -331,7 +328,7 @@ pub async fn save_round(
 ) -> Result<Response, AppError> {
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let round = round_of(&data, &ctx, &user, &round_id)?;
     let fields = Fields::parse(form, &["learning_points", "close"])?;
     let learning = text_field(

@@ -17,7 +17,7 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
-    let ctx = context(&user, &data)?;
+    let ctx = unit_context(&user, &data)?;
     let year = query.year.unwrap_or(data.date.year());
     if !(2000..=2100).contains(&year) {
         return Err(AppError::bad_request(
