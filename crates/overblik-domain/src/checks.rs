@@ -203,6 +203,20 @@ pub fn check_row(spec: &TableSpec, row: &Row, today: NaiveDate) -> Vec<RowFindin
             message: "team_type gælder kun for enheder af typen `team`; ignoreret".into(),
         });
     }
+    if spec.name == "indicators"
+        && let Some(figure) = value("figure")
+            .and_then(Value::as_text)
+            .and_then(crate::codes::IndicatorFigure::from_code)
+        && let Some(Value::Decimal(target)) = value("target")
+        && let Some(message) = crate::policy::check_target(figure, *target)
+    {
+        findings.push(RowFinding {
+            column: "target",
+            severity: Severity::Error,
+            code: "target_out_of_range",
+            message,
+        });
+    }
     findings
 }
 
@@ -218,6 +232,34 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+    }
+
+    #[test]
+    fn an_indicator_target_outside_its_figure_s_range_is_an_error() {
+        use crate::tables::INDICATORS;
+        let indicator = |figure: &str, target: &str| {
+            check_row(
+                &INDICATORS,
+                &row(
+                    &INDICATORS,
+                    &["I1", "G1", figure, "", target, "higher", "monthly", ""],
+                ),
+                today(),
+            )
+        };
+        let findings = indicator("KF06", "120");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].column, "target");
+        assert_eq!(
+            findings[0].message,
+            "120 ligger uden for området for KF06 (%): 0-100"
+        );
+        assert!(indicator("KF06", "95").is_empty());
+        assert!(
+            indicator("KF08", "1200").is_empty(),
+            "a count has no ceiling"
+        );
+        assert_eq!(indicator("KF08", "-1")[0].column, "target");
     }
 
     #[test]

@@ -82,6 +82,39 @@ codes! {
         Legality = "legality": "Lovlighed",
         Quality = "quality": "Faglig kvalitet",
     }
+    /// A key figure of key-figures.md that a political goal's indicator can be bound to (F16):
+    /// the figures with one value per unit and period (`policy::figure` says which value).
+    IndicatorFigure {
+        Kf01 = "KF01": "Underretninger modtaget",
+        Kf02 = "KF02": "Børn med underretning",
+        Kf03 = "KF03": "Underretninger vurderet inden 24 timer",
+        Kf04 = "KF04": "Reaktionstid på underretninger (median, timer)",
+        Kf05 = "KF05": "Kvittering til fagperson til tiden",
+        Kf06 = "KF06": "Børnefaglige undersøgelser afsluttet inden 4 måneder",
+        Kf07 = "KF07": "Sagsbehandlingstid for undersøgelser (gennemsnit, dage)",
+        Kf08 = "KF08": "Åbne sager",
+        Kf10 = "KF10": "Sager uden aktiv sagsbehandler",
+        Kf11 = "KF11": "Sagsbehandlerskift pr. 100 sager",
+        Kf12 = "KF12": "Helårspersoner, anbragte i alt",
+        Kf13 = "KF13": "Anbragte pr. 1.000 børn og unge (0-17 år)",
+        Kf14 = "KF14": "Ventetid på venteliste (median, dage)",
+        Kf15 = "KF15": "Opfølgninger til tiden",
+        Kf16 = "KF16": "Overskredne frister",
+        Kf21 = "KF21": "Mål uden fremgang",
+        Kf22 = "KF22": "Klager med personlig kontakt inden 5 dage",
+        Kf23 = "KF23": "Risikovurderingernes træfsikkerhed (Brier-score)",
+    }
+    /// Whether a political indicator's target is a floor or a ceiling.
+    IndicatorDirection {
+        Higher = "higher": "Højere er bedre",
+        Lower = "lower": "Lavere er bedre",
+    }
+    /// How often a political indicator is reported: its value per month, quarter or year.
+    ReportingFrequency {
+        Monthly = "monthly": "Månedlig",
+        Quarterly = "quarterly": "Kvartalsvis",
+        Yearly = "yearly": "Årlig",
+    }
     OrgUnitKind {
         Municipality = "municipality": "Kommune",
         Department = "department": "Forvaltning",

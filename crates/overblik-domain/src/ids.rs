@@ -72,6 +72,9 @@ id_types!(
     ItemId,
     ThemeId,
     RoundId,
+    PolicyThemeId,
+    AnnualGoalId,
+    IndicatorId,
 );
 
 /// Id → row index of one table.

@@ -11,6 +11,7 @@ pub mod figures;
 pub mod ids;
 pub mod month;
 pub mod obligations;
+pub mod policy;
 pub mod quality;
 pub mod report;
 pub mod rules;

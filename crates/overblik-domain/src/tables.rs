@@ -457,6 +457,46 @@ tables! {
         recorded_on: NaiveDate,
         recorded_by: String,
     }
+    /// Extension, entered in overblik: a goal's progress score recorded in overblik at a
+    /// follow-up (F11), beside the case system's `goal_scores`. Where both have a score for
+    /// the same goal and follow-up, the case system's wins.
+    FollowupScore, FOLLOWUP_SCORES = followup_scores [entered] key ["goal_id", "followup_id"] {
+        goal_id: GoalId => "goals",
+        followup_id: FollowupId => "followups",
+        score: Score,
+        recorded_on: NaiveDate,
+        recorded_by: String,
+    }
+    /// Extension, entered in overblik: a theme of the committee's children's policy (F16).
+    PolicyTheme, POLICY_THEMES = policy_themes [entered] key ["theme_id"] {
+        theme_id: PolicyThemeId,
+        title: String,
+        description: Option<String>,
+    }
+    /// Extension, entered in overblik: an annual goal under a policy theme (F16), typically
+    /// three to five a year.
+    AnnualGoal, ANNUAL_GOALS = annual_goals [entered] key ["annual_goal_id"] {
+        annual_goal_id: AnnualGoalId,
+        theme_id: PolicyThemeId => "policy_themes",
+        year: Year,
+        title: String,
+        description: Option<String>,
+    }
+    /// Extension, entered in overblik: an indicator of an annual goal (F16), bound to a key
+    /// figure for a unit (empty: the whole municipality), with a target in the figure's unit
+    /// (a share in percent), the direction that is better, and how often it is reported.
+    /// `tolerance` is how far from the target still counts as "at risk" (empty: 10 % of the
+    /// target; `policy::status`).
+    Indicator, INDICATORS = indicators [entered] key ["indicator_id"] {
+        indicator_id: IndicatorId,
+        annual_goal_id: AnnualGoalId => "annual_goals",
+        figure: IndicatorFigure,
+        unit_id: Option<OrgUnitId> => "org_units",
+        target: Decimal,
+        direction: IndicatorDirection,
+        frequency: ReportingFrequency,
+        tolerance: Option<NonNegative>,
+    }
     /// Extension, entered in overblik: a complexity flag a leader set on a case; the flag's
     /// points (`weight_points`, factor `flag`) add to the case's weight.
     CaseFlag, CASE_FLAGS = case_flags [entered] key ["case_id", "flag"] {
@@ -528,8 +568,8 @@ mod tests {
                 assert!(spec.column_index(key).is_some(), "{}: {key}", spec.name);
             }
         }
-        assert_eq!(TABLES.len(), 36);
-        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 13);
+        assert_eq!(TABLES.len(), 40);
+        assert_eq!(TABLES.iter().filter(|t| t.entered).count(), 17);
         assert_eq!(TABLES.iter().filter(|t| t.required_file).count(), 4);
     }
 

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod cross_row;
 mod csv_read;
 mod export;
+mod goal_limit;
 mod index;
 mod issue;
 mod layout;

@@ -43,10 +43,12 @@ impl Overlaps {
             by_case: HashMap::new(),
         })
     }
+}
 
+impl crate::cross_row::CrossRowRule for Overlaps {
     /// Keeps the interval of a row; rows without case or start, or ending before they start
     /// (reported by the row checks), cannot take part.
-    pub fn add(&mut self, line: u64, row: &Row) {
+    fn add(&mut self, line: u64, row: &Row) {
         let (case, from, to) = self.columns;
         let (Value::Text(case), Some(from)) = (row.get(case), row.get(from).as_date()) else {
             return;
@@ -63,7 +65,7 @@ impl Overlaps {
 
     /// One error per assignment that starts while an earlier one of its case still holds,
     /// naming the line of that earlier one.
-    pub fn finish(self, file: &str) -> Vec<Issue> {
+    fn finish(self: Box<Self>, file: &str) -> Vec<Issue> {
         let mut issues = Vec::new();
         for (case, mut intervals) in self.by_case {
             intervals.sort_by_key(|interval| (interval.from, interval.line));
@@ -108,6 +110,7 @@ fn describe(interval: Interval) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cross_row::CrossRowRule;
     use overblik_domain::tables::ASSIGNMENTS;
 
     fn row(case: &str, from: &str, to: &str) -> Row {
@@ -127,7 +130,7 @@ mod tests {
         for (n, (case, from, to)) in rows.iter().enumerate() {
             overlaps.add(n as u64 + 2, &row(case, from, to));
         }
-        overlaps
+        Box::new(overlaps)
             .finish("assignments.csv")
             .iter()
             .map(ToString::to_string)

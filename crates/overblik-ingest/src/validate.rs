@@ -5,9 +5,9 @@ use std::ops::ControlFlow;
 use chrono::NaiveDate;
 use overblik_domain::{Row, TableSpec, Value};
 
+use crate::cross_row::{CrossRowRule, rules_for};
 use crate::index::{KeyIndex, Resolution, describe_key, row_key};
 use crate::issue::{Issue, IssueSeverity, NO_COLUMN, shown};
-use crate::overlap::Overlaps;
 use crate::scan::{Scanned, scan_table};
 use crate::walk::{Entry, file_label, walk};
 use crate::{KnownKeys, Source};
@@ -154,7 +154,7 @@ struct TableCheck<'a> {
     /// References of the table to itself (a unit's parent unit), checked once all its keys are
     /// known: a parent may come after its children in the file.
     own_references: Vec<(u64, &'static str, String)>,
-    overlaps: Option<Overlaps>,
+    cross_row: Vec<Box<dyn CrossRowRule>>,
 }
 
 impl<'a> TableCheck<'a> {
@@ -165,7 +165,7 @@ impl<'a> TableCheck<'a> {
             known,
             issues: Vec::new(),
             own_references: Vec::new(),
-            overlaps: Overlaps::for_table(spec),
+            cross_row: rules_for(spec),
         }
     }
 
@@ -179,8 +179,8 @@ impl<'a> TableCheck<'a> {
     fn check_row(&mut self, index: &mut KeyIndex, line: u64, row: &Row) {
         self.check_key(index, line, row);
         self.check_references(index, line, row);
-        if let Some(overlaps) = &mut self.overlaps {
-            overlaps.add(line, row);
+        for rule in &mut self.cross_row {
+            rule.add(line, row);
         }
     }
 
@@ -250,8 +250,8 @@ impl<'a> TableCheck<'a> {
         for (line, column, key) in std::mem::take(&mut self.own_references) {
             self.check_reference(index, line, column, self.spec.name, &key);
         }
-        if let Some(overlaps) = self.overlaps.take() {
-            self.issues.extend(overlaps.finish(self.file));
+        for rule in std::mem::take(&mut self.cross_row) {
+            self.issues.extend(rule.finish(self.file));
         }
         // Stable: within a row, the order of discovery (cells left to right, then cross-row).
         self.issues.sort_by_key(|issue| issue.row);

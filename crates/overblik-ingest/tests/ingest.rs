@@ -395,6 +395,45 @@ fn overlapping_assignments_name_the_line_they_overlap() {
 }
 
 #[test]
+fn a_fourth_goal_in_a_plan_and_an_indicator_target_out_of_range_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_folder(&fixture("valid"), dir.path());
+    let append = |file: &str, line: &str| {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}{line}\n")).unwrap();
+    };
+    // H702 has G1003 and G1008: G1009 is its third goal, G1010 its fourth.
+    append("goals.csv", "G1009,H702,school,2024-06-01,");
+    append("goals.csv", "G1010,H702,health,2024-06-01,");
+    append("indicators.csv", "IN4,AG1,KF06,,120,higher,monthly,");
+    append("indicators.csv", "IN5,AG1,KF99,,10,higher,monthly,");
+    let lines: Vec<String> = validate_path(dir.path())
+        .issues
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        lines.contains(
+            &"goals.csv:11:plan_id: too_many_goals: plan `H702` har allerede 3 mål (linje 4, 9, 10); en plan må højst have 3 mål".to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"indicators.csv:5:target: target_out_of_range: 120 ligger uden for området for KF06 (%): 0-100".to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("indicators.csv:6:figure:")),
+        "an unknown key figure names its column: {lines:#?}"
+    );
+}
+
+#[test]
 fn duplicate_ids_name_the_line_of_the_first() {
     assert_eq!(
         issue_lines("broken/duplicate-ids"),

@@ -41,6 +41,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_handover_supervision.sql"),
         postgres: include_str!("../migrations/postgres/0004_handover_supervision.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_results_political_goals",
+        sqlite: include_str!("../migrations/sqlite/0005_results_political_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0005_results_political_goals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

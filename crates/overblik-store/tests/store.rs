@@ -687,7 +687,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 error,
                 StoreError::NewerSchema {
                     found: 999,
-                    supported: 4
+                    supported: 5
                 }
             ),
             "{error}"
@@ -718,7 +718,7 @@ fn a_database_from_a_newer_overblik_is_refused_and_left_untouched() {
                 .map(|row| row.get(0))
                 .collect(),
         };
-        assert_eq!(versions, [1, 2, 3, 4, 999]);
+        assert_eq!(versions, [1, 2, 3, 4, 5, 999]);
     }
 }
 
@@ -732,7 +732,8 @@ fn migrate_reports_what_it_applied_once() {
                 "0001_initial",
                 "0002_web_access",
                 "0003_workload",
-                "0004_handover_supervision"
+                "0004_handover_supervision",
+                "0005_results_political_goals"
             ]
         );
         assert!(store.migrate().unwrap().is_empty());

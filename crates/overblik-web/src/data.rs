@@ -9,11 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use overblik_domain::Snapshot;
+use overblik_domain::figures::Entered;
 use overblik_domain::figures::{Context, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
-use overblik_domain::workload::{CaseWeights, Entered, WeightModel};
+use overblik_domain::workload::{CaseWeights, WeightModel};
 use overblik_store::{Store, StoreError};
 use tokio::sync::OnceCell;
 

@@ -12,6 +12,7 @@ use super::results::{no_progress, scores_by_goal};
 use crate::Snapshot;
 use crate::calendar::age_at;
 use crate::codes::GoalCategory;
+use crate::tables::FollowupScore;
 
 /// At most this many goals per plan.
 pub const MAX_GOALS: usize = 3;
@@ -71,7 +72,12 @@ pub struct PlanGoals {
 }
 
 /// The plans of case row `case` made by `t`, oldest first, with their goals set by `t`.
-pub fn case_goals(s: &Snapshot, case: u32, t: NaiveDate) -> Vec<PlanGoals> {
+pub fn case_goals(
+    s: &Snapshot,
+    recorded: &[FollowupScore],
+    case: u32,
+    t: NaiveDate,
+) -> Vec<PlanGoals> {
     let record = &s.cases[case as usize];
     let birth = s
         .persons
@@ -98,10 +104,11 @@ pub fn case_goals(s: &Snapshot, case: u32, t: NaiveDate) -> Vec<PlanGoals> {
             goals_of[i].push(row as u32);
         }
     }
-    let mut scores: BTreeMap<u32, Vec<(NaiveDate, u8)>> =
-        scores_by_goal(s, t, |goal| goals_of.iter().any(|g| g.contains(&goal)))
-            .into_iter()
-            .collect();
+    let mut scores: BTreeMap<u32, Vec<(NaiveDate, u8)>> = scores_by_goal(s, recorded, t, |goal| {
+        goals_of.iter().any(|g| g.contains(&goal))
+    })
+    .into_iter()
+    .collect();
     plans
         .iter()
         .zip(goals_of)
@@ -236,7 +243,7 @@ mod tests {
     #[test]
     fn scores_in_follow_up_order_and_the_no_progress_signal() {
         let s = world();
-        let plans = case_goals(&s, 0, NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
+        let plans = case_goals(&s, &[], 0, NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
         let goals = &plans[0].goals;
         // G1: 5 (May) then 4 (August), whatever the row order: no progress.
         assert_eq!(
@@ -253,7 +260,7 @@ mod tests {
     #[test]
     fn a_plan_with_four_goals_and_none_about_school_for_a_school_child_is_warned() {
         let s = world();
-        let plans = case_goals(&s, 0, NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
+        let plans = case_goals(&s, &[], 0, NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
         assert_eq!(
             plans[0].warnings,
             [PlanWarning::TooManyGoals(4), PlanWarning::NoSchoolGoal]

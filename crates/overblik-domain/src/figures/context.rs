@@ -8,7 +8,8 @@ use crate::Snapshot;
 use crate::ids::{IdMap, id_map};
 use crate::obligations::{AsOf, Evaluation};
 use crate::sources::Sources;
-use crate::workload::{CaseWeights, Entered};
+use crate::tables::{CaseFlag, FollowupScore, WeightPoint};
+use crate::workload::CaseWeights;
 
 /// Id → row index of the tables others refer to.
 pub struct Lookup<'a> {
@@ -89,6 +90,27 @@ impl<'a> Lookup<'a> {
 
     pub fn unit(&self, id: &str) -> Option<u32> {
         self.units.get(id).copied()
+    }
+}
+
+/// The tables entered in overblik that figures read: the case-weight model's points and the
+/// leaders' flags (weights, KF09), and the goal scores recorded at follow-ups (KF21, F11).
+/// Usually the snapshot's own ([`Entered::of`]); a server that keeps entered rows apart from
+/// the imported data (so that a leader's change needs no reload of everything) passes its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Entered<'a> {
+    pub weight_points: &'a [WeightPoint],
+    pub case_flags: &'a [CaseFlag],
+    pub followup_scores: &'a [FollowupScore],
+}
+
+impl<'a> Entered<'a> {
+    pub fn of(snapshot: &'a Snapshot) -> Entered<'a> {
+        Entered {
+            weight_points: &snapshot.weight_points,
+            case_flags: &snapshot.case_flags,
+            followup_scores: &snapshot.followup_scores,
+        }
     }
 }
 

@@ -8,7 +8,9 @@ mod settings;
 mod value;
 
 pub use crate::ids::{IdMap, id_map};
-pub use context::{Available, Context, Lookup, Scope, StaffTally, UnknownUnit, WITHOUT_CASEWORKER};
+pub use context::{
+    Available, Context, Entered, Lookup, Scope, StaffTally, UnknownUnit, WITHOUT_CASEWORKER,
+};
 pub use period::{Period, PeriodError};
 pub use settings::FigureSettings;
 pub use value::{Exclusion, Exclusions, Share, Stats};

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{Available, Context, Exclusions, Period, Share, id_map};
 use crate::Snapshot;
 use crate::codes::{AppealOutcome, ComplaintOutcome};
+use crate::tables::FollowupScore;
 
 /// The progress of one goal at T: its first and latest score by T, in follow-up order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,29 +55,40 @@ pub fn no_progress(open: bool, scores: usize, first: u8, latest: u8) -> bool {
 }
 
 /// The scores by `t` of the goals `wanted` selects (goal rows), per goal in follow-up order
-/// (held date, then follow-up row): (goal row, [(held date, score)]).
+/// (held date, then follow-up row): (goal row, [(held date, score)]). The case system's
+/// `goal_scores` and the scores recorded in overblik (`followup_scores`) together; where both
+/// scored a goal at the same follow-up, the case system's wins.
 pub fn scores_by_goal(
     s: &Snapshot,
+    recorded: &[FollowupScore],
     t: NaiveDate,
     wanted: impl Fn(u32) -> bool,
 ) -> Vec<(u32, Vec<(NaiveDate, u8)>)> {
     let goals = id_map(s.goals.iter().map(|g| g.goal_id.as_str()));
     let followups = id_map(s.followups.iter().map(|f| f.followup_id.as_str()));
-    // (goal, held_at, followup row, score), sorted so each goal's scores are in time order.
-    let mut scores: Vec<(u32, NaiveDate, u32, u8)> = s
+    let imported = s
         .goal_scores
         .iter()
-        .filter_map(|gs| {
-            let goal = *goals.get(gs.goal_id.as_str())?;
+        .map(|gs| (&gs.goal_id, &gs.followup_id, &gs.score, 0u8));
+    let entered = recorded
+        .iter()
+        .map(|fs| (&fs.goal_id, &fs.followup_id, &fs.score, 1u8));
+    // (goal, held_at, followup row, source, score), sorted so each goal's scores are in time
+    // order and the case system's (source 0) comes first for a follow-up scored twice.
+    let mut scores: Vec<(u32, NaiveDate, u32, u8, u8)> = imported
+        .chain(entered)
+        .filter_map(|(goal_id, followup_id, score, source)| {
+            let goal = *goals.get(goal_id.as_str())?;
             if !wanted(goal) {
                 return None;
             }
-            let f = *followups.get(gs.followup_id.as_str())?;
+            let f = *followups.get(followup_id.as_str())?;
             let held = s.followups[f as usize].held_at;
-            (held <= t).then(|| (goal, held, f, *gs.score.get() as u8))
+            (held <= t).then(|| (goal, held, f, source, *score.get() as u8))
         })
         .collect();
     scores.sort_unstable();
+    scores.dedup_by_key(|&mut (goal, _, f, _, _)| (goal, f));
     scores
         .chunk_by(|a, b| a.0 == b.0)
         .map(|chunk| {
@@ -84,7 +96,7 @@ pub fn scores_by_goal(
                 chunk[0].0,
                 chunk
                     .iter()
-                    .map(|&(_, held, _, score)| (held, score))
+                    .map(|&(_, held, _, _, score)| (held, score))
                     .collect(),
             )
         })
@@ -97,7 +109,7 @@ pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
     let t = ctx.as_of.date;
     let plans = id_map(s.plans.iter().map(|p| p.plan_id.as_str()));
     let mut out = Vec::new();
-    for (goal, scores) in scores_by_goal(s, t, |_| true) {
+    for (goal, scores) in scores_by_goal(s, ctx.entered.followup_scores, t, |_| true) {
         let g = &s.goals[goal as usize];
         if g.set_at > t {
             continue;

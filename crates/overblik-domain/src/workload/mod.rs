@@ -10,4 +10,4 @@ mod model;
 mod weigh;
 
 pub use model::{AGE_BANDS, FlagDef, WeightModel};
-pub use weigh::{CaseFacts, CaseWeights, Entered, Part, Weighted};
+pub use weigh::{CaseFacts, CaseWeights, Part, Weighted};

@@ -8,26 +8,9 @@ use rust_decimal::Decimal;
 use super::model::WeightModel;
 use crate::calendar::age_at;
 use crate::codes::WeightFactor;
+use crate::figures::Entered;
 use crate::ids::id_map;
-use crate::tables::{CaseFlag, Snapshot, WeightPoint};
-
-/// The tables entered in overblik that weighing reads. Usually the snapshot's own
-/// ([`Entered::of`]); a server that keeps entered rows apart from the imported data (so that a
-/// leader's change needs no reload of everything) passes its own.
-#[derive(Debug, Clone, Copy)]
-pub struct Entered<'a> {
-    pub weight_points: &'a [WeightPoint],
-    pub case_flags: &'a [CaseFlag],
-}
-
-impl<'a> Entered<'a> {
-    pub fn of(snapshot: &'a Snapshot) -> Entered<'a> {
-        Entered {
-            weight_points: &snapshot.weight_points,
-            case_flags: &snapshot.case_flags,
-        }
-    }
-}
+use crate::tables::Snapshot;
 
 /// One reason a case weighs what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -450,7 +450,7 @@ fn goals_table(data: &Data, row: usize) -> ViewTable {
         ],
     );
     let mut warnings = Vec::new();
-    for plan in case_goals(s, row as u32, data.date) {
+    for plan in case_goals(s, &data.entered.followup_scores, row as u32, data.date) {
         let created = number::date(s.plans[plan.plan as usize].created_at);
         for w in &plan.warnings {
             warnings.push(format!("Planen fra {created}: {}.", w.label_da()));
