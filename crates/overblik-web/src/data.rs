@@ -73,14 +73,21 @@ impl Data {
         })
     }
 
-    /// The same imported data with other entered rows. The weights and the cache are kept
-    /// when the weight inputs (`weight_points`, `case_flags`) are unchanged — a checklist tick
-    /// or a review note does not make every landing page and report compute again.
+    /// The same imported data with other entered rows. The weights are kept when the weight
+    /// inputs (`weight_points`, `case_flags`) are unchanged, and the cache when every entered
+    /// table a figure or report reads ([`Entered`]) is: a checklist tick or a review note does
+    /// not make every landing page and report compute again.
     pub fn with_entered(&self, entered: Snapshot) -> Data {
         let same_weights = entered.weight_points == self.entered.weight_points
             && entered.case_flags == self.entered.case_flags;
-        let (weights, model, cache) = if same_weights {
-            (self.weights.clone(), self.model.clone(), self.cache.clone())
+        let same_figures = Entered::of(&entered) == Entered::of(&self.entered);
+        let (weights, model) = if same_weights {
+            (self.weights.clone(), self.model.clone())
+        } else {
+            Default::default()
+        };
+        let cache = if same_figures {
+            self.cache.clone()
         } else {
             Default::default()
         };
@@ -142,8 +149,9 @@ impl Data {
 
     /// The value under `key`, computed by `compute` on a blocking thread the first time; later
     /// and concurrent callers wait for and share that one result. `compute` may read the
-    /// entered rows only through the weights (`weights`, `context`, `weight_model`): the cache
-    /// outlives changes of the other entered tables ([`Data::with_entered`]).
+    /// entered rows only through a context's [`Entered`] tables (`weights`, `context`,
+    /// `weight_model`): the cache outlives changes of the other entered tables
+    /// ([`Data::with_entered`]).
     pub async fn cached<T, F>(self: &Arc<Self>, key: String, compute: F) -> Arc<T>
     where
         T: Send + Sync + 'static,

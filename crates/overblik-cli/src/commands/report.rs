@@ -1,9 +1,11 @@
-//! `overblik report weekly|committee|budget|caseload`: one of the four reports as HTML
-//! (printable), XLSX (for controllers), CSV or JSON, with the data quality section.
+//! `overblik report weekly|committee|budget|caseload|goals`: one of the reports as HTML
+//! (printable), XLSX (for controllers), CSV or JSON, with the data quality section. `goals`
+//! is the annual report of the political goals (`--year`), suppressed as the committee's.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, ValueEnum};
 use overblik_domain::report;
 use overblik_report::Format;
@@ -23,15 +25,19 @@ pub enum Kind {
     Budget,
     /// Gennemgang af sagsstamme pr. sagsbehandler.
     Caseload,
+    /// Årsrapport for de politiske mål (--year; diskretioneret).
+    Goals,
 }
 
 impl Kind {
-    fn domain(self) -> report::Kind {
+    /// The report kind of the four made by `report::complete`; `None` for the goals report.
+    fn domain(self) -> Option<report::Kind> {
         match self {
-            Kind::Weekly => report::Kind::Weekly,
-            Kind::Committee => report::Kind::Committee,
-            Kind::Budget => report::Kind::Budget,
-            Kind::Caseload => report::Kind::Caseload,
+            Kind::Weekly => Some(report::Kind::Weekly),
+            Kind::Committee => Some(report::Kind::Committee),
+            Kind::Budget => Some(report::Kind::Budget),
+            Kind::Caseload => Some(report::Kind::Caseload),
+            Kind::Goals => None,
         }
     }
 }
@@ -41,6 +47,10 @@ pub struct ReportArgs {
     pub kind: Kind,
     #[command(flatten)]
     pub at: AsOfArgs,
+    /// Året for årsrapporten over politiske mål (kun `goals`; standard: i år). Et afsluttet
+    /// år opgøres pr. 31. december, det løbende år til dato.
+    #[arg(long, value_name = "ÅR")]
+    pub year: Option<i32>,
     /// Filformat: html, xlsx, csv eller json.
     #[arg(long, default_value = "html", value_parser = parse_format)]
     pub format: Format,
@@ -58,12 +68,37 @@ pub fn run(
     crate::output::check_out_path(&args.out)?;
     // The committee report is as of the end of a month: the last one by the date asked for.
     let requested = args.at.as_of.unwrap_or_else(crate::clock::today);
-    let kind = args.kind.domain();
-    let mut loaded = Loaded::load(store, rules_args, Some(kind.as_of_for(requested)))?;
-    let document = {
-        let ctx = loaded.context(args.at.unit.as_deref())?;
-        report::complete(&ctx, &loaded.rules, kind, report::Audience::CaseReaders)
+    let document = match args.kind.domain() {
+        Some(kind) => {
+            if args.year.is_some() {
+                anyhow::bail!("--year gælder kun rapporten `goals`");
+            }
+            let loaded = Loaded::load(store, rules_args, Some(kind.as_of_for(requested)))?;
+            let ctx = loaded.context(args.at.unit.as_deref())?;
+            let document =
+                report::complete(&ctx, &loaded.rules, kind, report::Audience::CaseReaders);
+            (document, loaded)
+        }
+        None => {
+            if args.at.unit.is_some() || args.at.as_of.is_some() {
+                anyhow::bail!(
+                    "rapporten `goals` gælder hele kommunen for et år: brug --year i stedet for --as-of og --unit"
+                );
+            }
+            let year = args.year.unwrap_or_else(|| requested.year());
+            let t = goals_as_of(year, requested)?;
+            let loaded = Loaded::load(store, rules_args, Some(t))?;
+            let ctx = loaded.context(None)?;
+            if report::goals_of_year(&ctx, year).is_empty() {
+                anyhow::bail!(
+                    "der er ingen politiske mål for {year}; fagchefen eller en administrator opretter dem under «Politiske mål»"
+                );
+            }
+            let document = report::goals_report(&ctx, &loaded.rules, true, year);
+            (document, loaded)
+        }
     };
+    let (document, mut loaded) = document;
     let bytes = overblik_report::render(&document, args.format)?;
     // Reports are exports: audited before the file is written. The caseload review lists
     // cases, the others aggregates.
@@ -91,6 +126,21 @@ pub fn run(
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// T of the annual goals report: the end of a past year, today for the running year.
+fn goals_as_of(year: i32, today: NaiveDate) -> anyhow::Result<NaiveDate> {
+    if !(2000..=2100).contains(&year) {
+        anyhow::bail!("--year {year}: året skal ligge mellem 2000 og 2100");
+    }
+    if year > today.year() {
+        anyhow::bail!("--year {year}: året er ikke begyndt (i dag er {today})");
+    }
+    Ok(if year == today.year() {
+        today
+    } else {
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range")
+    })
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

@@ -8,7 +8,7 @@ use crate::Snapshot;
 use crate::ids::{IdMap, id_map};
 use crate::obligations::{AsOf, Evaluation};
 use crate::sources::Sources;
-use crate::tables::{CaseFlag, FollowupScore, WeightPoint};
+use crate::tables::{AnnualGoal, CaseFlag, FollowupScore, Indicator, PolicyTheme, WeightPoint};
 use crate::workload::CaseWeights;
 
 /// Id → row index of the tables others refer to.
@@ -94,14 +94,18 @@ impl<'a> Lookup<'a> {
 }
 
 /// The tables entered in overblik that figures read: the case-weight model's points and the
-/// leaders' flags (weights, KF09), and the goal scores recorded at follow-ups (KF21, F11).
+/// leaders' flags (weights, KF09), the goal scores recorded at follow-ups (KF21, F11), and
+/// the committee's political goals (F16, in the committee report).
 /// Usually the snapshot's own ([`Entered::of`]); a server that keeps entered rows apart from
 /// the imported data (so that a leader's change needs no reload of everything) passes its own.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Entered<'a> {
     pub weight_points: &'a [WeightPoint],
     pub case_flags: &'a [CaseFlag],
     pub followup_scores: &'a [FollowupScore],
+    pub policy_themes: &'a [PolicyTheme],
+    pub annual_goals: &'a [AnnualGoal],
+    pub indicators: &'a [Indicator],
 }
 
 impl<'a> Entered<'a> {
@@ -110,6 +114,9 @@ impl<'a> Entered<'a> {
             weight_points: &snapshot.weight_points,
             case_flags: &snapshot.case_flags,
             followup_scores: &snapshot.followup_scores,
+            policy_themes: &snapshot.policy_themes,
+            annual_goals: &snapshot.annual_goals,
+            indicators: &snapshot.indicators,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The monthly committee report (S1 Ex 16) at the last day of a month: full-year persons by
 //! measure type for each of the last 12 months, the waiting list, notifications by notifier
-//! and severity over 12 months, and placed children per 1,000. For an aggregate audience:
+//! and severity over 12 months, placed children per 1,000, and the status of the year's
+//! political goals (F16). For an aggregate audience:
 //! every table is suppressed (primary and complementary, key-figures.md).
 
 use chrono::NaiveDate;
@@ -36,7 +37,10 @@ fn last_12_months(t: NaiveDate) -> Period {
     Period::new(first, t).expect("ordered")
 }
 
-pub fn committee(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
+pub fn committee(
+    ctx: &Context<'_>,
+    rules: &crate::rules::RuleSet,
+) -> (Document, Vec<(&'static str, Vec<Exclusion>)>) {
     let t = ctx.as_of.date;
     let months = last_12_months(t);
     let mut exclusions = Vec::new();
@@ -44,6 +48,9 @@ pub fn committee(ctx: &Context<'_>) -> (Document, Vec<(&'static str, Vec<Exclusi
         full_year_persons(ctx, months, &mut exclusions),
         notifications(ctx, months),
         waiting_and_rate(ctx, &mut exclusions),
+        // The committee report's context has no obligations: the goals' section evaluates
+        // them for the dates its indicators need.
+        super::goals::committee_section(ctx, rules, false),
     ];
     let detail = super::month_label(YearMonth::of(t));
     let document = Document {

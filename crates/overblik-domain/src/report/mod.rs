@@ -7,12 +7,14 @@ mod budget;
 pub(crate) mod build;
 mod caseload;
 mod committee;
+mod goals;
 pub mod document;
 mod weekly;
 
 pub use budget::budget;
 pub use caseload::{CaseStatus, caseload};
 pub use committee::{committee, month_end_on_or_before};
+pub use goals::{GoalRow, STATUS_RULE, goal_rows, goals_of_year, goals_report, period_text, target_text, unit_text};
 pub use document::*;
 pub use weekly::{weekly, weeks};
 
@@ -223,7 +225,7 @@ pub fn complete(
 ) -> Document {
     let (document, exclusions) = match kind {
         Kind::Weekly => weekly(ctx, rules),
-        Kind::Committee => committee(ctx),
+        Kind::Committee => committee(ctx, rules),
         Kind::Budget => budget(ctx, audience == Audience::AggregatesOnly),
         Kind::Caseload => caseload(ctx),
     };
