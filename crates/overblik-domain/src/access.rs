@@ -57,6 +57,12 @@ pub enum Capability {
     /// Set what organising the work uses across the municipality: the points of the
     /// case-weight model and the handover checklist's items.
     ConfigureWork,
+    /// Record goal scores at a follow-up (F11).
+    ScoreGoals,
+    /// See the political goals and their indicators (F16).
+    PoliticalGoals,
+    /// Set the political goals: themes, annual goals, indicators (F16).
+    SetPoliticalGoals,
     /// Data quality (freshness, completeness, contradictions); counts only.
     DataQuality,
     /// Users: create, disable, reset.
@@ -86,6 +92,9 @@ impl Capability {
             Capability::Supervise => "supervise",
             Capability::PlanSupervision => "plan_supervision",
             Capability::ConfigureWork => "configure_work",
+            Capability::ScoreGoals => "score_goals",
+            Capability::PoliticalGoals => "political_goals",
+            Capability::SetPoliticalGoals => "set_political_goals",
             Capability::DataQuality => "data_quality",
             Capability::ManageUsers => "manage_users",
             Capability::ImportData => "import_data",
@@ -175,6 +184,12 @@ impl Role {
             // The department owns supervision and the weight model, which are the same for
             // every team.
             C::PlanSupervision | C::ConfigureWork => self == R::Head,
+            // Scores are recorded at the follow-up by those who work the case.
+            C::ScoreGoals => matches!(self, R::Caseworker | R::TeamLeader | R::Head),
+            // The children's policy is for everyone who works under it (S1: caseworkers rarely
+            // know it); committee and director see its figures suppressed.
+            C::PoliticalGoals => self != R::Auditor,
+            C::SetPoliticalGoals => matches!(self, R::Head | R::Administrator),
             C::DataQuality => matches!(
                 self,
                 R::TeamLeader | R::Head | R::Controller | R::Director | R::Administrator

@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
         .route("/frister", get(pages::obligations::page))
         .route("/sager/{case_id}", get(pages::cases::page))
         .route(
+            "/sager/{case_id}/maalscorer",
+            get(pages::scores::page).post(pages::scores::save),
+        )
+        .route(
             "/sager/{case_id}/kompleksitet",
             post(pages::cases::set_flags),
         )
@@ -65,6 +69,12 @@ pub fn router(state: AppState) -> Router {
             get(pages::review::show).post(pages::review::store),
         )
         .route("/resultater", get(pages::results::page))
+        .route("/maal", get(pages::policy::page))
+        .route("/maal/temaer", post(pages::policy::add_theme))
+        .route("/maal/aarsmaal", post(pages::policy::add_goal))
+        .route("/maal/indikatorer", post(pages::policy::add_indicator))
+        .route("/maal/rapport", get(pages::policy::report_page))
+        .route("/maal/rapport/xlsx", get(pages::policy::report_xlsx))
         .route("/tilsyn", get(pages::supervision::page))
         .route("/tilsyn/temaer", post(pages::supervision::add_theme))
         .route(

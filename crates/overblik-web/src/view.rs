@@ -55,7 +55,7 @@ impl Layout {
         current: &str,
         freshness: String,
     ) -> Layout {
-        let menu: [(&str, &str, Option<Capability>); 14] = [
+        let menu: [(&str, &str, Option<Capability>); 15] = [
             ("/oversigt", "Overblik", None),
             ("/frister", "Frister", Some(Capability::CaseLists)),
             ("/sagsstamme", "Sagsstamme", Some(Capability::CaseLists)),
@@ -67,6 +67,7 @@ impl Layout {
             ),
             ("/tilsyn", "Tilsyn", Some(Capability::Supervise)),
             ("/resultater", "Resultater", Some(Capability::UnitFigures)),
+            ("/maal", "Politiske mål", Some(Capability::PoliticalGoals)),
             (
                 "/gennemgang",
                 "Gennemgang",

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use clap::{Args, ValueEnum};
 use overblik_domain::report;
 use overblik_report::Format;
@@ -86,7 +86,8 @@ pub fn run(
                 );
             }
             let year = args.year.unwrap_or_else(|| requested.year());
-            let t = goals_as_of(year, requested)?;
+            let t = report::goals_as_of(year, requested)
+                .map_err(|message| anyhow::anyhow!("--year {year}: {message}"))?;
             let loaded = Loaded::load(store, rules_args, Some(t))?;
             let ctx = loaded.context(None)?;
             if report::goals_of_year(&ctx, year).is_empty() {
@@ -94,7 +95,7 @@ pub fn run(
                     "der er ingen politiske mål for {year}; fagchefen eller en administrator opretter dem under «Politiske mål»"
                 );
             }
-            let document = report::goals_report(&ctx, &loaded.rules, true, year);
+            let document = report::goals_report(&ctx, &loaded.rules, true, year, true);
             (document, loaded)
         }
     };
@@ -126,21 +127,6 @@ pub fn run(
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// T of the annual goals report: the end of a past year, today for the running year.
-fn goals_as_of(year: i32, today: NaiveDate) -> anyhow::Result<NaiveDate> {
-    if !(2000..=2100).contains(&year) {
-        anyhow::bail!("--year {year}: året skal ligge mellem 2000 og 2100");
-    }
-    if year > today.year() {
-        anyhow::bail!("--year {year}: året er ikke begyndt (i dag er {today})");
-    }
-    Ok(if year == today.year() {
-        today
-    } else {
-        NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range")
-    })
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

@@ -513,7 +513,7 @@ use Expect::{No, To, Yes};
 /// controller economy and budget but no case timeline; the director and the committee
 /// aggregates only; the administrator users and data quality but no case content; the auditor
 /// the audit log. `{case}` is a case of the demo caseworker's, `{staff}` the demo caseworker.
-const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 27] = [
+const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 28] = [
     (
         "/oversigt",
         None,
@@ -572,6 +572,11 @@ const EXPECTED: [(&str, Option<Need>, [Expect; 8]); 27] = [
         "/resultater",
         Some(Need::One(Capability::UnitFigures)),
         [Yes, Yes, Yes, Yes, No, No, No, No],
+    ),
+    (
+        "/maal",
+        Some(Need::One(Capability::PoliticalGoals)),
+        [Yes, Yes, Yes, Yes, Yes, Yes, Yes, No],
     ),
     (
         "/rapporter",
@@ -702,6 +707,7 @@ fn content_marker(route: &str, case: &str) -> String {
         "/overdragelser" => "<h1>Overdragelser</h1>".into(),
         "/tilsyn" => "<h1>Ledelsestilsyn</h1>".into(),
         "/resultater" => "<h1>Resultater</h1>".into(),
+        "/maal" => "Temaer og årsmål".into(),
         _ => "<h1>Overblik</h1>".into(),
     }
 }

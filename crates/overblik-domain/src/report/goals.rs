@@ -233,7 +233,12 @@ fn series_columns(year: i32, frequency: ReportingFrequency) -> Vec<String> {
 
 /// One table per reporting frequency: each indicator's value per period, with the period
 /// before the year first.
-fn series_tables(ctx: &Context<'_>, rows: &[GoalRow<'_>], year: i32) -> Vec<Table> {
+fn series_tables(
+    ctx: &Context<'_>,
+    rows: &[GoalRow<'_>],
+    year: i32,
+    suppressed: bool,
+) -> Vec<Table> {
     let mut tables = Vec::new();
     for frequency in ReportingFrequency::ALL {
         let of_frequency: Vec<&GoalRow<'_>> = rows
@@ -248,7 +253,10 @@ fn series_tables(ctx: &Context<'_>, rows: &[GoalRow<'_>], year: i32) -> Vec<Tabl
         columns.extend(labels.iter().map(|l| (l.as_str(), K::Decimal(1))));
         let mut out = table(
             &format!("political_goals_{}", frequency.code()),
-            &format!("Udvikling, {} opgørelse", frequency.label_da().to_lowercase()),
+            &format!(
+                "Udvikling, {} opgørelse",
+                frequency.label_da().to_lowercase()
+            ),
             &columns,
         );
         for row in of_frequency {
@@ -256,7 +264,7 @@ fn series_tables(ctx: &Context<'_>, rows: &[GoalRow<'_>], year: i32) -> Vec<Tabl
             let by_label = |label: &str| -> Cell {
                 let all = row.result.previous.iter().chain(&row.result.series);
                 all.filter(|p: &&PeriodValue| p.label == label)
-                    .map(|p| value_cell(p.value, true))
+                    .map(|p| value_cell(p.value, suppressed))
                     .next()
                     .unwrap_or(Cell::Empty)
             };
@@ -275,13 +283,33 @@ fn series_tables(ctx: &Context<'_>, rows: &[GoalRow<'_>], year: i32) -> Vec<Tabl
     tables
 }
 
+/// T of the annual report for `year`: the end of a past year, `today` for the running year;
+/// an error in Danish for a year not begun or outside 2000-2100.
+pub fn goals_as_of(year: i32, today: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if !(2000..=2100).contains(&year) {
+        return Err(format!("året {year} skal ligge mellem 2000 og 2100"));
+    }
+    if year > today.year() {
+        return Err(format!("året {year} er ikke begyndt (i dag er {today})"));
+    }
+    Ok(if year == today.year() {
+        today
+    } else {
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range")
+    })
+}
+
 /// The annual report of goal attainment for `year` at the context's T (the year's end, or
-/// today for the running year), ending with the data quality section.
+/// today for the running year), ending with the data quality section. `suppressed` for the
+/// committee and any aggregate audience (always from the command line: it is the committee's
+/// report); leaders inside the organisation see the values unsuppressed.
 pub fn goals_report(
     ctx: &Context<'_>,
     rules: &RuleSet,
     has_obligations: bool,
     year: i32,
+    suppressed: bool,
 ) -> Document {
     let rows = goal_rows(ctx, rules, has_obligations, year);
     let goals = goals_of_year(ctx, year);
@@ -311,9 +339,9 @@ pub fn goals_report(
         "political_goals",
         &format!("Målopfyldelse {year}"),
         &[],
-        vec![overview, status_table(ctx, &rows, true)],
+        vec![overview, status_table(ctx, &rows, suppressed)],
     )];
-    let series = series_tables(ctx, &rows, year);
+    let series = series_tables(ctx, &rows, year, suppressed);
     if !series.is_empty() {
         sections.push(section(
             "political_goals_series",
@@ -324,7 +352,7 @@ pub fn goals_report(
     }
     let detail = format!("år {year}");
     let document = Document {
-        suppressed: true,
+        suppressed,
         ..super::document(
             ctx,
             "goals",
@@ -333,7 +361,7 @@ pub fn goals_report(
             sections,
         )
     };
-    // Suppressed, so the quality section leaves out the example rows.
+    // When suppressed, the quality section leaves out the example rows.
     let quality = crate::quality::assess(ctx.snapshot, ctx.sources, ctx.as_of);
     super::with_quality(document, quality, &[])
 }

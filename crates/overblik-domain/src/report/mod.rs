@@ -7,15 +7,18 @@ mod budget;
 pub(crate) mod build;
 mod caseload;
 mod committee;
-mod goals;
 pub mod document;
+mod goals;
 mod weekly;
 
 pub use budget::budget;
 pub use caseload::{CaseStatus, caseload};
 pub use committee::{committee, month_end_on_or_before};
-pub use goals::{GoalRow, STATUS_RULE, goal_rows, goals_of_year, goals_report, period_text, target_text, unit_text};
 pub use document::*;
+pub use goals::{
+    GoalRow, STATUS_RULE, goal_rows, goals_as_of, goals_of_year, goals_report, period_text,
+    target_text, unit_text,
+};
 pub use weekly::{weekly, weeks};
 
 use crate::YearMonth;

@@ -66,7 +66,7 @@ pub struct CaseView {
 }
 
 /// The case row of `case_id` if `user` may open it; otherwise the same refusal either way.
-async fn authorised_case(
+pub(crate) async fn authorised_case(
     state: &AppState,
     user: &CurrentUser,
     case_id: &str,
@@ -414,6 +414,12 @@ pub async fn page(
     page.tables.push(obligations);
     page.tables.push(goals_table(&data, row));
     page.tables.push(events);
+    if user.role.may(Capability::ScoreGoals) && view.closed_at.is_none() {
+        page.links.push(Link::new(
+            format!("/sager/{}/maalscorer", url_encode(&case_id)),
+            "Scor målene ved en opfølgning",
+        ));
+    }
     if user.role.may(Capability::DistributeCases) && view.closed_at.is_none() {
         page.links.push(Link::new(
             format!("/fordeling/{}", url_encode(&case_id)),

@@ -11,10 +11,12 @@ pub mod economy;
 pub mod handover;
 pub mod landing;
 pub mod obligations;
+pub mod policy;
 pub mod quality;
 pub mod reports;
 pub mod results;
 pub mod review;
+pub mod scores;
 pub mod supervision;
 pub mod weights;
 
@@ -128,6 +130,16 @@ pub struct Fields {
 impl Fields {
     pub fn parse(form: Vec<(String, String)>, known: &[&str]) -> Result<Fields, AppError> {
         Fields::parse_with(form, |name| known.contains(&name))
+    }
+
+    /// A form of a record without a version (nothing else edits it at the same time).
+    pub fn parse_unversioned(
+        mut form: Vec<(String, String)>,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<Fields, AppError> {
+        form.retain(|(name, _)| name != "version");
+        form.push(("version".to_owned(), "0".to_owned()));
+        Fields::parse_with(form, known)
     }
 
     pub fn parse_with(
@@ -268,4 +280,24 @@ pub fn new_id<T: std::str::FromStr>(prefix: &str) -> T {
     let text = format!("{prefix}{}", hex::encode(rand::random::<[u8; 6]>()));
     text.parse()
         .unwrap_or_else(|_| unreachable!("a generated id is valid"))
+}
+
+/// A posted text: trimmed, required or not, at most `max` characters (`None`: empty).
+pub fn text_field(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, AppError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(AppError::bad_request(field, "skal udfyldes"));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::bad_request(
+            field,
+            format!("er længere end {max} tegn"),
+        ));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
 }

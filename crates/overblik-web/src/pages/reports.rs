@@ -68,7 +68,7 @@ pub async fn document(
 }
 
 /// A report that lists cases is a read of those persons; the others are aggregates.
-async fn audit_report(
+pub(crate) async fn audit_report(
     state: &AppState,
     user: &CurrentUser,
     client: SocketAddr,
@@ -77,8 +77,8 @@ async fn audit_report(
     action: &'static str,
     format: &str,
 ) -> Result<(), AppError> {
-    let kind = Kind::from_code(doc.kind).unwrap_or(Kind::Weekly);
-    let persons = if kind.lists_cases() {
+    let lists_cases = Kind::from_code(doc.kind).is_some_and(Kind::lists_cases);
+    let persons = if lists_cases {
         let visible = visible_cases(data, &CaseScope::of(user)).await;
         let t = data.date;
         let mut persons: Vec<String> = data
@@ -182,10 +182,18 @@ pub async fn xlsx(
     let bytes = overblik_report::render(&doc, Format::Xlsx)
         .map_err(|error| AppError::Internal(error.to_string()))?;
     audit_report(&state, &user, client, &data, &doc, "report.export", "xlsx").await?;
-    let filename = format!("{}-{}.xlsx", kind.code(), doc.as_of);
-    Ok((
+    Ok(attachment(
+        Format::Xlsx,
+        &format!("{}-{}.xlsx", kind.code(), doc.as_of),
+        bytes,
+    ))
+}
+
+/// A download of `bytes` in `format` named `filename`.
+pub(crate) fn attachment(format: Format, filename: &str, bytes: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, Format::Xlsx.media_type().to_owned()),
+            (header::CONTENT_TYPE, format.media_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
@@ -193,7 +201,7 @@ pub async fn xlsx(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// GET /api/v1/reports/{kind}

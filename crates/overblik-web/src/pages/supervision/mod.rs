@@ -30,7 +30,7 @@ use serde::Deserialize;
 
 use super::{
     Fields, Versioned, audit_read, change_audited, freshness, new_id, percent_or_dash,
-    save_versioned, version,
+    save_versioned, text_field, version,
 };
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
@@ -132,25 +132,6 @@ pub(super) fn round_shares(data: &Data, round: &SupervisionRound) -> (Share, Sha
         }
     }
     (legality, quality)
-}
-
-pub(super) fn text_field(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> Result<Option<String>, AppError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(AppError::bad_request(field, "skal udfyldes"));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::bad_request(
-            field,
-            format!("er længere end {max} tegn"),
-        ));
-    }
-    Ok((!value.is_empty()).then(|| value.to_owned()))
 }
 
 /// The sample of `round`'s theme in `ctx` (the unit at the day of drawing).
