@@ -2443,3 +2443,243 @@ fn a_case_shows_its_goals_and_the_no_progress_signal() {
         .expect_text(&scores)
         .expect_text("Ingen fremgang efter to opfølgninger: overvej indsatsen");
 }
+
+/// The value of the `<option>` labelled `label` (the first one).
+#[track_caller]
+fn option_value(html: &str, label: &str) -> String {
+    let end = html
+        .find(&format!(">{label}</option>"))
+        .unwrap_or_else(|| panic!("an option «{label}»"));
+    let start = html[..end].rfind("value=\"").expect("a value") + 7;
+    html[start..html[start..].find('"').unwrap() + start].to_owned()
+}
+
+/// A page number as shown ("1.234,5") as a number.
+fn shown_number(text: &str) -> f64 {
+    text.replace('.', "").replace(',', ".").parse().unwrap()
+}
+
+/// F16: the head of department sets a theme, an annual goal and indicators bound to key
+/// figures; each indicator shows the figure's value for its period, the target and a status by
+/// the documented rule. Bad input names the field and saves nothing; other roles may look but
+/// not set; the committee sees the status suppressed; the annual report is an audited XLSX.
+#[test]
+fn the_head_sets_political_goals_whose_indicators_show_value_target_and_status() {
+    let head = municipality_head();
+    let today: chrono::NaiveDate = head.get("/api/v1/figures").expect(200).json()["as_of"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let year = chrono::Datelike::year(&today);
+    let theme = format!("Tidlig indsats {}", &random_hex()[..6]);
+    head.post(
+        "/maal/temaer",
+        &[
+            ("csrf", &head.csrf),
+            ("theme_title", &theme),
+            ("theme_description", ""),
+        ],
+    )
+    .expect(303);
+    let page = head.get(&format!("/maal?year={year}"));
+    page.expect(200).expect_text(&theme);
+    let theme_id = option_value(&page.text(), &theme);
+    let goal = format!("Færre underretninger {}", &random_hex()[..6]);
+    head.post(
+        "/maal/aarsmaal",
+        &[
+            ("csrf", &head.csrf),
+            ("theme_id", &theme_id),
+            ("year", &year.to_string()),
+            ("title", &goal),
+            ("description", "Tidligere og forebyggende indsats"),
+        ],
+    )
+    .expect(303);
+    let page = head.get(&format!("/maal?year={year}"));
+    let goal_id = option_value(&page.text(), &goal);
+    let indicator = |session: &Session, figure: &str, target: &str, direction: &str| {
+        session.post(
+            "/maal/indikatorer",
+            &[
+                ("csrf", &session.csrf),
+                ("annual_goal_id", &goal_id),
+                ("figure", figure),
+                ("unit_id", ""),
+                ("target", target),
+                ("direction", direction),
+                ("frequency", "yearly"),
+                ("tolerance", ""),
+            ],
+        )
+    };
+    // Bad input: a figure outside the catalogue, one that cannot be bound, a share above 100 %.
+    indicator(head, "KF99", "10", "lower")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text("figure")
+        .expect_text("er ikke et nøgletal i nøgletalskataloget");
+    indicator(head, "KF09", "10", "lower")
+        .expect(400)
+        .expect_text("kan ikke bindes til et mål");
+    indicator(head, "KF03", "120", "higher")
+        .expect(400)
+        .expect_text("target")
+        .expect_text("ligger uden for området for KF03");
+    indicator(head, "KF03", "mange", "higher")
+        .expect(400)
+        .expect_text("skal være et tal");
+    assert_eq!(audit("action=goals.indicator").len(), 0, "nothing saved");
+    // KF01 for the year to date, as the figures API counts it for the whole municipality.
+    let received = head
+        .get(&format!("/api/v1/figures?from={year}-01-01&to={today}"))
+        .expect(200)
+        .json()["figures"]["KF01"]["total"]
+        .as_f64()
+        .expect("the demo has notifications");
+    assert!(received > 0.0);
+    // One target the year meets (at most twice as many), one it misses by far (at most half).
+    indicator(head, "KF01", &format!("{}", received * 2.0), "lower").expect(303);
+    indicator(
+        head,
+        "KF01",
+        &format!("{}", (received / 2.0).floor()),
+        "lower",
+    )
+    .expect(303);
+    assert_eq!(audit("action=goals.indicator").len(), 2);
+    let page = head.get(&format!("/maal?year={year}"));
+    page.expect(200);
+    let status: Vec<Vec<String>> = rows(&page.text(), "Status for de politiske mål")
+        .into_iter()
+        .filter(|row| row[1] == goal)
+        .collect();
+    assert_eq!(status.len(), 2, "{status:?}");
+    for row in &status {
+        assert_eq!(row[0], theme);
+        assert_eq!(row[2], "KF01 Underretninger modtaget");
+        assert_eq!(row[3], "Hele kommunen");
+        assert_eq!(row[4], format!("{year} (til dato)"));
+        assert_eq!(
+            shown_number(&row[6]),
+            received,
+            "the value is KF01 for the year to date"
+        );
+    }
+    let by_target: Vec<(&str, &str)> = status
+        .iter()
+        .map(|row| (row[5].as_str(), row[8].as_str()))
+        .collect();
+    assert!(by_target.contains(&(format!("≤ {}", received * 2.0).as_str(), "På sporet")));
+    assert!(
+        by_target.iter().any(|(_, s)| *s == "Ikke på sporet"),
+        "{by_target:?}"
+    );
+    // Others may see the goals but not set them.
+    let leader = login("teamleder");
+    leader
+        .get(&format!("/maal?year={year}"))
+        .expect(200)
+        .expect_text(&goal);
+    assert!(!leader.get("/maal").text().contains("Nyt tema"));
+    leader
+        .post(
+            "/maal/temaer",
+            &[
+                ("csrf", &leader.csrf),
+                ("theme_title", "x"),
+                ("theme_description", ""),
+            ],
+        )
+        .expect_error_page(403, "Ingen adgang");
+    login("revisor")
+        .get("/maal")
+        .expect_error_page(403, "Ingen adgang");
+    // The committee sees the same status, marked as suppressed where counts are small.
+    let committee = login("udvalgsmedlem");
+    let seen = committee.get(&format!("/maal?year={year}"));
+    seen.expect(200)
+        .expect_text(&goal)
+        .expect_text("Diskretionering");
+    // The annual report: on screen and as an audited XLSX download.
+    head.get(&format!("/maal/rapport?year={year}"))
+        .expect(200)
+        .expect_text(&format!("Årsrapport for politiske mål {year}"));
+    let before = audit("action=report.export").len();
+    let xlsx = head.get(&format!("/maal/rapport/xlsx?year={year}"));
+    xlsx.expect(200);
+    assert!(xlsx.body.starts_with(b"PK"), "a workbook");
+    assert_eq!(audit("action=report.export").len(), before + 1);
+    head.get(&format!("/maal/rapport?year={}", year + 1))
+        .expect(400)
+        .expect_text("er ikke begyndt");
+}
+
+/// F11: at a follow-up the goals of the child's plan are scored (0-10); a score out of range
+/// names its field and saves nothing; saved scores show on the case at once.
+#[test]
+fn goals_are_scored_at_a_follow_up() {
+    // The head of the whole municipality may open (and score) every case.
+    let scorer = municipality_head();
+    // An open case with an open goal and a follow-up held.
+    let (case, goal): (String, String) = demo_db()
+        .query_row(
+            "SELECT c.case_id, g.goal_id FROM cases c
+             JOIN plans p ON p.case_id = c.case_id
+             JOIN goals g ON g.plan_id = p.plan_id AND g.closed_at IS NULL
+             WHERE c.closed_at IS NULL
+               AND EXISTS (SELECT 1 FROM followups f WHERE f.case_id = c.case_id
+                           AND f.held_at <= date('now'))
+             ORDER BY c.case_id, g.goal_id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the demo has a case with goals and follow-ups");
+    let href = format!("/sager/{case}/maalscorer");
+    let form = scorer.get(&href);
+    form.expect(200).expect_text("Scorer ved opfølgningen");
+    let followup =
+        value_after(&form.text(), "id=\"f-followup_id\"", "value").expect("a follow-up to choose");
+    let field = format!("score_{goal}");
+    let post = |score: &str| {
+        scorer.post(
+            &href,
+            &[
+                ("csrf", &scorer.csrf),
+                ("followup_id", &followup),
+                (&field, score),
+            ],
+        )
+    };
+    let saved_before = audit("action=goals.score").len();
+    post("11")
+        .expect_error_page(400, "Ugyldigt input")
+        .expect_text(&field)
+        .expect_text("skal være et helt tal fra 0 til 10");
+    scorer
+        .post(
+            &href,
+            &[
+                ("csrf", &scorer.csrf),
+                ("followup_id", &followup),
+                ("score_NOT-A-GOAL", "3"),
+            ],
+        )
+        .expect(400)
+        .expect_text("er ikke et felt i formularen");
+    assert_eq!(audit("action=goals.score").len(), saved_before);
+    post("7").expect(303);
+    let entries = audit("action=goals.score");
+    assert_eq!(entries.len(), saved_before + 1);
+    let case_page = scorer.get(&format!("/sager/{case}"));
+    let goals = rows(&case_page.text(), "Mål og fremgang");
+    assert!(
+        goals
+            .iter()
+            .any(|row| row[2].split(" → ").any(|s| s == "7")),
+        "the recorded score shows on the case: {goals:?}"
+    );
+    login("controller")
+        .get(&href)
+        .expect_error_page(403, "Ingen adgang");
+}

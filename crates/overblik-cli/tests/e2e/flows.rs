@@ -31,6 +31,7 @@ const SCREENSHOTS: &[&str] = &[
     "teamleder-overdragelse",
     "fagchef-tilsyn",
     "fagchef-tilsyn-runde",
+    "fagchef-maal",
     "fagchef-landing",
     "fagchef-rapport-budget",
     "direktoer-landing",
@@ -675,4 +676,69 @@ fn a_head_plans_a_theme_and_runs_a_supervision_round() {
     page.click(".entry-form button[type=submit]");
     assert!(page.text_of(".font-lead").contains("Afsluttet"));
     check(&page, shots.as_deref(), "fagchef-tilsyn-runde");
+}
+
+/// F16 in the browser: the head adds a policy theme, an annual goal and an indicator bound to
+/// a key figure (a share above 100 % is refused first, naming the field), and sees the
+/// indicator's status and the annual report.
+#[test]
+fn a_head_sets_a_political_goal_and_follows_its_indicator() {
+    let server = Server::shared_demo();
+    let browser = Browser::launch();
+    let shots = screenshot_folder();
+    let page = browser.page(server.base_url());
+    log_in(&page, "fagchef");
+    page.click_link_text("Politiske mål");
+    assert!(page.current_path().starts_with("/maal"));
+    page.fill("#f-theme_title", "Rettidig sagsbehandling");
+    page.click("form[action=\"/maal/temaer\"] button[type=submit]");
+    page.select_option(
+        "#f-theme_id",
+        page.evaluate(
+            "Array.from(document.querySelector('#f-theme_id').options).find(o => o.text === 'Rettidig sagsbehandling').value",
+        )
+        .as_str()
+        .expect("the new theme is offered"),
+    );
+    page.fill("#f-title", "Frister holdes i browseren");
+    page.click("form[action=\"/maal/aarsmaal\"] button[type=submit]");
+    assert!(
+        page.text_of(".page-content")
+            .contains("Frister holdes i browseren")
+    );
+    page.select_option("#f-figure", "KF15");
+    page.fill("#f-target", "120");
+    page.select_option("#f-direction", "higher");
+    page.click("form[action=\"/maal/indikatorer\"] button[type=submit]");
+    let refused = page.text_of(".page-content");
+    assert!(
+        refused.contains("target") && refused.contains("ligger uden for området for KF15"),
+        "{refused}"
+    );
+    page.take_problems();
+    page.goto("/maal");
+    page.select_option("#f-figure", "KF15");
+    page.fill("#f-target", "90");
+    page.select_option("#f-direction", "higher");
+    page.select_option("#f-frequency", "quarterly");
+    page.click("form[action=\"/maal/indikatorer\"] button[type=submit]");
+    let status = page.text_of("table");
+    assert!(
+        status.contains("Frister holdes i browseren")
+            && status.contains("KF15 Opfølgninger til tiden"),
+        "{status}"
+    );
+    assert!(status.contains("≥ 90 %"), "{status}");
+    check(&page, shots.as_deref(), "fagchef-maal");
+    page.click_link_text(&format!(
+        "Årsrapport for {} (til udskrift)",
+        page.evaluate("document.querySelector('#f-year').value")
+            .as_str()
+            .expect("the year field")
+    ));
+    assert!(
+        page.text_of("h1")
+            .starts_with("Årsrapport for politiske mål")
+    );
+    check(&page, shots.as_deref(), "fagchef-maal-rapport");
 }

@@ -115,14 +115,19 @@ fn year_periods(year: i32, frequency: ReportingFrequency) -> Vec<(String, Period
     }
 }
 
+/// A period with its label.
+pub type Labelled = (String, Period);
+/// A period begun by T: its label, the period cut at T, and whether it had ended by T.
+pub type Begun = (String, Period, bool);
+
 /// The periods of `year` begun by `t`, each cut at `t` and marked complete when it had ended
 /// by then; and the last period of the year before (whole), for the first one's trend.
 pub fn periods(
     year: i32,
     frequency: ReportingFrequency,
     t: NaiveDate,
-) -> (Option<(String, Period)>, Vec<(String, Period, bool)>) {
-    let begun: Vec<(String, Period, bool)> = year_periods(year, frequency)
+) -> (Option<Labelled>, Vec<Begun>) {
+    let begun: Vec<Begun> = year_periods(year, frequency)
         .into_iter()
         .filter_map(|(label, whole)| whole.up_to(t).map(|cut| (label, cut, cut.to == whole.to)))
         .collect();
@@ -136,6 +141,9 @@ pub fn periods(
 
 /// Where one value goes: the indicator and the slot (`None`: the previous period).
 type Slot = (usize, Option<usize>);
+
+/// The values to compute per context: (as of, unit) → (slot, period).
+type Jobs<'a> = BTreeMap<(NaiveDate, Option<&'a str>), Vec<(Slot, Period)>>;
 
 /// Every indicator's values through `year` as of the context's T. Each value is computed in a
 /// context for the indicator's unit as of its period's end (or T); the obligations are
@@ -151,7 +159,7 @@ pub fn year_results<'a>(
     let t = ctx.as_of.date;
     let mut out: Vec<IndicatorResult<'a>> = Vec::with_capacity(indicators.len());
     // (as of, unit) → the values computed in that context.
-    let mut jobs: BTreeMap<(NaiveDate, Option<&str>), Vec<(Slot, Period)>> = BTreeMap::new();
+    let mut jobs: Jobs<'_> = BTreeMap::new();
     for (n, indicator) in indicators.iter().enumerate() {
         let (previous, series) = periods(year, indicator.frequency, t);
         let unit = indicator.unit_id.as_ref().map(|u| u.as_str());

@@ -240,12 +240,15 @@ fn forms(data: &Data, year: i32, goals: &[&AnnualGoal]) -> Vec<Form> {
         "Nyt tema i børne- og ungepolitikken",
         "Tilføj temaet",
     );
-    theme_form
-        .fields
-        .push(FormField::new("title", "Tema", Input::text(MAX_TITLE)));
+    // Named apart from the goal form's fields: both forms are on the page (ids must differ).
     theme_form.fields.push(FormField::new(
-        "description",
-        "Beskrivelse",
+        "theme_title",
+        "Tema",
+        Input::text(MAX_TITLE),
+    ));
+    theme_form.fields.push(FormField::new(
+        "theme_description",
+        "Beskrivelse af temaet",
         Input::TextArea {
             value: String::new(),
             max: MAX_DESCRIPTION,
@@ -417,7 +420,7 @@ pub async fn report_xlsx(
     ))
 }
 
-/// Saves one new row of `spec` with its audit entry, and shows the year's goals.
+/// Saves one new entered row with its audit entry, and reloads the entered rows.
 async fn add_row(
     state: &AppState,
     user: &CurrentUser,
@@ -425,10 +428,8 @@ async fn add_row(
     action: &'static str,
     object: (&'static str, &str),
     detail: String,
-    spec: &'static overblik_domain::TableSpec,
-    row: Row,
-    year: i32,
-) -> Result<Response, AppError> {
+    (spec, row): (&'static overblik_domain::TableSpec, Row),
+) -> Result<(), AppError> {
     change_audited(
         state,
         user,
@@ -441,13 +442,18 @@ async fn add_row(
     )
     .await?;
     state.refresh_entered().await?;
-    Ok(Redirect::to(&format!("/maal?year={year}")).into_response())
+    Ok(())
+}
+
+/// Back to the year's goals.
+fn to_year(year: i32) -> Response {
+    Redirect::to(&format!("/maal?year={year}")).into_response()
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ThemeRequest {
-    title: String,
-    description: String,
+    theme_title: String,
+    theme_description: String,
 }
 
 /// POST /maal/temaer
@@ -459,8 +465,13 @@ pub async fn add_theme(
 ) -> Result<Response, AppError> {
     user.require(Capability::SetPoliticalGoals)?;
     let data = state.data().await?;
-    let title = text_field("title", &form.title, MAX_TITLE, true)?.unwrap_or_default();
-    let description = text_field("description", &form.description, MAX_DESCRIPTION, false)?;
+    let title = text_field("theme_title", &form.theme_title, MAX_TITLE, true)?.unwrap_or_default();
+    let description = text_field(
+        "theme_description",
+        &form.theme_description,
+        MAX_DESCRIPTION,
+        false,
+    )?;
     let id: PolicyThemeId = new_id("PT");
     let row = PolicyTheme {
         theme_id: id.clone(),
@@ -476,11 +487,10 @@ pub async fn add_theme(
         "goals.theme",
         ("policy_theme", id.as_str()),
         String::new(),
-        &POLICY_THEMES,
-        row,
-        year,
+        (&POLICY_THEMES, row),
     )
-    .await
+    .await?;
+    Ok(to_year(year))
 }
 
 #[derive(Debug, Deserialize)]
@@ -529,11 +539,10 @@ pub async fn add_goal(
         "goals.annual_goal",
         ("annual_goal", id.as_str()),
         format!("year={year}"),
-        &ANNUAL_GOALS,
-        row,
-        year as i32,
+        (&ANNUAL_GOALS, row),
     )
-    .await
+    .await?;
+    Ok(to_year(year as i32))
 }
 
 #[derive(Debug, Deserialize)]
@@ -646,11 +655,10 @@ pub async fn add_indicator(
             figure.code(),
             unit_id.as_ref().map_or("-", |u| u.as_str())
         ),
-        &INDICATORS,
-        row,
-        year,
+        (&INDICATORS, row),
     )
-    .await
+    .await?;
+    Ok(to_year(year))
 }
 
 #[cfg(test)]
