@@ -35,8 +35,8 @@ pub struct Data {
     weights: std::sync::OnceLock<Arc<CaseWeights>>,
     /// The case-weight model of this version's entered rows.
     model: std::sync::OnceLock<Arc<WeightModel>>,
-    /// Values derived from the imported data and the weight inputs (`weight_points`,
-    /// `case_flags`) only: shared by the versions of the entered rows that keep those.
+    /// Values derived from the imported data and the entered tables figures read (`Entered`)
+    /// only: shared by the versions of the entered rows that keep those.
     cache: Arc<Cache>,
 }
 

@@ -239,9 +239,17 @@ impl DemoLinks {
                 *busy_in_team.entry(staff.unit_id.as_str()).or_default() += 1;
             }
         }
-        // Preferably in a team where others have cases too, with cases to distribute and with
-        // overdue deadlines; then the most cases; the smallest staff id among equals (stable
-        // across runs).
+        // Children's teams: the product's main users, and the demo's walk-through is of
+        // children's cases (the synthetic adult team can be the busier one on a given day).
+        let children_teams: HashSet<&str> = snapshot
+            .org_units
+            .iter()
+            .filter(|unit| unit.team_type == Some(overblik_domain::codes::TeamType::Children))
+            .map(|unit| unit.unit_id.as_str())
+            .collect();
+        // Preferably in a children's team, in a team where others have cases too, with cases
+        // to distribute and with overdue deadlines; then the most cases; the smallest staff id
+        // among equals (stable across runs).
         let caseworker = snapshot
             .staff
             .iter()
@@ -250,6 +258,7 @@ impl DemoLinks {
             .max_by_key(|(index, staff)| {
                 let id = staff.staff_id.as_str();
                 (
+                    children_teams.contains(staff.unit_id.as_str()),
                     busy_in_team
                         .get(staff.unit_id.as_str())
                         .copied()
