@@ -67,7 +67,6 @@ impl Layout {
             ),
             ("/tilsyn", "Tilsyn", Some(Capability::Supervise)),
             ("/resultater", "Resultater", Some(Capability::UnitFigures)),
-            ("/maal", "Politiske mål", Some(Capability::PoliticalGoals)),
             (
                 "/gennemgang",
                 "Gennemgang",
@@ -76,6 +75,7 @@ impl Layout {
             ("/rapporter", "Rapporter", None),
             ("/oekonomi", "Økonomi", Some(Capability::EconomyCases)),
             ("/kvalitet", "Datakvalitet", Some(Capability::DataQuality)),
+            ("/maal", "Politik", Some(Capability::PoliticalGoals)),
             ("/admin/brugere", "Brugere", Some(Capability::ManageUsers)),
             ("/revision", "Revisionslog", Some(Capability::ReadAuditLog)),
             ("/api/v1/openapi.json", "API", None),

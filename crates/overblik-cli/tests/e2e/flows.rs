@@ -442,10 +442,17 @@ fn a_team_leader_distributes_a_case() {
     assert_eq!(page.current_path(), "/fordeling");
     check(&page, shots.as_deref(), "teamleder-fordeling");
     let first = "td a[href^=\"/fordeling/\"]";
-    assert!(
-        page.exists(first),
-        "the demo team has no case to distribute"
-    );
+    if !page.exists(first) {
+        // A day the synthetic team has no case without a caseworker: the page says so (the
+        // HTTP test `a_leader_distributes_a_case_without_a_caseworker` assigns on any day).
+        assert!(
+            page.text_of(".page-content")
+                .contains("Alle åbne sager har en sagsbehandler"),
+            "{}",
+            page.text_of(".page-content")
+        );
+        return;
+    }
     let case = page.text_of(first);
     page.click(first);
     assert!(
@@ -453,7 +460,7 @@ fn a_team_leader_distributes_a_case() {
         "{}",
         page.text_of("h1")
     );
-    assert!(page.text_of("tbody").contains("Ledig kapacitet"));
+    assert!(page.text_of(".page-content").contains("Ledig kapacitet"));
     check(&page, shots.as_deref(), "teamleder-fordeling-sag");
     let chosen = page.evaluate(
         "(() => { const s = document.querySelector('#assign-staff'); return s.options[s.selectedIndex].text; })()",
@@ -688,8 +695,8 @@ fn a_head_sets_a_political_goal_and_follows_its_indicator() {
     let shots = screenshot_folder();
     let page = browser.page(server.base_url());
     log_in(&page, "fagchef");
-    page.click_link_text("Politiske mål");
-    assert!(page.current_path().starts_with("/maal"));
+    // "Politik" sits in the menu's overflow for the head: opened by its address.
+    page.goto("/maal");
     page.fill("#f-theme_title", "Rettidig sagsbehandling");
     page.click("form[action=\"/maal/temaer\"] button[type=submit]");
     page.select_option(
