@@ -2,7 +2,6 @@
 //! the period's end and for its unit, and is judged by the status rule; and goal scores
 //! recorded in overblik count in KF21 (F11) beside the case system's.
 
-use chrono::NaiveDate;
 use overblik_domain::Snapshot;
 use overblik_domain::figures::{Context, caseload, notifications, results};
 use overblik_domain::obligations::{AsOf, evaluate};
@@ -11,125 +10,8 @@ use overblik_domain::report::Suppression;
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
 
-fn d(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
-
-/// A municipality M with teams T1 and T2; cases C1 (T1) and C2 (T2) opened 2024-01-01, C2
-/// closed 2024-02-15.
-fn world() -> Snapshot {
-    let mut s = Snapshot::default();
-    let rows: &[(&str, &[(&str, &str)])] = &[
-        (
-            "org_units",
-            &[
-                ("unit_id", "M"),
-                ("name", "Kommune"),
-                ("kind", "municipality"),
-            ],
-        ),
-        (
-            "org_units",
-            &[
-                ("unit_id", "T1"),
-                ("parent_id", "M"),
-                ("name", "Team 1"),
-                ("kind", "team"),
-            ],
-        ),
-        (
-            "org_units",
-            &[
-                ("unit_id", "T2"),
-                ("parent_id", "M"),
-                ("name", "Team 2"),
-                ("kind", "team"),
-            ],
-        ),
-        (
-            "staff",
-            &[
-                ("staff_id", "S1"),
-                ("name", "A"),
-                ("unit_id", "T1"),
-                ("role", "caseworker"),
-            ],
-        ),
-        (
-            "staff",
-            &[
-                ("staff_id", "S2"),
-                ("name", "B"),
-                ("unit_id", "T2"),
-                ("role", "caseworker"),
-            ],
-        ),
-        (
-            "persons",
-            &[("person_id", "P1"), ("birth_date", "2014-01-01")],
-        ),
-        (
-            "persons",
-            &[("person_id", "P2"), ("birth_date", "2012-01-01")],
-        ),
-        (
-            "cases",
-            &[
-                ("case_id", "C1"),
-                ("person_id", "P1"),
-                ("area", "children"),
-                ("opened_at", "2024-01-01"),
-            ],
-        ),
-        (
-            "cases",
-            &[
-                ("case_id", "C2"),
-                ("person_id", "P2"),
-                ("area", "children"),
-                ("opened_at", "2024-01-01"),
-                ("closed_at", "2024-02-15"),
-            ],
-        ),
-        (
-            "assignments",
-            &[
-                ("case_id", "C1"),
-                ("staff_id", "S1"),
-                ("from_date", "2024-01-01"),
-            ],
-        ),
-        (
-            "assignments",
-            &[
-                ("case_id", "C2"),
-                ("staff_id", "S2"),
-                ("from_date", "2024-01-01"),
-            ],
-        ),
-    ];
-    for (table, cells) in rows {
-        s.add(table, cells).unwrap();
-    }
-    s
-}
-
-fn notification(s: &mut Snapshot, id: &str, received: &str, assessed: &str) {
-    s.add(
-        "notifications",
-        &[
-            ("notification_id", id),
-            ("person_id", "P1"),
-            ("case_id", "C1"),
-            ("received_at", received),
-            ("notifier_type", "school"),
-            ("professional", "true"),
-            ("severity", "serious"),
-            ("assessed_at", assessed),
-        ],
-    )
-    .unwrap();
-}
+mod common;
+use common::{d, notification, world};
 
 fn indicator(
     s: &mut Snapshot,
@@ -168,28 +50,34 @@ fn context<'a>(
 #[test]
 fn an_indicator_reads_its_figure_per_month_as_of_each_month_s_end_with_status_and_trend() {
     let mut s = world();
+    // C2 (team 2) closes in February.
+    s.cases[1].closed_at = Some(d("2024-02-15"));
     // January: both assessed within 24 hours; February: one of two.
     notification(
         &mut s,
         "N1",
+        "C1",
         "2024-01-10T09:00:00+01:00",
         "2024-01-10T15:00:00+01:00",
     );
     notification(
         &mut s,
         "N2",
+        "C1",
         "2024-01-20T09:00:00+01:00",
         "2024-01-21T08:00:00+01:00",
     );
     notification(
         &mut s,
         "N3",
+        "C1",
         "2024-02-05T09:00:00+01:00",
         "2024-02-05T10:00:00+01:00",
     );
     notification(
         &mut s,
         "N4",
+        "C1",
         "2024-02-12T09:00:00+01:00",
         "2024-02-16T10:00:00+01:00",
     );
@@ -346,11 +234,7 @@ fn goal_scores_recorded_in_overblik_count_in_kf21_and_the_case_system_s_win() {
         0,
         d("2024-12-31"),
     );
-    let scores: Vec<u8> = goals[0].goals[0]
-        .scores
-        .iter()
-        .map(|(_, score)| *score)
-        .collect();
+    let scores: Vec<u8> = goals[0].goals[0].scores.iter().map(|s| s.score).collect();
     assert_eq!(scores, [2, 5]);
     // Without the recorded rows, only the case system's one score.
     let without = overblik_domain::figures::case_goals::case_goals(&s, &[], 0, d("2024-12-31"));

@@ -68,7 +68,7 @@ pub fn run(
     crate::output::check_out_path(&args.out)?;
     // The committee report is as of the end of a month: the last one by the date asked for.
     let requested = args.at.as_of.unwrap_or_else(crate::clock::today);
-    let document = match args.kind.domain() {
+    let (document, mut loaded) = match args.kind.domain() {
         Some(kind) => {
             if args.year.is_some() {
                 anyhow::bail!("--year gælder kun rapporten `goals`");
@@ -99,7 +99,6 @@ pub fn run(
             (document, loaded)
         }
     };
-    let (document, mut loaded) = document;
     let bytes = overblik_report::render(&document, args.format)?;
     // Reports are exports: audited before the file is written. The caseload review lists
     // cases, the others aggregates.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::results::{no_progress, scores_by_goal};
+use super::results::{ScoreAt, no_progress, scores_by_goal};
 use crate::Snapshot;
 use crate::calendar::age_at;
 use crate::codes::GoalCategory;
@@ -24,8 +24,8 @@ pub struct GoalHistory {
     /// Row of `snapshot.goals`.
     pub goal: u32,
     pub category: GoalCategory,
-    /// (follow-up date, score) in time order, by T.
-    pub scores: Vec<(NaiveDate, u8)>,
+    /// In follow-up order, by T.
+    pub scores: Vec<ScoreAt>,
     /// Not closed by T.
     pub open: bool,
 }
@@ -35,7 +35,7 @@ impl GoalHistory {
     pub fn no_progress(&self) -> bool {
         match (self.scores.first(), self.scores.last()) {
             (Some(first), Some(latest)) => {
-                no_progress(self.open, self.scores.len(), first.1, latest.1)
+                no_progress(self.open, self.scores.len(), first.score, latest.score)
             }
             _ => false,
         }
@@ -104,7 +104,7 @@ pub fn case_goals(
             goals_of[i].push(row as u32);
         }
     }
-    let mut scores: BTreeMap<u32, Vec<(NaiveDate, u8)>> = scores_by_goal(s, recorded, t, |goal| {
+    let mut scores: BTreeMap<u32, Vec<ScoreAt>> = scores_by_goal(s, recorded, t, |goal| {
         goals_of.iter().any(|g| g.contains(&goal))
     })
     .into_iter()
@@ -247,7 +247,7 @@ mod tests {
         let goals = &plans[0].goals;
         // G1: 5 (May) then 4 (August), whatever the row order: no progress.
         assert_eq!(
-            goals[0].scores.iter().map(|s| s.1).collect::<Vec<_>>(),
+            goals[0].scores.iter().map(|s| s.score).collect::<Vec<_>>(),
             [5, 4]
         );
         assert!(goals[0].no_progress());

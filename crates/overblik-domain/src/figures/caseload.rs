@@ -12,6 +12,11 @@ use super::{Available, Context, Period, StaffTally};
 use crate::codes::{Area, StaffRole};
 use crate::tables::Case;
 
+/// Whether `staff` is employed on `day` (start and end dates inclusive, empty: open).
+pub fn is_employed_on(staff: &crate::tables::Staff, day: NaiveDate) -> bool {
+    staff.start_date.is_none_or(|d| d <= day) && staff.end_date.is_none_or(|d| day <= d)
+}
+
 /// Whether a case is open on `day`: opened by then and not closed yet (closed_at exclusive).
 pub fn is_open_on(case: &Case, day: NaiveDate) -> bool {
     case.opened_at <= day && case.closed_at.is_none_or(|closed| day < closed)
@@ -134,8 +139,7 @@ pub fn kf09(ctx: &Context<'_>) -> Kf09 {
         by_caseworker: BTreeMap::new(),
     };
     for (i, staff) in s.staff.iter().enumerate() {
-        let employed =
-            staff.start_date.is_none_or(|d| d <= t) && staff.end_date.is_none_or(|d| t <= d);
+        let employed = is_employed_on(staff, t);
         let in_scope = ctx.lookup.unit_of_staff[i].is_some_and(|u| ctx.scope.has_unit(u));
         // A caseworker with cases counts even if the staff file says otherwise.
         if !(in_scope && (cases[i] > 0 || (employed && staff.role == StaffRole::Caseworker))) {

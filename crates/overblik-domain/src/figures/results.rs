@@ -54,8 +54,17 @@ pub fn no_progress(open: bool, scores: usize, first: u8, latest: u8) -> bool {
     is_followed(open, scores) && latest <= first
 }
 
+/// One score of a goal: at which follow-up, held when, and the score 0-10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreAt {
+    pub held: NaiveDate,
+    /// Row of `snapshot.followups`.
+    pub followup: u32,
+    pub score: u8,
+}
+
 /// The scores by `t` of the goals `wanted` selects (goal rows), per goal in follow-up order
-/// (held date, then follow-up row): (goal row, [(held date, score)]). The case system's
+/// (held date, then follow-up row): (goal row, its scores). The case system's
 /// `goal_scores` and the scores recorded in overblik (`followup_scores`) together; where both
 /// scored a goal at the same follow-up, the case system's wins.
 pub fn scores_by_goal(
@@ -63,7 +72,7 @@ pub fn scores_by_goal(
     recorded: &[FollowupScore],
     t: NaiveDate,
     wanted: impl Fn(u32) -> bool,
-) -> Vec<(u32, Vec<(NaiveDate, u8)>)> {
+) -> Vec<(u32, Vec<ScoreAt>)> {
     let goals = id_map(s.goals.iter().map(|g| g.goal_id.as_str()));
     let followups = id_map(s.followups.iter().map(|f| f.followup_id.as_str()));
     let imported = s
@@ -96,7 +105,11 @@ pub fn scores_by_goal(
                 chunk[0].0,
                 chunk
                     .iter()
-                    .map(|&(_, held, _, _, score)| (held, score))
+                    .map(|&(_, held, followup, _, score)| ScoreAt {
+                        held,
+                        followup,
+                        score,
+                    })
                     .collect(),
             )
         })
@@ -125,8 +138,8 @@ pub fn goal_progress(ctx: &Context<'_>) -> Vec<GoalProgress> {
             plan,
             case,
             scores: scores.len() as u32,
-            first: scores[0].1,
-            latest: scores[scores.len() - 1].1,
+            first: scores[0].score,
+            latest: scores[scores.len() - 1].score,
             open: g.closed_at.is_none_or(|closed| closed > t),
         });
     }

@@ -33,12 +33,12 @@ pub fn goals_of_year<'a>(ctx: &Context<'a>, year: i32) -> Vec<&'a AnnualGoal> {
         .iter()
         .filter(|g| i64::from(year) == *g.year.get())
         .collect();
-    goals.sort_by(|a, b| {
-        (theme_title(ctx, a), &a.title, &a.annual_goal_id).cmp(&(
-            theme_title(ctx, b),
-            &b.title,
-            &b.annual_goal_id,
-        ))
+    goals.sort_by_cached_key(|g| {
+        (
+            theme_title(ctx, g),
+            g.title.as_str(),
+            g.annual_goal_id.as_str(),
+        )
     });
     goals
 }
@@ -62,9 +62,9 @@ pub fn goal_rows<'a>(
     has_obligations: bool,
     year: i32,
 ) -> Vec<GoalRow<'a>> {
-    let goals = goals_of_year(ctx, year);
-    let indicators: Vec<&'a Indicator> = goals
-        .iter()
+    // Each goal's indicators in id order, kept with their goal.
+    let pairs: Vec<(&'a AnnualGoal, &'a Indicator)> = goals_of_year(ctx, year)
+        .into_iter()
         .flat_map(|g| {
             let mut of_goal: Vec<&'a Indicator> = ctx
                 .entered
@@ -73,21 +73,18 @@ pub fn goal_rows<'a>(
                 .filter(|i| i.annual_goal_id == g.annual_goal_id)
                 .collect();
             of_goal.sort_by(|a, b| a.indicator_id.cmp(&b.indicator_id));
-            of_goal
+            of_goal.into_iter().map(move |i| (g, i))
         })
         .collect();
+    let indicators: Vec<&'a Indicator> = pairs.iter().map(|&(_, i)| i).collect();
+    // `year_results` answers in the order it was given.
     policy::year_results(ctx, rules, has_obligations, &indicators, year)
         .into_iter()
-        .map(|result| {
-            let goal = goals
-                .iter()
-                .find(|g| g.annual_goal_id == result.indicator.annual_goal_id)
-                .expect("an indicator of one of the goals");
-            GoalRow {
-                theme: theme_of(ctx, goal),
-                goal,
-                result,
-            }
+        .zip(pairs)
+        .map(|(result, (goal, _))| GoalRow {
+            theme: theme_of(ctx, goal),
+            goal,
+            result,
         })
         .collect()
 }

@@ -15,10 +15,7 @@ pub use budget::budget;
 pub use caseload::{CaseStatus, caseload};
 pub use committee::{committee, month_end_on_or_before};
 pub use document::*;
-pub use goals::{
-    GoalRow, STATUS_RULE, goal_rows, goals_as_of, goals_of_year, goals_report, period_text,
-    target_text, unit_text,
-};
+pub use goals::{goals_as_of, goals_of_year, goals_report, target_text};
 pub use weekly::{weekly, weeks};
 
 use crate::YearMonth;

@@ -20,12 +20,24 @@ pub struct ItemTally {
     pub total: Share,
 }
 
+/// The top of a quality item's scale when none is given.
+pub const DEFAULT_SCALE_MAX: i64 = 4;
+
+impl ChecklistItem {
+    /// The top of the item's quality scale (1 to this).
+    pub fn scale_top(&self) -> i64 {
+        self.scale_max
+            .as_ref()
+            .map_or(DEFAULT_SCALE_MAX, |m| *m.get())
+    }
+}
+
 /// Whether `finding` meets `item` (None: not assessed or not relevant).
 pub fn finding_met(item: &ChecklistItem, finding: &SupervisionFinding) -> Option<bool> {
     match item.kind {
         ChecklistKind::Legality => finding.met,
         ChecklistKind::Quality => {
-            let max = item.scale_max.as_ref().map_or(4, |m| *m.get());
+            let max = item.scale_top();
             finding.score.as_ref().map(|s| 2 * *s.get() > max + 1)
         }
     }

@@ -118,8 +118,7 @@ pub fn suggest(ctx: &Context<'_>, case: u32, profiles: &[StaffProfile]) -> Vec<C
             continue;
         };
         // KF09 also counts one who has left but still holds cases: not a candidate.
-        let employed =
-            staff.start_date.is_none_or(|d| d <= t) && staff.end_date.is_none_or(|d| t <= d);
+        let employed = crate::figures::caseload::is_employed_on(staff, t);
         let Some(unit) = ctx.lookup.unit_of_staff[row as usize] else {
             continue;
         };

@@ -17,7 +17,9 @@ use overblik_domain::workload::distribute::{NEEDS, list};
 use overblik_report::number;
 
 use super::landing::{CaseworkerLine, summary};
-use super::{absence_label, audit_read, change_audited, freshness, percent_or_dash, points};
+use super::{
+    EnteredWrite, absence_label, audit_read, freshness, percent_or_dash, points, write_entered,
+};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -423,8 +425,7 @@ pub async fn set_profile(
         competences.join(","),
         districts.len()
     );
-    let id = staff_id.clone();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -432,13 +433,12 @@ pub async fn set_profile(
         ("staff", &staff_id),
         detail,
         Vec::new(),
-        move |store| {
-            store
-                .replace_entered_rows(&STAFF_PROFILES, Some(("staff_id", &id)), &[row])
-                .map(|()| true)
+        EnteredWrite::Replace {
+            spec: &STAFF_PROFILES,
+            filter: Some(("staff_id", staff_id.clone())),
+            rows: vec![row],
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/sagsstamme/{}", url_encode(&staff_id))).into_response())
 }

@@ -20,7 +20,7 @@ use overblik_domain::tables::{CASE_FLAGS, CaseFlag};
 use overblik_report::number;
 use serde::{Deserialize, Serialize};
 
-use super::{audit_read, change_audited, freshness, points, staff_name};
+use super::{EnteredWrite, audit_read, freshness, points, staff_name, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -197,12 +197,7 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
         }
     }
     for a in s.assignments.iter().filter(|a| a.case_id.as_str() == id) {
-        let name = s
-            .staff
-            .iter()
-            .find(|x| x.staff_id == a.staff_id)
-            .map(|x| x.name.get().clone())
-            .unwrap_or_default();
+        let name = super::staff_name_of(data, Some(&a.staff_id), "");
         push(
             a.from_date,
             "Sagsbehandler",
@@ -304,17 +299,8 @@ fn supervision_event(
     round: &SupervisionRound,
     findings: &[&SupervisionFinding],
 ) -> String {
-    let title = data
-        .entered
-        .supervision_themes
-        .iter()
-        .find(|t| t.theme_id == round.theme_id);
-    let items: Vec<_> = data
-        .entered
-        .checklist_items
-        .iter()
-        .filter(|i| i.theme_id == round.theme_id)
-        .collect();
+    let title = super::supervision::theme(data, round.theme_id.as_str());
+    let items = super::supervision::items(data, &round.theme_id);
     let share = case_share(&items, findings);
     format!(
         "Tilsyn «{}»: {} af {} vurderede punkter opfyldt",
@@ -462,11 +448,7 @@ fn goals_table(data: &Data, row: usize) -> ViewTable {
             warnings.push(format!("Planen fra {created}: {}.", w.label_da()));
         }
         for goal in &plan.goals {
-            let scores: Vec<String> = goal
-                .scores
-                .iter()
-                .map(|(_, score)| score.to_string())
-                .collect();
+            let scores: Vec<String> = goal.scores.iter().map(|s| s.score.to_string()).collect();
             let signal = if goal.no_progress() {
                 "Ingen fremgang efter to opfølgninger: overvej indsatsen"
             } else if !goal.open {
@@ -606,8 +588,7 @@ pub async fn set_flags(
             chosen.join(",")
         }
     );
-    let id = case_id.clone();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -615,14 +596,13 @@ pub async fn set_flags(
         ("case", &case_id),
         detail,
         vec![person],
-        move |store| {
-            store
-                .replace_entered_rows(&CASE_FLAGS, Some(("case_id", &id)), &rows)
-                .map(|()| true)
+        EnteredWrite::Replace {
+            spec: &CASE_FLAGS,
+            filter: Some(("case_id", case_id.clone())),
+            rows,
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&case_href(&case_id)).into_response())
 }
 

@@ -20,7 +20,7 @@ use overblik_domain::workload::handover;
 use overblik_report::number;
 use serde::Deserialize;
 
-use super::{Fields, Versioned, audit_read, change_audited, freshness, save_versioned};
+use super::{EnteredWrite, Fields, Versioned, audit_read, freshness, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -82,10 +82,7 @@ fn person(data: &Data, row: u32) -> String {
 }
 
 fn name_of(data: &Data, staff: Option<&overblik_domain::ids::StaffId>) -> String {
-    staff
-        .and_then(|id| data.snapshot.staff.iter().find(|s| s.staff_id == *id))
-        .map(|s| s.name.get().clone())
-        .unwrap_or_else(|| "ukendt".into())
+    super::staff_name_of(data, staff, "ukendt")
 }
 
 /// GET /overdragelser: the handovers the user follows, open ones first; for leaders the
@@ -346,7 +343,7 @@ pub async fn create(
         change.from.clone(),
         change.to.clone(),
     );
-    save_versioned(
+    write_entered(
         &state,
         &user,
         client,
@@ -428,7 +425,7 @@ pub async fn set_items(
         .map(HandoverItem::to_row)
         .collect();
     let detail = format!("items={}", rows.len());
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -436,14 +433,13 @@ pub async fn set_items(
         ("handover_items", "all"),
         detail,
         Vec::new(),
-        move |store| {
-            store
-                .replace_entered_rows(&HANDOVER_ITEMS, None, &rows)
-                .map(|()| true)
+        EnteredWrite::Replace {
+            spec: &HANDOVER_ITEMS,
+            filter: None,
+            rows,
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to("/overdragelser").into_response())
 }
 
@@ -667,7 +663,7 @@ pub async fn store(
         completed_on.is_some()
     );
     let rows: Vec<_> = checks.iter().map(HandoverCheck::to_row).collect();
-    save_versioned(
+    write_entered(
         &state,
         &user,
         client,

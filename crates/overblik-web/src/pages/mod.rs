@@ -134,18 +134,29 @@ impl Fields {
 
     /// A form of a record without a version (nothing else edits it at the same time).
     pub fn parse_unversioned(
-        mut form: Vec<(String, String)>,
+        form: Vec<(String, String)>,
         known: impl Fn(&str) -> bool,
     ) -> Result<Fields, AppError> {
-        form.retain(|(name, _)| name != "version");
-        form.push(("version".to_owned(), "0".to_owned()));
-        Fields::parse_with(form, known)
+        let (_, values) = Fields::collect(form, known)?;
+        Ok(Fields { version: 0, values })
     }
 
     pub fn parse_with(
         form: Vec<(String, String)>,
         known: impl Fn(&str) -> bool,
     ) -> Result<Fields, AppError> {
+        let (version, values) = Fields::collect(form, known)?;
+        Ok(Fields {
+            version: version.ok_or_else(|| AppError::bad_request("version", "mangler"))?,
+            values,
+        })
+    }
+
+    /// The posted version, if any, and the known fields; an unknown field is refused.
+    fn collect(
+        form: Vec<(String, String)>,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<(Option<i64>, BTreeMap<String, String>), AppError> {
         let mut version = None;
         let mut values = BTreeMap::new();
         for (name, value) in form {
@@ -167,10 +178,7 @@ impl Fields {
                 }
             }
         }
-        Ok(Fields {
-            version: version.ok_or_else(|| AppError::bad_request("version", "mangler"))?,
-            values,
-        })
+        Ok((version, values))
     }
 
     pub fn get(&self, name: &str) -> &str {
@@ -191,7 +199,7 @@ impl Fields {
 
 /// A record edited by several people (a review, a handover, a supervision round) with its
 /// child rows, saved through `Store::save_versioned` if the stored version is still `expected`
-/// (`None`: new).
+/// (`None`: new): [`EnteredWrite::Versioned`].
 pub struct Versioned {
     pub head_spec: &'static overblik_domain::TableSpec,
     pub expected: Option<i64>,
@@ -204,48 +212,20 @@ pub struct Versioned {
     pub conflict: &'static str,
 }
 
-/// Saves `record` with its audit entry in one transaction ([`change_audited`]), then reloads
-/// the entered rows. A stale version is 409 with nothing saved.
-#[allow(clippy::too_many_arguments)]
-pub async fn save_versioned(
-    state: &AppState,
-    user: &CurrentUser,
-    client: SocketAddr,
-    action: &'static str,
-    object: (&'static str, &str),
-    detail: String,
-    persons: Vec<String>,
-    record: Versioned,
-) -> Result<(), AppError> {
-    let Versioned {
-        head_spec,
-        expected,
-        head,
-        children,
-        conflict,
-    } = record;
-    let saved = change_audited(
-        state,
-        user,
-        client,
-        action,
-        object,
-        detail,
-        persons,
-        move |store| store.save_versioned(head_spec, expected, &head, &children),
-    )
-    .await?;
-    if !saved {
-        return Err(AppError::Conflict(conflict.into()));
-    }
-    state.refresh_entered().await?;
-    Ok(())
-}
-
 /// The staff member's name, or a placeholder for a missing row.
 pub fn staff_name(data: &Data, row: Option<u32>) -> String {
     row.map(|r| data.snapshot.staff[r as usize].name.get().clone())
         .unwrap_or_else(|| "Ingen sagsbehandler".to_owned())
+}
+
+/// The name of staff member `id`, or `missing` when there is none or it is not in the data.
+pub fn staff_name_of(
+    data: &Data,
+    id: Option<&overblik_domain::ids::StaffId>,
+    missing: &str,
+) -> String {
+    id.and_then(|id| data.snapshot.staff.iter().find(|s| s.staff_id == *id))
+        .map_or_else(|| missing.to_owned(), |s| s.name.get().clone())
 }
 
 /// Weight points as shown: two decimals, Danish style ("1,25").
@@ -300,4 +280,89 @@ pub fn text_field(
         ));
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// What a form writes to an entered table: one new row, the rows where `filter`'s column has
+/// its value (all rows when `None`) replaced, or a record several people edit, saved only if
+/// its stored version is still the one opened (else 409 with its `conflict` text).
+pub enum EnteredWrite {
+    Insert(&'static overblik_domain::TableSpec, overblik_domain::Row),
+    Replace {
+        spec: &'static overblik_domain::TableSpec,
+        filter: Option<(&'static str, String)>,
+        rows: Vec<overblik_domain::Row>,
+    },
+    Versioned(Versioned),
+}
+
+impl From<Versioned> for EnteredWrite {
+    fn from(record: Versioned) -> EnteredWrite {
+        EnteredWrite::Versioned(record)
+    }
+}
+
+/// Writes entered rows with their audit entry in one transaction ([`change_audited`]), then
+/// reloads the entered rows: every form that changes an entered table goes through here. A
+/// stale versioned record is 409 with nothing written or audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_entered(
+    state: &AppState,
+    user: &CurrentUser,
+    client: SocketAddr,
+    action: &'static str,
+    object: (&'static str, &str),
+    detail: String,
+    persons: Vec<String>,
+    write: impl Into<EnteredWrite>,
+) -> Result<(), AppError> {
+    let write = write.into();
+    let conflict = match &write {
+        EnteredWrite::Versioned(record) => record.conflict,
+        _ => "",
+    };
+    let saved = change_audited(
+        state,
+        user,
+        client,
+        action,
+        object,
+        detail,
+        persons,
+        move |store| match write {
+            EnteredWrite::Insert(spec, row) => store.insert_entered_row(spec, &row).map(|()| true),
+            EnteredWrite::Replace { spec, filter, rows } => store
+                .replace_entered_rows(
+                    spec,
+                    filter
+                        .as_ref()
+                        .map(|(column, value)| (*column, value.as_str())),
+                    &rows,
+                )
+                .map(|()| true),
+            EnteredWrite::Versioned(record) => store.save_versioned(
+                record.head_spec,
+                record.expected,
+                &record.head,
+                &record.children,
+            ),
+        },
+    )
+    .await?;
+    if !saved {
+        return Err(AppError::Conflict(conflict.into()));
+    }
+    state.refresh_entered().await?;
+    Ok(())
+}
+
+/// A year asked for in a query or form: 2000-2100, else the field is named.
+pub fn checked_year(field: &'static str, year: i64) -> Result<i32, AppError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year as i32)
+    } else {
+        Err(AppError::bad_request(
+            field,
+            "skal være et år mellem 2000 og 2100",
+        ))
+    }
 }

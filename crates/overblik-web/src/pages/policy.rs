@@ -11,23 +11,23 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
+use overblik_domain::Value;
 use overblik_domain::access::Capability;
 use overblik_domain::codes::{IndicatorDirection, IndicatorFigure, ReportingFrequency};
 use overblik_domain::field::{Field, NonNegative, Year};
 use overblik_domain::ids::{AnnualGoalId, IndicatorId, PolicyThemeId};
 use overblik_domain::obligations::{AsOf, Evaluation};
-use overblik_domain::policy::check_target;
+use overblik_domain::policy::{Status, check_target};
 use overblik_domain::report::{self, Audience, Cell, ColumnKind, Document};
 use overblik_domain::tables::{
     ANNUAL_GOALS, AnnualGoal, INDICATORS, Indicator, POLICY_THEMES, PolicyTheme,
 };
-use overblik_domain::{Row, Value};
 use overblik_report::{Format, number};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::reports::{attachment, audit_report};
-use super::{change_audited, freshness, new_id, text_field};
+use super::{EnteredWrite, checked_year, freshness, new_id, text_field, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -45,15 +45,7 @@ pub struct YearQuery {
 }
 
 fn year_of(query: &YearQuery, data: &Data) -> Result<i32, AppError> {
-    let year = query.year.unwrap_or(data.date.year());
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(AppError::bad_request(
-            "year",
-            "skal ligge mellem 2000 og 2100",
-        ))
-    }
+    checked_year("year", query.year.unwrap_or(data.date.year()).into())
 }
 
 /// The annual report of `year` for `user`'s audience, computed once per data version.
@@ -106,7 +98,7 @@ fn status_view(doc: &Document) -> Option<ViewTable> {
             row.iter()
                 .zip(&table.columns)
                 .map(|(cell, column)| {
-                    let off = matches!(cell, Cell::Text(t) if t == "Ikke på sporet");
+                    let off = matches!(cell, Cell::Text(t) if t == Status::OffTrack.label_da());
                     ViewCell::text(number::cell_text(cell, column.kind)).alert_if(off)
                 })
                 .collect(),
@@ -420,31 +412,6 @@ pub async fn report_xlsx(
     ))
 }
 
-/// Saves one new entered row with its audit entry, and reloads the entered rows.
-async fn add_row(
-    state: &AppState,
-    user: &CurrentUser,
-    client: SocketAddr,
-    action: &'static str,
-    object: (&'static str, &str),
-    detail: String,
-    (spec, row): (&'static overblik_domain::TableSpec, Row),
-) -> Result<(), AppError> {
-    change_audited(
-        state,
-        user,
-        client,
-        action,
-        object,
-        detail,
-        Vec::new(),
-        move |store| store.insert_entered_row(spec, &row).map(|()| true),
-    )
-    .await?;
-    state.refresh_entered().await?;
-    Ok(())
-}
-
 /// Back to the year's goals.
 fn to_year(year: i32) -> Response {
     Redirect::to(&format!("/maal?year={year}")).into_response()
@@ -480,14 +447,15 @@ pub async fn add_theme(
     }
     .to_row();
     let year = data.date.year();
-    add_row(
+    write_entered(
         &state,
         &user,
         client,
         "goals.theme",
         ("policy_theme", id.as_str()),
         String::new(),
-        (&POLICY_THEMES, row),
+        Vec::new(),
+        EnteredWrite::Insert(&POLICY_THEMES, row),
     )
     .await?;
     Ok(to_year(year))
@@ -514,35 +482,36 @@ pub async fn add_goal(
         .ok()
         .and_then(|id| theme(&data, &id))
         .ok_or_else(|| AppError::bad_request("theme_id", "er ikke et tema i politikken"))?;
-    let year: i64 = form
-        .year
-        .trim()
-        .parse()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| AppError::bad_request("year", "skal være et år mellem 2000 og 2100"))?;
+    let year = checked_year(
+        "year",
+        form.year
+            .trim()
+            .parse()
+            .map_err(|_| AppError::bad_request("year", "skal være et år mellem 2000 og 2100"))?,
+    )?;
     let title = text_field("title", &form.title, MAX_TITLE, true)?.unwrap_or_default();
     let description = text_field("description", &form.description, MAX_DESCRIPTION, false)?;
     let id: AnnualGoalId = new_id("AG");
     let row = AnnualGoal {
         annual_goal_id: id.clone(),
         theme_id: theme.theme_id.clone(),
-        year: Year::from_value(&Value::Int(year)).expect("checked above"),
+        year: Year::from_value(&Value::Int(year.into())).expect("checked above"),
         title,
         description,
     }
     .to_row();
-    add_row(
+    write_entered(
         &state,
         &user,
         client,
         "goals.annual_goal",
         ("annual_goal", id.as_str()),
         format!("year={year}"),
-        (&ANNUAL_GOALS, row),
+        Vec::new(),
+        EnteredWrite::Insert(&ANNUAL_GOALS, row),
     )
     .await?;
-    Ok(to_year(year as i32))
+    Ok(to_year(year))
 }
 
 #[derive(Debug, Deserialize)]
@@ -644,7 +613,7 @@ pub async fn add_indicator(
         tolerance,
     }
     .to_row();
-    add_row(
+    write_entered(
         &state,
         &user,
         client,
@@ -655,7 +624,8 @@ pub async fn add_indicator(
             figure.code(),
             unit_id.as_ref().map_or("-", |u| u.as_str())
         ),
-        (&INDICATORS, row),
+        Vec::new(),
+        EnteredWrite::Insert(&INDICATORS, row),
     )
     .await?;
     Ok(to_year(year))

@@ -22,7 +22,7 @@ use overblik_domain::tables::{REVIEW_LINES, REVIEWS, Review, ReviewLine};
 use overblik_report::number;
 
 use super::landing::summary;
-use super::{Fields, Versioned, audit_read, freshness, points, save_versioned};
+use super::{Fields, Versioned, audit_read, freshness, points, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -214,7 +214,7 @@ async fn save(
 ) -> Result<(), AppError> {
     let id = review.review_id.as_str().to_owned();
     let detail = format!("lines={}", lines.len());
-    save_versioned(
+    write_entered(
         state,
         user,
         client,

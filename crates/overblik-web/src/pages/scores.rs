@@ -10,11 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::Value;
 use overblik_domain::access::Capability;
 use overblik_domain::field::{Field, Score};
+use overblik_domain::figures::case_goals::case_goals;
+use overblik_domain::figures::results::ScoreAt;
 use overblik_domain::tables::{FOLLOWUP_SCORES, FollowupScore, Goal};
 use overblik_report::number;
 
 use super::cases::authorised_case;
-use super::{Fields, audit_read, change_audited, freshness};
+use super::{EnteredWrite, Fields, audit_read, freshness, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
 use crate::error::AppError;
@@ -35,21 +37,31 @@ fn followups(data: &Data, case_id: &str) -> Vec<(usize, String, chrono::NaiveDat
     out
 }
 
-/// The open goals of the case's plans set by today, with the plan's date.
-fn open_goals<'a>(data: &'a Data, case_id: &str) -> Vec<(&'a Goal, chrono::NaiveDate)> {
+/// An open goal of the case's plans at today, with its plan's date and its scores so far.
+struct OpenGoal<'a> {
+    goal: &'a Goal,
+    plan_date: chrono::NaiveDate,
+    scores: Vec<ScoreAt>,
+}
+
+/// The open goals of case row `row` (`case_goals`: the same goals and scores the case page
+/// shows), oldest plan first.
+fn open_goals(data: &Data, row: usize) -> Vec<OpenGoal<'_>> {
     let s = &data.snapshot;
-    let t = data.date;
-    let mut out: Vec<(&Goal, chrono::NaiveDate)> = s
-        .goals
-        .iter()
-        .filter(|g| g.set_at <= t && g.closed_at.is_none_or(|c| c > t))
-        .filter_map(|g| {
-            let plan = s.plans.iter().find(|p| p.plan_id == g.plan_id)?;
-            (plan.case_id.as_str() == case_id).then_some((g, plan.created_at))
+    case_goals(s, &data.entered.followup_scores, row as u32, data.date)
+        .into_iter()
+        .flat_map(|plan| {
+            let plan_date = s.plans[plan.plan as usize].created_at;
+            plan.goals
+                .into_iter()
+                .filter(|g| g.open)
+                .map(move |g| OpenGoal {
+                    goal: &s.goals[g.goal as usize],
+                    plan_date,
+                    scores: g.scores,
+                })
         })
-        .collect();
-    out.sort_by(|a, b| (a.1, &a.0.goal_id).cmp(&(b.1, &b.0.goal_id)));
-    out
+        .collect()
 }
 
 fn href(case_id: &str) -> String {
@@ -87,7 +99,7 @@ pub async fn page(
             .into(),
     );
     let followups = followups(&data, &case_id);
-    let goals = open_goals(&data, &case_id);
+    let goals = open_goals(&data, row);
     if followups.is_empty() || goals.is_empty() {
         page.intro.push(if followups.is_empty() {
             "Sagen har ingen afholdte opfølgninger fra sagssystemet endnu; en score hører til en opfølgning.".into()
@@ -114,37 +126,25 @@ pub async fn page(
             },
         ));
         // Prefilled with what the newest follow-up (selected) already has.
-        let newest = &followups[0].1;
-        let existing = |goal: &Goal| -> String {
-            let s = &data.snapshot;
-            s.goal_scores
+        let newest = followups[0].0 as u32;
+        let existing = |goal: &OpenGoal<'_>| -> String {
+            goal.scores
                 .iter()
-                .filter(|gs| gs.followup_id.as_str() == newest && gs.goal_id == goal.goal_id)
-                .map(|gs| *gs.score.get())
-                .chain(
-                    data.entered
-                        .followup_scores
-                        .iter()
-                        .filter(|fs| {
-                            fs.followup_id.as_str() == newest && fs.goal_id == goal.goal_id
-                        })
-                        .map(|fs| *fs.score.get()),
-                )
-                .next()
-                .map(|score| score.to_string())
+                .find(|s| s.followup == newest)
+                .map(|s| s.score.to_string())
                 .unwrap_or_default()
         };
-        for (goal, plan_date) in &goals {
+        for open in &goals {
             form.fields.push(
                 FormField::new(
-                    format!("score_{}", goal.goal_id.as_str()),
+                    format!("score_{}", open.goal.goal_id.as_str()),
                     format!(
                         "{} (plan fra {})",
-                        goal.category.label_da(),
-                        number::date(*plan_date)
+                        open.goal.category.label_da(),
+                        number::date(open.plan_date)
                     ),
                     Input::Number {
-                        value: existing(goal),
+                        value: existing(open),
                         min: 0,
                         max: 10,
                     },
@@ -169,12 +169,12 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     user.require(Capability::ScoreGoals)?;
     let (data, row) = authorised_case(&state, &user, &case_id).await?;
-    let goals = open_goals(&data, &case_id);
+    let goals = open_goals(&data, row);
     let fields = Fields::parse_unversioned(form, |name| {
         name == "followup_id"
             || name
                 .strip_prefix("score_")
-                .is_some_and(|id| goals.iter().any(|(g, _)| g.goal_id.as_str() == id))
+                .is_some_and(|id| goals.iter().any(|g| g.goal.goal_id.as_str() == id))
     })?;
     let followup = followups(&data, &case_id)
         .into_iter()
@@ -183,7 +183,7 @@ pub async fn save(
             AppError::bad_request("followup_id", "er ikke en afholdt opfølgning i sagen")
         })?;
     let mut rows = Vec::new();
-    for (goal, _) in &goals {
+    for OpenGoal { goal, .. } in &goals {
         let field = format!("score_{}", goal.goal_id.as_str());
         let text = fields.get(&field).trim();
         if text.is_empty() {
@@ -213,12 +213,12 @@ pub async fn save(
             .iter()
             .filter(|fs| {
                 fs.followup_id.as_str() == followup_id
-                    && !goals.iter().any(|(g, _)| g.goal_id == fs.goal_id)
+                    && !goals.iter().any(|g| g.goal.goal_id == fs.goal_id)
             })
             .map(|fs| fs.to_row()),
     );
     let person = data.snapshot.cases[row].person_id.as_str().to_owned();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -226,13 +226,12 @@ pub async fn save(
         ("case", &case_id),
         format!("followup={followup_id} scores={}", rows.len()),
         vec![person],
-        move |store| {
-            store
-                .replace_entered_rows(&FOLLOWUP_SCORES, Some(("followup_id", &followup_id)), &rows)
-                .map(|()| true)
+        EnteredWrite::Replace {
+            spec: &FOLLOWUP_SCORES,
+            filter: Some(("followup_id", followup_id.clone())),
+            rows,
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&case_href(&case_id)).into_response())
 }

@@ -15,7 +15,7 @@ use overblik_domain::workload::WeightModel;
 use overblik_domain::{Row, Value};
 use rust_decimal::Decimal;
 
-use super::{change_audited, freshness, points};
+use super::{EnteredWrite, freshness, points, write_entered};
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -212,7 +212,7 @@ pub async fn store(
     }
     let detail = format!("rows={}", rows.len());
     let rows: Vec<Row> = rows.iter().map(WeightPoint::to_row).collect();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -220,14 +220,13 @@ pub async fn store(
         ("weight_points", "all"),
         detail,
         Vec::new(),
-        move |store| {
-            store
-                .replace_entered_rows(&WEIGHT_POINTS, None, &rows)
-                .map(|()| true)
+        EnteredWrite::Replace {
+            spec: &WEIGHT_POINTS,
+            filter: None,
+            rows,
         },
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to("/sagsvaegte").into_response())
 }
 

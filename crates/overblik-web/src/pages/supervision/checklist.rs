@@ -90,7 +90,7 @@ pub async fn case_page(
                 form.fields.push(field);
             }
             ChecklistKind::Quality => {
-                let max = item.scale_max.as_ref().map_or(4, |m| *m.get());
+                let max = item.scale_top();
                 form.fields.push(
                     FormField::new(
                         format!("score_{id}"),
@@ -176,7 +176,7 @@ pub async fn save_case(
                 (met, None)
             }
             ChecklistKind::Quality => {
-                let max = item.scale_max.as_ref().map_or(4, |m| *m.get());
+                let max = item.scale_top();
                 let score = match fields.get(&format!("score_{id}")).trim() {
                     "" => None,
                     text => Some(

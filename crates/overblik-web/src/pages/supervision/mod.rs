@@ -29,8 +29,8 @@ use overblik_report::number;
 use serde::Deserialize;
 
 use super::{
-    Fields, Versioned, audit_read, change_audited, freshness, new_id, percent_or_dash,
-    save_versioned, text_field, version,
+    EnteredWrite, Fields, Versioned, audit_read, checked_year, freshness, new_id, percent_or_dash,
+    text_field, version, write_entered,
 };
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::data::Data;
@@ -225,7 +225,7 @@ pub(super) async fn save(
         ..saved
     }
     .to_row();
-    save_versioned(
+    write_entered(
         state,
         user,
         client,

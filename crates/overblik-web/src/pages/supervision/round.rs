@@ -83,7 +83,7 @@ pub async fn draw(
         .map(|m| s.cases[m.case as usize].person_id.as_str().to_owned())
         .collect();
     let head = round.to_row();
-    save_versioned(
+    write_entered(
         &state,
         &user,
         client,
@@ -187,12 +187,11 @@ pub async fn round_page(
                 url_encode(&round_id),
                 url_encode(c.case_id.as_str())
             )),
-            ViewCell::text(
-                c.staff_id
-                    .as_ref()
-                    .and_then(|id| s.staff.iter().find(|x| x.staff_id == *id))
-                    .map_or("Ingen".to_owned(), |x| x.name.get().clone()),
-            ),
+            ViewCell::text(super::super::staff_name_of(
+                &data,
+                c.staff_id.as_ref(),
+                "Ingen",
+            )),
             ViewCell::text(unit_name(&data, c.team_id.as_ref().map(|u| u.as_str()))),
             ViewCell::text(format!("{} af {}", mine.len(), items.len())),
             ViewCell::text(format!("{} af {}", met.numerator, met.denominator)),

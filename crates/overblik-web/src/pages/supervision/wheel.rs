@@ -18,13 +18,7 @@ pub async fn page(
     user.require(Capability::Supervise)?;
     let data = state.data().await?;
     let ctx = unit_context(&user, &data)?;
-    let year = query.year.unwrap_or(data.date.year());
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::bad_request(
-            "year",
-            "skal ligge mellem 2000 og 2100",
-        ));
-    }
+    let year = checked_year("year", query.year.unwrap_or(data.date.year()).into())?;
     let mut page = Page::new(Layout::new(
         &user,
         "Ledelsestilsyn",
@@ -248,7 +242,7 @@ pub async fn add_theme(
         description,
     }
     .to_row();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -256,14 +250,9 @@ pub async fn add_theme(
         ("supervision_theme", id.as_str()),
         format!("month={month}"),
         Vec::new(),
-        move |store| {
-            store
-                .insert_entered_row(&SUPERVISION_THEMES, &row)
-                .map(|()| true)
-        },
+        EnteredWrite::Insert(&SUPERVISION_THEMES, row),
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/tilsyn/tema/{}", id.as_str())).into_response())
 }
 
@@ -309,10 +298,7 @@ pub async fn theme_page(
                 format!("Fristen «{}»", rules.rule(rule).title)
             }
             (ChecklistKind::Legality, None) => "Lederens vurdering (ja/nej)".into(),
-            (ChecklistKind::Quality, _) => format!(
-                "Score 1-{}",
-                item.scale_max.as_ref().map_or(4, |m| *m.get())
-            ),
+            (ChecklistKind::Quality, _) => format!("Score 1-{}", item.scale_top()),
         };
         table.rows.push(vec![
             ViewCell::number(n + 1),
@@ -362,7 +348,7 @@ pub async fn theme_page(
                 "scale_max",
                 "Faglig kvalitet: skalaens maksimum",
                 Input::Number {
-                    value: "4".into(),
+                    value: supervision::summary::DEFAULT_SCALE_MAX.to_string(),
                     min: 2,
                     max: 10,
                 },
@@ -444,7 +430,7 @@ pub async fn add_item(
         position: version(position),
     };
     let row = item.to_row();
-    change_audited(
+    write_entered(
         &state,
         &user,
         client,
@@ -452,13 +438,8 @@ pub async fn add_item(
         ("supervision_theme", &theme_id),
         format!("kind={}", kind.code()),
         Vec::new(),
-        move |store| {
-            store
-                .insert_entered_row(&CHECKLIST_ITEMS, &row)
-                .map(|()| true)
-        },
+        EnteredWrite::Insert(&CHECKLIST_ITEMS, row),
     )
     .await?;
-    state.refresh_entered().await?;
     Ok(Redirect::to(&format!("/tilsyn/tema/{}", url_encode(&theme_id))).into_response())
 }
