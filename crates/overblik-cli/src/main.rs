@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::clock::ClockArgs;
 use crate::rules_args::RulesArgs;
 use crate::store_args::StoreArgs;
 
@@ -23,6 +24,8 @@ struct Cli {
     store: StoreArgs,
     #[command(flatten)]
     rules: RulesArgs,
+    #[command(flatten)]
+    clock: ClockArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -59,6 +62,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli.clock.apply();
     let result = match cli.command {
         Command::Demo(args) => commands::demo::run(&cli.store, &cli.rules, args),
         Command::Serve(args) => commands::serve::run(&cli.store, &cli.rules, args),

@@ -368,20 +368,111 @@ fn kf14_waiting_list_at_t_excludes_those_who_left_on_t() {
     assert_eq!(kf14.waiting_days.max, Some(20.0));
 }
 
+/// KF16 as of `t`, with the lapsed obligations due in the 90 days up to `t`.
+fn kf16_at(s: &Snapshot, t: &str, unit: Option<&str>) -> deadlines::Kf16 {
+    let t_date = d(t);
+    let period = Period::new(t_date - chrono::Days::new(90), t_date).unwrap();
+    with(s, t, unit, |c| deadlines::kf16(c, period))
+}
+
 #[test]
 fn kf16_attributes_red_numbers_to_the_caseworker_at_t_else_none() {
     let mut s = world();
     // Not assessed: the 24-hour assessment is overdue at T, S1's.
     notification(&mut s, "N1", "C1", "2025-03-01T10:00:00+01:00", "");
-    let kf16 = with(&s, "2025-03-31", None, deadlines::kf16);
+    let kf16 = kf16_at(&s, "2025-03-31", None);
     assert!(kf16.by_caseworker["S1"] >= 1);
     assert_eq!(kf16.by_rule["notification_assessment"], 1);
     assert_eq!(kf16.by_caseworker.get("none"), None);
     // Team 2 sees none of it.
-    assert_eq!(with(&s, "2025-03-31", Some("T2"), deadlines::kf16).total, 0);
+    assert_eq!(kf16_at(&s, "2025-03-31", Some("T2")).total, 0);
     // Before it was due (T = the day of receipt, due the next morning) it is not red.
-    let before = with(&s, "2025-03-01", None, deadlines::kf16);
+    let before = kf16_at(&s, "2025-03-01", None);
     assert_eq!(before.by_rule["notification_assessment"], 0);
+}
+
+#[test]
+fn kf16_totals_add_up_over_caseworkers_without_caseworker_and_without_case() {
+    let mut s = world();
+    // S1's case: red, S1's.
+    notification(&mut s, "N1", "C1", "2025-03-01T10:00:00+01:00", "");
+    // A notification of P2 without a case and without an outcome: red, «uden sag».
+    s.add(
+        "notifications",
+        &[
+            ("notification_id", "N2"),
+            ("person_id", "P2"),
+            ("received_at", "2025-03-02T10:00:00+01:00"),
+            ("notifier_type", "school"),
+            ("professional", "false"),
+            ("severity", "serious"),
+        ],
+    )
+    .unwrap();
+    let kf16 = kf16_at(&s, "2025-03-31", None);
+    assert_eq!(kf16.by_caseworker.get(deadlines::WITHOUT_CASE), Some(&1));
+    assert_eq!(kf16.total, kf16.by_caseworker.values().sum::<u64>());
+    assert_eq!(kf16.total, kf16.by_rule.values().sum::<u64>());
+    // Once its outcome is recorded, the notification has been handled: lapsed, not red.
+    let mut handled = s.clone();
+    handled.notifications[1].outcome_at = Some(
+        chrono::DateTime::parse_from_rfc3339("2025-03-20T10:00:00+01:00")
+            .unwrap()
+            .into(),
+    );
+    let kf16 = kf16_at(&handled, "2025-03-31", None);
+    assert_eq!(kf16.by_caseworker.get(deadlines::WITHOUT_CASE), None);
+    assert_eq!(kf16.lapsed_by_rule["notification_assessment"], 1);
+    assert_eq!(kf16.lapsed, kf16.lapsed_by_rule.values().sum::<u64>());
+    assert_eq!(kf16.total, kf16.by_caseworker.values().sum::<u64>());
+}
+
+#[test]
+fn kf16_counts_an_investigation_late_with_a_preliminary_assessment_only_until_completed() {
+    let mut s = world();
+    s.add(
+        "investigations",
+        &[
+            ("investigation_id", "I1"),
+            ("case_id", "C1"),
+            ("aware_at", "2024-09-01"),
+            ("preliminary_assessment_at", "2024-12-01"),
+            ("completed_at", "2025-02-10"),
+        ],
+    )
+    .unwrap();
+    let red = |t: &str| kf16_at(&s, t, None).by_rule["investigation_completion"];
+    // Due 2025-01-01; not completed on 2025-02-01: a red number.
+    assert_eq!(red("2025-02-01"), 1);
+    // Completed (late) on 2025-02-10: met late, no longer red.
+    assert_eq!(red("2025-02-10"), 0);
+    assert_eq!(red("2025-03-31"), 0);
+}
+
+#[test]
+fn kf16_reports_lapsed_obligations_of_the_period_per_rule_but_not_as_red() {
+    let mut s = world();
+    // An investigation never completed, in a case closed on 2025-03-15.
+    s.add(
+        "investigations",
+        &[
+            ("investigation_id", "I1"),
+            ("case_id", "C1"),
+            ("aware_at", "2024-10-01"),
+        ],
+    )
+    .unwrap();
+    s.cases[0].closed_at = Some(d("2025-03-15"));
+    let before = kf16_at(&s, "2025-03-14", None);
+    assert_eq!(before.by_rule["investigation_completion"], 1);
+    let after = kf16_at(&s, "2025-03-15", None);
+    assert_eq!(after.by_rule["investigation_completion"], 0);
+    assert_eq!(after.lapsed_by_rule["investigation_completion"], 1);
+    // Due 2025-02-01, outside a period that starts after it.
+    let later = with(&s, "2025-03-31", None, |c| {
+        deadlines::kf16(c, period("2025-03-01", "2025-03-31"))
+    });
+    assert_eq!(later.lapsed_by_rule["investigation_completion"], 0);
 }
 
 #[test]
@@ -617,6 +708,20 @@ fn goals_complaints_and_risk_calibration() {
         (kf22.reversal_rate.numerator, kf22.reversal_rate.denominator),
         (1, 2)
     );
+    // An appeal outcome of a complaint resolved after T is not yet a fact at T.
+    let mut later = s.clone();
+    later.complaints[0].resolved_at = Some(d("2025-04-15"));
+    let kf22_later = with(&later, "2025-03-31", None, |c| {
+        results::kf22(c, q1).unwrap()
+    });
+    assert_eq!(
+        (
+            kf22_later.reversal_rate.numerator,
+            kf22_later.reversal_rate.denominator
+        ),
+        (0, 1)
+    );
+    assert_eq!(kf22_later.by_appeal_outcome["changed"], 0);
     // (0.8 − 1)² and (0.2 − 1)²: (0.04 + 0.64) / 2; R3 without an outcome is excluded.
     assert!((kf23.brier.score.unwrap() - 0.34).abs() < 1e-9);
     assert_eq!(kf23.excluded.rows("outcome_unknown"), 1);

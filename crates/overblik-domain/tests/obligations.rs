@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use overblik_domain::obligations::{
-    AlertKind, AsOf, Evaluation, Finding, Moment, Status, evaluate,
+    AlertKind, AsOf, Evaluation, Finding, Lapse, Moment, Status, evaluate,
 };
 use overblik_domain::rules::{RuleId, RuleSet, RuleSource};
 use overblik_domain::tables::*;
@@ -600,20 +600,15 @@ fn the_child_is_heard_before_a_decision() {
             Some(MetLate),
             "BL § 5",
         ),
-        (
-            "2025-05-10",
-            "change",
-            "",
-            "2025-05-10",
-            Some(Open),
-            "BL § 5",
-        ),
+        // Without a conversation the duty can no longer be met once the decision is made:
+        // not open on its day, lapsed after it (a_missing_child_conversation_lapses_…).
+        ("2025-05-10", "change", "", "2025-05-10", None, ""),
         (
             "2025-05-10",
             "termination",
             "",
             "2025-05-11",
-            Some(Overdue),
+            Some(Lapsed),
             "BL § 5",
         ),
         ("2025-05-10", "refusal", "", "2025-06-01", None, ""),
@@ -1070,7 +1065,8 @@ fn placed_children_get_two_visits_with_a_conversation_a_year_pro_rata() {
             "",
             &[("2024-03-01", "true"), ("2024-09-01", "false")],
             "2025-01-01",
-            Some(Overdue),
+            // The year is over: a breach no visit can mend any more.
+            Some(Lapsed),
             2,
         ),
         (
@@ -1551,4 +1547,301 @@ fn facts_after_t_are_ignored_so_the_past_can_be_reproduced() {
     assert!(run(&s, end_of("2025-02-28")).obligations.is_empty());
     assert_eq!(run(&s, end_of("2025-03-01")).obligations.len(), 2);
     assert_eq!(run(&s, end_of("2025-03-02")).obligations.len(), 3);
+}
+
+/// The obligations of `rule` with their status and lapse reason.
+fn statuses(evaluation: &Evaluation, rule: RuleId) -> Vec<(Status, Option<Lapse>)> {
+    evaluation
+        .obligations
+        .iter()
+        .filter(|o| o.rule == rule)
+        .map(|o| (o.status, o.lapse))
+        .collect()
+}
+
+/// An investigation of C1 aware 2025-01-10 (due 2025-05-10), never completed.
+fn with_open_investigation(s: &mut Snapshot) {
+    add(
+        s,
+        &INVESTIGATIONS,
+        &[
+            ("investigation_id", "I1"),
+            ("case_id", "C1"),
+            ("aware_at", "2025-01-10"),
+        ],
+    );
+}
+
+#[test]
+fn an_unmet_obligation_of_a_case_closed_by_t_lapses_and_is_not_red() {
+    use Status::*;
+    // (case closed, as of, expected)
+    let cases: &[(&str, &str, Vec<(Status, Option<Lapse>)>)] = &[
+        ("", "2025-06-01", vec![(Overdue, None)]),
+        // Closed on T itself: closed at T, so the duty can no longer be met.
+        (
+            "2025-06-01",
+            "2025-06-01",
+            vec![(Lapsed, Some(Lapse::CaseClosed))],
+        ),
+        // Closed after T: not a fact at T.
+        ("2025-06-02", "2025-06-01", vec![(Overdue, None)]),
+        // Closed before the due date: not open either, and lapsed once due has passed.
+        ("2025-03-01", "2025-04-01", vec![]),
+        (
+            "2025-03-01",
+            "2025-05-11",
+            vec![(Lapsed, Some(Lapse::CaseClosed))],
+        ),
+    ];
+    for (closed, as_of, expected) in cases {
+        let mut s = world("2012-01-01");
+        with_open_investigation(&mut s);
+        if !closed.is_empty() {
+            s.cases[0].closed_at = Some(date(closed));
+        }
+        let evaluation = run(&s, end_of(as_of));
+        assert_eq!(
+            &statuses(&evaluation, RuleId::InvestigationCompletion),
+            expected,
+            "closed {closed}, as of {as_of}"
+        );
+        for o in &evaluation.obligations {
+            assert_eq!(o.is_red(), o.status == Overdue, "{o:?}");
+        }
+    }
+}
+
+#[test]
+fn a_notification_received_after_its_case_was_closed_is_still_owed() {
+    let mut s = world("2012-01-01");
+    s.cases[0].closed_at = Some(date("2025-02-01"));
+    notification(&mut s, "N1", "2025-03-01T10:00:00+01:00", &[]);
+    let evaluation = run(&s, end_of("2025-03-05"));
+    assert_eq!(
+        statuses(&evaluation, RuleId::NotificationAssessment),
+        vec![(Status::Overdue, None)]
+    );
+}
+
+#[test]
+fn a_notification_without_a_case_stays_red_until_its_outcome_is_recorded() {
+    use Status::*;
+    // (outcome, as of, expected)
+    let cases: &[(&str, &str, (Status, Option<Lapse>))] = &[
+        ("", "2025-03-05", (Overdue, None)),
+        (
+            "2025-03-04T09:00:00+01:00",
+            "2025-03-05",
+            (Lapsed, Some(Lapse::NotificationHandled)),
+        ),
+        // An outcome after T is not yet a fact.
+        ("2025-03-06T09:00:00+01:00", "2025-03-05", (Overdue, None)),
+    ];
+    for (outcome, as_of, expected) in cases {
+        let mut s = world("2012-01-01");
+        notification(
+            &mut s,
+            "N1",
+            "2025-03-01T10:00:00+01:00",
+            &[("case_id", ""), ("outcome_at", outcome)],
+        );
+        let evaluation = run(&s, end_of(as_of));
+        let assessment: Vec<_> = evaluation
+            .obligations
+            .iter()
+            .filter(|o| o.rule == RuleId::NotificationAssessment)
+            .collect();
+        assert_eq!(assessment.len(), 1, "{outcome}");
+        let o = assessment[0];
+        assert_eq!((o.status, o.lapse), *expected, "{outcome}");
+        assert_eq!((o.case, o.responsible), (None, None));
+        assert_eq!(o.is_red(), expected.0 == Overdue);
+    }
+}
+
+#[test]
+fn a_missing_child_conversation_lapses_with_the_decision() {
+    let mut s = world("2012-01-01");
+    decision(&mut s, "2025-05-10", "grant", "other", &[]);
+    // On the day of the decision it is not open: a conversation after it cannot precede it.
+    assert_eq!(
+        count(
+            &run(&s, end_of("2025-05-10")),
+            RuleId::ChildConversationBeforeDecision
+        ),
+        0
+    );
+    assert_eq!(
+        statuses(
+            &run(&s, end_of("2025-05-11")),
+            RuleId::ChildConversationBeforeDecision
+        ),
+        vec![(Status::Lapsed, Some(Lapse::DecisionMade))]
+    );
+}
+
+#[test]
+fn a_followup_duty_lapses_the_day_after_its_measure_ends() {
+    use Status::*;
+    // First follow-up of a measure started 2025-01-01: due 2025-04-01, never held.
+    // (measure end, as of, expected)
+    let cases: &[(&str, &str, Vec<(Status, Option<Lapse>)>)] = &[
+        ("", "2025-05-01", vec![(Overdue, None)]),
+        // Ending on T: still active on T, so still owed.
+        ("2025-05-01", "2025-05-01", vec![(Overdue, None)]),
+        (
+            "2025-04-30",
+            "2025-05-01",
+            vec![(Lapsed, Some(Lapse::MeasureEnded))],
+        ),
+        // Ended before the due date: not open while not due.
+        ("2025-02-01", "2025-03-01", vec![]),
+    ];
+    for (end, as_of, expected) in cases {
+        let mut s = world("2012-01-01");
+        measure(&mut s, "M1", "family_treatment", "2025-01-01", end);
+        let evaluation = run(&s, end_of(as_of));
+        assert_eq!(
+            &statuses(&evaluation, RuleId::FollowupFirst),
+            expected,
+            "end {end}, as of {as_of}"
+        );
+    }
+}
+
+#[test]
+fn a_next_followup_without_a_measure_lapses_when_every_measure_it_covers_has_ended() {
+    let mut s = world("2012-01-01");
+    measure(&mut s, "M1", "family_treatment", "2024-01-01", "2025-08-31");
+    measure(&mut s, "M2", "contact_person", "2024-01-01", "2025-09-30");
+    // A case-wide follow-up; the next is due 2025-03-01 and never held.
+    followup(&mut s, "F1", "2024-09-01", "", "2025-03-01");
+    let next = |as_of: &str| statuses(&run(&s, end_of(as_of)), RuleId::FollowupNext);
+    assert_eq!(next("2025-09-15"), vec![(Status::Overdue, None)]);
+    assert_eq!(next("2025-09-30"), vec![(Status::Overdue, None)]);
+    assert_eq!(
+        next("2025-10-01"),
+        vec![(Status::Lapsed, Some(Lapse::MeasureEnded))]
+    );
+}
+
+#[test]
+fn a_plan_duty_of_a_grant_lapses_with_its_measure_and_without_one_only_with_the_case() {
+    let mut s = world("2012-01-01");
+    measure(&mut s, "M1", "family_treatment", "2025-01-01", "2025-05-31");
+    decision(
+        &mut s,
+        "2025-01-01",
+        "grant",
+        "measure",
+        &[
+            ("measure_id", "M1"),
+            ("child_conversation_at", "2025-01-01"),
+        ],
+    );
+    let plan = |s: &Snapshot, as_of: &str| statuses(&run(s, end_of(as_of)), RuleId::PlanForSupport);
+    assert_eq!(plan(&s, "2025-05-31"), vec![(Status::Overdue, None)]);
+    assert_eq!(
+        plan(&s, "2025-06-01"),
+        vec![(Status::Lapsed, Some(Lapse::MeasureEnded))]
+    );
+    // The same grant without a measure: owed until the case closes.
+    s.decisions[0].measure_id = None;
+    assert_eq!(plan(&s, "2025-06-01"), vec![(Status::Overdue, None)]);
+}
+
+#[test]
+fn a_plan_created_after_t_does_not_hide_the_plan_that_met_the_duty() {
+    let mut s = world("2012-01-01");
+    decision(
+        &mut s,
+        "2025-01-01",
+        "grant",
+        "measure",
+        &[("child_conversation_at", "2025-01-01")],
+    );
+    for (id, created) in [("PL1", "2025-02-01"), ("PL2", "2025-03-15")] {
+        add(
+            &mut s,
+            &PLANS,
+            &[("plan_id", id), ("case_id", "C1"), ("created_at", created)],
+        );
+    }
+    // Due 2025-04-01; as of 2025-03-01 PL1 has met it, PL2 does not exist yet.
+    let evaluation = run(&s, end_of("2025-03-01"));
+    let (status, _, _) = only(&evaluation, RuleId::PlanForSupport);
+    assert_eq!(status, Status::MetOnTime);
+    let met = evaluation
+        .obligations
+        .iter()
+        .find(|o| o.rule == RuleId::PlanForSupport)
+        .and_then(|o| o.met_by)
+        .map(|event| event.at);
+    assert_eq!(met, Some(Moment::Date(date("2025-02-01"))));
+}
+
+#[test]
+fn an_aftercare_duty_lapses_on_the_18th_birthday_itself() {
+    use Status::*;
+    // Born 2007-08-31: due 2025-02-28, 18 on 2025-08-31. (as of, expected)
+    let cases: &[(&str, (Status, Option<Lapse>))] = &[
+        ("2025-08-30", (Overdue, None)),
+        ("2025-08-31", (Lapsed, Some(Lapse::TurnedEighteen))),
+    ];
+    for (as_of, expected) in cases {
+        let mut s = world("2007-08-31");
+        measure(&mut s, "M1", "placement_foster_family", "2015-01-01", "");
+        let evaluation = run(&s, end_of(as_of));
+        assert_eq!(
+            statuses(&evaluation, RuleId::AftercareDecision),
+            vec![*expected],
+            "{as_of}"
+        );
+    }
+    // Born on 29 February: the 18th birthday is 28 February in a common year.
+    let mut s = world("2008-02-29");
+    measure(&mut s, "M1", "placement_foster_family", "2015-01-01", "");
+    assert_eq!(
+        statuses(&run(&s, end_of("2026-02-27")), RuleId::AftercareDecision),
+        vec![(Overdue, None)]
+    );
+    assert_eq!(
+        statuses(&run(&s, end_of("2026-02-28")), RuleId::AftercareDecision),
+        vec![(Lapsed, Some(Lapse::TurnedEighteen))]
+    );
+}
+
+#[test]
+fn missing_visits_lapse_when_the_year_is_over() {
+    let mut s = world("2012-01-01");
+    measure(&mut s, "M1", "placement_foster_family", "2024-01-01", "");
+    let visits_2024 = |as_of: &str| {
+        run(&s, end_of(as_of))
+            .obligations
+            .iter()
+            .filter(|o| {
+                o.rule == RuleId::PlacementVisits && o.due == Moment::Date(date("2024-12-31"))
+            })
+            .map(|o| (o.status, o.lapse))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(visits_2024("2024-12-31"), vec![(Status::Open, None)]);
+    assert_eq!(
+        visits_2024("2025-01-01"),
+        vec![(Status::Lapsed, Some(Lapse::YearEnded))]
+    );
+}
+
+#[test]
+fn a_breach_notice_not_sent_lapses_once_the_application_is_decided() {
+    let mut s = adult_world();
+    // § 84: 20 working days; received 2025-03-03, due 2025-03-31, decided late on 2025-04-15.
+    application(&mut s, "SEL § 84", "2025-03-03", "", "2025-04-15");
+    let notice = |as_of: &str| statuses(&run(&s, end_of(as_of)), RuleId::AdultBreachNotice);
+    assert_eq!(notice("2025-04-14"), vec![(Status::Overdue, None)]);
+    assert_eq!(
+        notice("2025-04-15"),
+        vec![(Status::Lapsed, Some(Lapse::ApplicationDecided))]
+    );
 }

@@ -1,5 +1,7 @@
 //! `overblik bench deadlines`: how long the obligation engine takes on generated
-//! municipalities (the largest, or all 98), and how many obligations each rule creates.
+//! municipalities (the largest, or all 98), how many obligations each rule creates, and how
+//! many of them are red numbers, lapsed, or red by the definition before issue 17 (every unmet
+//! obligation past due), per rule and per team.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -7,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::Args;
-use overblik_domain::obligations::{AsOf, Obligation, evaluate};
+use overblik_domain::figures::deadlines::Holder;
+use overblik_domain::obligations::{AsOf, Obligation, Status, evaluate};
 use overblik_domain::rules::{RuleId, RuleSet};
 use overblik_synth::{MUNICIPALITIES, Params, generate};
 
@@ -38,7 +41,8 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
     if !args.national {
         municipalities.truncate(1);
     }
-    let mut per_rule: BTreeMap<RuleId, u64> = BTreeMap::new();
+    let mut per_rule: BTreeMap<RuleId, Tally> = BTreeMap::new();
+    let mut per_team: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut rows, mut obligations, mut alerts) = (0usize, 0usize, 0usize);
     let mut total = Duration::ZERO;
     let mut slowest = (Duration::ZERO, "");
@@ -82,7 +86,20 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
         obligations += evaluation.obligations.len();
         alerts += evaluation.alerts.len();
         for obligation in &evaluation.obligations {
-            *per_rule.entry(obligation.rule).or_default() += 1;
+            per_rule
+                .entry(obligation.rule)
+                .or_default()
+                .add(obligation, as_of);
+            if !args.national {
+                let team = match Holder::of(obligation) {
+                    Holder::Caseworker(staff) => {
+                        snapshot.staff[staff as usize].unit_id.as_str().to_owned()
+                    }
+                    Holder::WithoutCaseworker => "(uden sagsbehandler)".to_owned(),
+                    Holder::WithoutCase => "(uden sag)".to_owned(),
+                };
+                per_team.entry(team).or_default().add(obligation, as_of);
+            }
         }
     }
     if args.national {
@@ -96,9 +113,23 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
             generation.as_secs_f64()
         );
     }
+    let header = |first: &str| {
+        println!(
+            "  {first:<36} {:>10} {:>10} {:>10} {:>14}",
+            "i alt", "røde tal", "bortfaldet", "røde før #17"
+        )
+    };
     println!("forpligtelser pr. regel:");
-    for (rule, count) in &per_rule {
-        println!("  {:<36} {count:>10}", rule.id());
+    header("regel");
+    for (rule, tally) in &per_rule {
+        tally.print(rule.id());
+    }
+    if !per_team.is_empty() {
+        println!("pr. team (sagsbehandleren på opgørelsesdagen):");
+        header("team");
+        for (team, tally) in &per_team {
+            tally.print(team);
+        }
     }
     if let Some(peak) = peak_memory_kib() {
         println!(
@@ -107,4 +138,30 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Obligations counted by what a leader is asked to act on.
+#[derive(Debug, Default)]
+struct Tally {
+    total: u64,
+    red: u64,
+    lapsed: u64,
+    /// Red by the definition before issue 17: unmet and past due, whatever could still be done.
+    red_before: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Obligation, as_of: AsOf) {
+        self.total += 1;
+        self.red += u64::from(o.is_red());
+        self.lapsed += u64::from(o.status == Status::Lapsed);
+        self.red_before += u64::from(!o.status.is_met() && as_of.is_past(o.due));
+    }
+
+    fn print(&self, label: &str) {
+        println!(
+            "  {label:<36} {:>10} {:>10} {:>10} {:>14}",
+            self.total, self.red, self.lapsed, self.red_before
+        );
+    }
 }

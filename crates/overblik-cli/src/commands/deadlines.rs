@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::{Days, NaiveDate};
 use clap::Args;
+use overblik_domain::figures::WITHOUT_CASEWORKER;
+use overblik_domain::figures::deadlines::{Holder, WITHOUT_CASE};
 use overblik_domain::obligations::summary::{Counts, Summary};
 use overblik_domain::obligations::{AsOf, Evaluation, Event, Moment, Obligation, Status, evaluate};
 use overblik_domain::rules::{RuleId, RuleSet};
@@ -32,7 +34,8 @@ pub struct DeadlinesArgs {
     #[arg(long, value_name = "REGEL")]
     pub rule: Option<String>,
     /// Status i listen, kommasepareret: met_on_time, met_late, open, overdue,
-    /// late_with_preliminary eller all. Standard: overdue,open,late_with_preliminary.
+    /// late_with_preliminary, lapsed eller all. Standard: overdue,open,late_with_preliminary
+    /// (lapsed: frister, der ikke længere kan nås, står ikke på arbejdslisten).
     #[arg(long, value_delimiter = ',', value_name = "STATUS")]
     pub status: Vec<String>,
     /// Kun frister fra denne dato (fx de seneste 12 måneders røde tal); gælder også opgørelserne.
@@ -173,13 +176,14 @@ pub fn overview(snapshot: &Snapshot, rules: &RuleSet, date: NaiveDate) -> String
     let evaluation = evaluate(snapshot, rules, AsOf::end_of(date));
     let mut counts = Counts::default();
     for obligation in &evaluation.obligations {
-        counts.add(obligation.status);
+        counts.add(obligation);
     }
     format!(
-        "Lovkrav pr. {date}: {} forpligtelser, {} overskredne frister, {} åbne (se `overblik deadlines`).",
+        "Lovkrav pr. {date}: {} forpligtelser, {} overskredne frister (røde tal), {} åbne, {} ikke overholdt og ikke længere mulige (se `overblik deadlines`).",
         counts.total(),
-        counts.overdue,
-        counts.open
+        counts.red,
+        counts.open,
+        counts.lapsed
     )
 }
 
@@ -274,9 +278,9 @@ impl Scope {
     }
 }
 
-/// Most urgent first: overdue before open, then by due date.
+/// Most urgent first: red numbers before the rest, then by due date.
 fn sorted(mut obligations: Vec<&Obligation>) -> Vec<&Obligation> {
-    obligations.sort_by_key(|o| (o.status != Status::Overdue, o.due, o.rule, o.trigger));
+    obligations.sort_by_key(|o| (!o.is_red(), o.due, o.rule, o.trigger));
     obligations
 }
 
@@ -311,6 +315,8 @@ fn counts_json(counts: &Counts) -> Json {
         "open": counts.open,
         "overdue": counts.overdue,
         "late_with_preliminary": counts.late_with_preliminary,
+        "lapsed": counts.lapsed,
+        "red": counts.red,
         "share_met_on_time": { "numerator": counts.met_on_time, "denominator": counts.settled() },
     })
 }
@@ -348,6 +354,8 @@ fn to_json(
                 "title": rule.title,
                 "legal_basis": rule.versions[o.version as usize].basis,
                 "status": o.status.code(),
+                "red": o.is_red(),
+                "lapse": o.lapse.map(|lapse| lapse.code()),
                 "case_id": o.case.map(|case| snapshot.cases[case as usize].case_id.as_str()),
                 "person_id": snapshot.persons[o.person as usize].person_id.as_str(),
                 "caseworker_id": caseworker_id(snapshot, o),
@@ -391,7 +399,14 @@ fn to_json(
         })
         .collect();
     let by_team = Summary::of(in_scope.iter().copied(), |o| team_of(snapshot, o));
-    let by_caseworker = Summary::of(in_scope.iter().copied(), |o| caseworker_id(snapshot, o));
+    // Keyed by staff id, `none` (a case without a caseworker) or `no_case` (a notification
+    // without a case), as KF16.
+    let by_caseworker = Summary::of(in_scope.iter().copied(), |o| {
+        Some(caseworker_id(snapshot, o).unwrap_or(match o.case {
+            Some(_) => WITHOUT_CASEWORKER,
+            None => WITHOUT_CASE,
+        }))
+    });
     // Every summary counts all rules; the per-rule counts are the team summary's.
     let by_rule: serde_json::Map<_, _> = by_team
         .by_rule
@@ -442,30 +457,43 @@ fn write_tables(
     );
 
     let _ = writeln!(out, "\nRøde tal (overskredne frister) pr. sagsbehandler");
-    let by_caseworker = Summary::of(in_scope.iter().copied(), |o| o.responsible);
-    let mut red: Vec<(Option<u32>, u64, u64)> = by_caseworker
+    let by_caseworker = Summary::of(in_scope.iter().copied(), |o| Some(Holder::of(o)));
+    let mut red: Vec<(Holder, u64, u64)> = by_caseworker
         .by_group
         .keys()
-        .map(|staff| {
-            let total = by_caseworker.group_total(staff);
-            (*staff, total.overdue, total.open)
+        .flatten()
+        .map(|holder| {
+            let total = by_caseworker.group_total(&Some(*holder));
+            (*holder, total.red, total.open)
         })
-        .filter(|(_, overdue, open)| overdue + open > 0)
+        .filter(|(_, red, open)| red + open > 0)
         .collect();
-    red.sort_by_key(|(staff, overdue, _)| (std::cmp::Reverse(*overdue), *staff));
-    let rows = red
+    red.sort_by_key(|(holder, red, _)| (std::cmp::Reverse(*red), *holder));
+    let mut rows: Vec<Vec<String>> = red
         .iter()
-        .map(|(staff, overdue, open)| {
-            let (id, team) = match staff {
-                Some(staff) => {
+        .map(|(holder, red, open)| {
+            let (id, team) = match holder {
+                Holder::Caseworker(staff) => {
                     let staff = &snapshot.staff[*staff as usize];
                     (staff.staff_id.to_string(), staff.unit_id.to_string())
                 }
-                None => ("uden sagsbehandler".to_owned(), "-".to_owned()),
+                Holder::WithoutCaseworker => ("uden sagsbehandler".to_owned(), "-".to_owned()),
+                Holder::WithoutCase => ("uden sag".to_owned(), "-".to_owned()),
             };
-            vec![id, team, overdue.to_string(), open.to_string()]
+            vec![id, team, red.to_string(), open.to_string()]
         })
         .collect();
+    if !rows.is_empty() {
+        let (red_total, open_total) = red
+            .iter()
+            .fold((0, 0), |(r, o), (_, red, open)| (r + red, o + open));
+        rows.push(vec![
+            "i alt".to_owned(),
+            String::new(),
+            red_total.to_string(),
+            open_total.to_string(),
+        ]);
+    }
     write_table(
         out,
         &["Sagsbehandler", "Enhed", "Overskredet", "Åbne"],
@@ -484,7 +512,8 @@ fn write_tables(
                 counts.met_on_time.to_string(),
                 counts.met_late.to_string(),
                 counts.late_with_preliminary.to_string(),
-                counts.overdue.to_string(),
+                counts.red.to_string(),
+                counts.lapsed.to_string(),
                 counts.open.to_string(),
                 share(counts),
             ]
@@ -500,6 +529,7 @@ fn write_tables(
             "For sent",
             "Foreløbig",
             "Overskredet",
+            "Kan ikke nås",
             "Åbne",
             "Andel til tiden",
         ],
@@ -516,7 +546,8 @@ fn write_tables(
             vec![
                 team.unwrap_or("uden sagsbehandler").to_owned(),
                 counts.total().to_string(),
-                counts.overdue.to_string(),
+                counts.red.to_string(),
+                counts.lapsed.to_string(),
                 counts.open.to_string(),
                 share(&counts),
             ]
@@ -524,7 +555,14 @@ fn write_tables(
         .collect();
     write_table(
         out,
-        &["Enhed", "I alt", "Overskredet", "Åbne", "Andel til tiden"],
+        &[
+            "Enhed",
+            "I alt",
+            "Overskredet",
+            "Kan ikke nås",
+            "Åbne",
+            "Andel til tiden",
+        ],
         rows,
     );
 

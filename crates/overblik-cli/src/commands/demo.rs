@@ -18,7 +18,7 @@ use overblik_domain::Snapshot;
 use overblik_domain::codes::{OrgUnitKind, StaffRole};
 use overblik_domain::figures::Lookup;
 use overblik_domain::figures::caseload::is_open_on;
-use overblik_domain::obligations::{AsOf, Status, evaluate};
+use overblik_domain::obligations::{AsOf, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_ingest::{ExportFormat, Source};
 use overblik_store::{NewUser, Store};
@@ -209,7 +209,7 @@ impl DemoLinks {
         let with_overdue: HashSet<u32> = evaluation
             .obligations
             .iter()
-            .filter(|obligation| obligation.status == Status::Overdue)
+            .filter(|obligation| obligation.is_red())
             .filter_map(|obligation| obligation.responsible)
             .collect();
         // Who holds each open case at `today`, and who held it last (the figures' lookup).

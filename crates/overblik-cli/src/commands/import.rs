@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use clap::Args;
 use overblik_ingest::Source;
 
@@ -12,11 +11,8 @@ use crate::store_args::StoreArgs;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Mappe med CSV-filer eller en .xlsx-fil.
+    /// Mappe med CSV-filer eller en .xlsx-fil (datoer i fremtiden kontrolleres mod --today).
     pub path: PathBuf,
-    /// Dato for kontrollen af datoer i fremtiden (standard: i dag).
-    #[arg(long, value_name = "ÅÅÅÅ-MM-DD")]
-    pub today: Option<NaiveDate>,
 }
 
 /// Exit code when the data was rejected (nothing stored): distinct from other failures.
@@ -25,7 +21,7 @@ pub const REJECTED: u8 = 3;
 pub fn run(store_args: &StoreArgs, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::open(&args.path)?;
     let mut store = store_args.open()?;
-    let today = args.today.unwrap_or_else(crate::clock::today);
+    let today = crate::clock::today();
     match import(&mut store, &source, today)? {
         ImportOutcome::Rejected { validation } => {
             for issue in &validation.issues {

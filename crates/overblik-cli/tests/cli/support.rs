@@ -152,12 +152,15 @@ pub fn assert_clean_failure(output: &Output, expected: &str) {
     );
 }
 
+/// `overblik` with none of the caller's settings, on the test clock (the same fixed day as the
+/// test server), so no test depends on the wall-clock date.
 pub fn overblik_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_overblik"));
     command
         .env_remove("OVERBLIK_DATABASE_URL")
         .env_remove("OVERBLIK_KEY")
-        .env_remove("OVERBLIK_KEY_FILE");
+        .env_remove("OVERBLIK_KEY_FILE")
+        .env("OVERBLIK_TODAY", crate::demo_server::test_today());
     command
 }
 

@@ -7,7 +7,7 @@
 //! One server is shared by every test of this binary. Tests that change state use their own
 //! sessions or users: the login lockout locks a user it creates itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::OnceLock;
@@ -1113,8 +1113,17 @@ fn municipality_head() -> &'static Session {
 }
 
 /// The shared server's database, to find test cases with SQL (read only).
+/// The demo database, with the server's "today" (its clock, not the wall clock) as the temp
+/// table `server_clock`, so queries date their facts as the server does.
 fn demo_db() -> rusqlite::Connection {
-    rusqlite::Connection::open(server().database_file()).unwrap()
+    let db = rusqlite::Connection::open(server().database_file()).unwrap();
+    db.execute_batch(&format!(
+        "CREATE TEMP TABLE server_clock (today TEXT NOT NULL); \
+         INSERT INTO server_clock VALUES ('{}');",
+        crate::demo_server::test_today()
+    ))
+    .unwrap();
+    db
 }
 
 /// F8: a leader reassigns a case away from its caseworker; the current assignment ends, a
@@ -1132,7 +1141,7 @@ fn a_reassignment_creates_a_handover_checklist_followed_until_complete() {
             .prepare(
                 "SELECT a.case_id, a.staff_id FROM assignments a JOIN cases c ON c.case_id = a.case_id \
                  JOIN staff s ON s.staff_id = a.staff_id \
-                 WHERE a.to_date IS NULL AND c.closed_at IS NULL AND a.from_date < date('now', '-2 days') \
+                 WHERE a.to_date IS NULL AND c.closed_at IS NULL AND a.from_date < date((SELECT today FROM server_clock), '-2 days') \
                  AND a.staff_id <> ?1 ORDER BY c.area <> 'children', a.case_id LIMIT 40",
             )
             .unwrap();
@@ -1930,7 +1939,7 @@ fn injection_attempts_are_harmless() {
     reply
         .expect_error_page(400, "Ugyldigt input")
         .expect_text("Feltet «status»")
-        .expect_text("overdue, open eller all");
+        .expect_text("overdue, open, lapsed eller all");
     assert!(
         !reply.text().contains("<script>alert(1)"),
         "{}",
@@ -2444,13 +2453,13 @@ fn a_case_shows_its_goals_and_the_no_progress_signal() {
         .query_row(
             "SELECT p.case_id, (SELECT group_concat(score, ' → ') FROM \
                (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
-                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now') ORDER BY f.held_at)) \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date((SELECT today FROM server_clock)) ORDER BY f.held_at)) \
              FROM goals g JOIN plans p ON p.plan_id = g.plan_id JOIN cases c ON c.case_id = p.case_id \
              WHERE g.closed_at IS NULL AND c.closed_at IS NULL AND \
                (SELECT count(*) FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
-                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now')) >= 2 AND \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date((SELECT today FROM server_clock))) >= 2 AND \
                (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
-                WHERE s.goal_id = g.goal_id AND f.held_at <= date('now') ORDER BY f.held_at DESC LIMIT 1) <= \
+                WHERE s.goal_id = g.goal_id AND f.held_at <= date((SELECT today FROM server_clock)) ORDER BY f.held_at DESC LIMIT 1) <= \
                (SELECT s.score FROM goal_scores s JOIN followups f ON f.followup_id = s.followup_id \
                 WHERE s.goal_id = g.goal_id ORDER BY f.held_at LIMIT 1) \
              ORDER BY p.case_id LIMIT 1",
@@ -2651,7 +2660,7 @@ fn goals_are_scored_at_a_follow_up() {
              JOIN goals g ON g.plan_id = p.plan_id AND g.closed_at IS NULL
              WHERE c.closed_at IS NULL
                AND EXISTS (SELECT 1 FROM followups f WHERE f.case_id = c.case_id
-                           AND f.held_at <= date('now'))
+                           AND f.held_at <= date((SELECT today FROM server_clock)))
              ORDER BY c.case_id, g.goal_id LIMIT 1",
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
@@ -2704,4 +2713,234 @@ fn goals_are_scored_at_a_follow_up() {
     login("controller")
         .get(&href)
         .expect_error_page(403, "Ingen adgang");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Totals that add up (issue 17): every headline equals the sum of the rows shown under it.
+
+/// The text of an HTML fragment without its tags (and the screen-reader suffix of links).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace(" – vis listen", "").trim().to_owned()
+}
+
+/// A shown count as a number ("1.234" → 1234); `None` for "<5", "·" or text.
+fn shown_count(text: &str) -> Option<u64> {
+    text.replace('.', "").parse().ok()
+}
+
+/// The landing page's headlines: label → value as shown.
+fn headlines(html: &str) -> BTreeMap<String, String> {
+    html.split("headline-label\">")
+        .skip(1)
+        .map(|rest| {
+            let label = strip_tags(&rest[..rest.find("</h2>").unwrap()]);
+            let value_start = rest.find("headline-value\">").unwrap() + "headline-value\">".len();
+            let value = &rest[value_start..];
+            (label, strip_tags(&value[..value.find("</p>").unwrap()]))
+        })
+        .collect()
+}
+
+/// The rows of the table captioned `caption` (cell texts), and its column headers.
+fn html_table(html: &str, caption: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let start = html
+        .find(&format!("<caption>{caption}</caption>"))
+        .unwrap_or_else(|| panic!("no table «{caption}»"));
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let head =
+        &table[table.find("<thead>").unwrap() + "<thead>".len()..table.find("</thead>").unwrap()];
+    let columns = head
+        .split("<th")
+        .skip(1)
+        .map(|th| strip_tags(&format!("<th{th}")))
+        .collect();
+    let body = &table[table.find("<tbody>").unwrap()..];
+    let rows = body
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|td| strip_tags(&format!("<td{td}")))
+                .collect()
+        })
+        .collect();
+    (columns, rows)
+}
+
+/// The sum of column `column` over the rows other than «I alt», and the «I alt» row's value;
+/// `None` when a cell of the column is hidden (suppressed).
+fn column_sum(
+    (columns, rows): &(Vec<String>, Vec<Vec<String>>),
+    column: &str,
+) -> Option<(u64, Option<u64>)> {
+    let i = columns
+        .iter()
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("no column «{column}» in {columns:?}"));
+    let mut sum = 0;
+    let mut total = None;
+    for row in rows {
+        let value = shown_count(&row[i])?;
+        if row[0] == "I alt" {
+            total = Some(value);
+        } else {
+            sum += value;
+        }
+    }
+    Some((sum, total))
+}
+
+#[track_caller]
+fn assert_adds_up(
+    role: &str,
+    headline: &BTreeMap<String, String>,
+    label: &str,
+    table: &(Vec<String>, Vec<Vec<String>>),
+    column: &str,
+) {
+    let shown = shown_count(&headline[label]);
+    let Some((sum, total)) = column_sum(table, column) else {
+        return; // a suppressed column: the reader cannot add it up, by design
+    };
+    assert_eq!(shown, Some(sum), "{role}: «{label}» ≠ Σ «{column}»");
+    assert_eq!(total, Some(sum), "{role}: «I alt» of «{column}»");
+}
+
+#[test]
+fn every_headline_equals_the_sum_of_the_rows_under_it() {
+    // Other tests move cases between caseworkers: hold still while reading.
+    let _assignments = assignments_lock();
+
+    let leader = login("teamleder");
+    let page = leader.get("/oversigt");
+    let html = page.expect(200).text();
+    let cards = headlines(&html);
+    let caseworkers = html_table(&html, "Røde tal og sagsstamme pr. sagsbehandler");
+    assert_adds_up(
+        "teamleder",
+        &cards,
+        "Overskredne frister",
+        &caseworkers,
+        "Overskredne frister",
+    );
+    assert_adds_up(
+        "teamleder",
+        &cards,
+        "Frister de næste 14 dage",
+        &caseworkers,
+        "Frister 14 dage",
+    );
+    assert_adds_up(
+        "teamleder",
+        &cards,
+        "Åbne sager",
+        &caseworkers,
+        "Åbne sager",
+    );
+    // «Frister uden ansvarlig» is the «uden sagsbehandler» and «uden sag» rows.
+    let unowned: u64 = caseworkers
+        .1
+        .iter()
+        .filter(|row| row[0] == "Uden sagsbehandler" || row[0].starts_with("Uden sag ("))
+        .map(|row| shown_count(&row[1]).unwrap())
+        .sum();
+    assert_eq!(shown_count(&cards["Frister uden ansvarlig"]), Some(unowned));
+    // The drill-down lists every red number the headline counts.
+    let red = shown_count(&cards["Overskredne frister"]).unwrap();
+    let list = leader
+        .get("/api/v1/obligations?status=overdue")
+        .expect(200)
+        .json();
+    assert_eq!(
+        list["total"].as_u64(),
+        Some(red),
+        "teamleder: /frister ≠ the headline"
+    );
+    assert!(
+        list["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "overdue" || r["status"] == "late_with_preliminary"),
+        "only red numbers are listed"
+    );
+
+    for role in ["fagchef", "direktoer"] {
+        let html = login(role).get("/oversigt").expect(200).text();
+        let cards = headlines(&html);
+        let teams = html_table(&html, "Teamene");
+        assert_adds_up(
+            role,
+            &cards,
+            "Overskredne frister",
+            &teams,
+            "Overskredne frister",
+        );
+        assert_adds_up(role, &cards, "Åbne sager", &teams, "Åbne sager");
+        if role == "fagchef" {
+            let caseworkers = html_table(&html, "Røde tal og sagsstamme pr. sagsbehandler");
+            assert_adds_up(
+                role,
+                &cards,
+                "Overskredne frister",
+                &caseworkers,
+                "Overskredne frister",
+            );
+            assert_adds_up(role, &cards, "Åbne sager", &caseworkers, "Åbne sager");
+        }
+    }
+
+    // The caseworker's own red numbers are exactly the list behind them.
+    let caseworker = login("sagsbehandler");
+    let cards = headlines(&caseworker.get("/oversigt").expect(200).text());
+    let own = caseworker
+        .get("/api/v1/obligations?status=overdue")
+        .expect(200)
+        .json();
+    assert_eq!(
+        shown_count(&cards["Mine overskredne frister"]),
+        own["total"].as_u64(),
+        "sagsbehandler: the headline ≠ the list"
+    );
+
+    // The weekly report: the red numbers per caseworker add up to the total per rule.
+    let report = leader.get("/api/v1/reports/weekly").expect(200).json();
+    let table = |id: &str| -> Vec<Value> {
+        report["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["tables"].as_array().unwrap().iter())
+            .find(|t| t["id"] == id)
+            .unwrap_or_else(|| panic!("no table {id}"))["rows"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let sum_and_total = |rows: &[Value]| {
+        let value = |row: &Value| row[1]["value"].as_u64().unwrap();
+        let (total, rest): (Vec<&Value>, Vec<&Value>) =
+            rows.iter().partition(|row| row[0]["value"] == "I alt");
+        (rest.iter().map(|r| value(r)).sum::<u64>(), value(total[0]))
+    };
+    let (by_caseworker, caseworker_total) = sum_and_total(&table("red_by_caseworker"));
+    let (by_rule, rule_total) = sum_and_total(&table("red_by_rule"));
+    assert_eq!(by_caseworker, caseworker_total);
+    assert_eq!(by_rule, rule_total);
+    assert_eq!(caseworker_total, rule_total);
+    assert_eq!(
+        caseworker_total, red,
+        "the weekly report's red numbers ≠ the landing page's"
+    );
 }

@@ -8,6 +8,15 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+/// The day the test server lives on (its clock, `--today`): fixed, so the suite does not depend
+/// on the wall-clock date; `OVERBLIK_TEST_TODAY` runs it on another day.
+const DEFAULT_TEST_TODAY: &str = "2026-11-30";
+
+/// The test server's "today".
+pub fn test_today() -> String {
+    std::env::var("OVERBLIK_TEST_TODAY").unwrap_or_else(|_| DEFAULT_TEST_TODAY.to_owned())
+}
+
 /// How long the server may take from start to its "kører på" line (it loads the data first).
 const SERVER_START_TIMEOUT: Duration = Duration::from_secs(180);
 const POLL: Duration = Duration::from_millis(20);
@@ -55,6 +64,8 @@ impl Server {
         let database = format!("sqlite://{}", dir.path().join("demo.db").display());
         let demo = overblik_command()
             .args([
+                "--today",
+                &test_today(),
                 "--database",
                 &database,
                 "demo",
@@ -78,6 +89,7 @@ impl Server {
             .arg("-c")
             .arg(WATCHDOG)
             .arg(env!("CARGO_BIN_EXE_overblik"))
+            .args(["--today", &test_today()])
             .args(["--database", &database, "serve", "--listen", "127.0.0.1:0"])
             .env("OVERBLIK_TEST_DIR", dir.path());
         remove_overblik_env(&mut watchdog);
@@ -187,6 +199,7 @@ fn remove_overblik_env(command: &mut Command) {
         "OVERBLIK_LISTEN",
         "OVERBLIK_RULES",
         "OVERBLIK_BEHIND_TLS",
+        "OVERBLIK_TODAY",
     ] {
         command.env_remove(name);
     }

@@ -98,7 +98,7 @@ impl Figures {
             kf13: kf13(ctx),
             kf14: kf14(ctx),
             kf15: kf15(ctx, period),
-            kf16: kf16(ctx),
+            kf16: kf16(ctx, period),
             kf17: kf17(ctx, period),
             kf18,
             kf19,

@@ -284,15 +284,14 @@ pub fn kf22(ctx: &Context<'_>, period: Period) -> Available<Kf22> {
                 out.personal_contact_within_5_days
                     .count(contact.is_some_and(|d| c.received_at <= d && d <= due));
             }
-            // The outcome is known at T when the complaint was resolved by T (or no date says
-            // otherwise).
-            if let Some(outcome) = c.outcome
-                && c.resolved_at.is_none_or(|d| d <= t)
-            {
+            // The outcomes are known at T when the complaint was resolved by T (or no date says
+            // otherwise): an appeal decided after T is not yet a fact at T.
+            let resolved_by_t = c.resolved_at.is_none_or(|d| d <= t);
+            if let Some(outcome) = c.outcome.filter(|_| resolved_by_t) {
                 out.informally_resolved
                     .count(outcome == ComplaintOutcome::InformallyResolved);
             }
-            if let Some(appeal) = c.appeal_outcome {
+            if let Some(appeal) = c.appeal_outcome.filter(|_| resolved_by_t) {
                 *out.by_appeal_outcome.entry(appeal.code()).or_default() += 1;
                 match appeal {
                     AppealOutcome::Confirmed => out.reversal_rate.count(false),

@@ -1,6 +1,7 @@
 //! The adult rules: published processing deadlines, the notice when one cannot be kept, and
 //! the treatment guarantee for drug misuse.
 
+use super::lapse::{Lapse, Window};
 use super::{Draft, Event, EventTable, Finding, Moment, Output};
 use crate::rules::RuleId;
 use crate::rules::paragraph_of;
@@ -57,6 +58,7 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
                         trigger,
                         due,
                         met: decided,
+                        window: Window::CaseOnly,
                         findings: findings.clone(),
                     });
                     let decided_on_time = decided.is_some_and(|event| {
@@ -74,6 +76,9 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
                             trigger,
                             due,
                             met: application.notice_sent_at.map(event),
+                            window: application.decided_at.map_or(Window::CaseOnly, |date| {
+                                Window::before(date, Lapse::ApplicationDecided)
+                            }),
                             findings: Vec::new(),
                         });
                     }
@@ -93,6 +98,7 @@ pub(super) fn evaluate(out: &mut Output<'_>) {
                 trigger,
                 due: Moment::Date(rule.deadline().after_date(received, calendar)),
                 met: decided,
+                window: Window::CaseOnly,
                 findings,
             });
         }

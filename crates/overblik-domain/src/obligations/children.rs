@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::lapse::{Lapse, Window};
 use super::{Draft, Event, EventTable, Finding, Moment, Output, Status};
 use crate::calendar::local_date;
 use crate::codes::{DecisionKind, DecisionSubject, NotifierType};
@@ -45,6 +46,7 @@ pub(super) fn notifications(out: &mut Output<'_>) {
                 trigger,
                 due: rule.deadline().after_instant(n.received_at, calendar),
                 met: n.assessed_at.map(at),
+                window: Window::CaseOnly,
                 findings,
             });
         }
@@ -69,6 +71,7 @@ pub(super) fn notifications(out: &mut Output<'_>) {
                 trigger,
                 due: rule.deadline().after_instant(n.received_at, calendar),
                 met: n.receipt_sent_at.map(at),
+                window: Window::CaseOnly,
                 findings,
             });
         }
@@ -95,6 +98,7 @@ pub(super) fn notifications(out: &mut Output<'_>) {
                 trigger: at(outcome_at),
                 due: deadline.after_instant(outcome_at, calendar),
                 met: n.feedback_sent_at.map(at),
+                window: Window::CaseOnly,
                 findings,
             });
         }
@@ -146,6 +150,7 @@ pub(super) fn investigations(out: &mut Output<'_>) {
             trigger: event(inv.aware_at),
             due: Moment::Date(rule.deadline().after_date(inv.aware_at, calendar)),
             met: completed,
+            window: Window::CaseOnly,
             findings,
         };
         draft.due = out.settled_due(&draft);
@@ -195,6 +200,7 @@ pub(super) fn decisions(out: &mut Output<'_>) {
                     at: Moment::Date(date),
                     ..trigger
                 }),
+                window: Window::Closed(Lapse::DecisionMade),
                 findings: Vec::new(),
             });
         }
@@ -244,6 +250,8 @@ pub(super) fn decisions(out: &mut Output<'_>) {
             trigger,
             due: Moment::Date(due),
             met: plan_for(out, case, None, due),
+            // A grant without a measure lapses only with its case.
+            window: Window::measure(measure.and_then(|m| snapshot.measures[m as usize].end_date)),
             findings,
         });
     }
@@ -265,5 +273,6 @@ pub(super) fn plan_for(
     super::meeting_event(
         events.filter(|event| from.is_none_or(|from| event.at.date() >= from)),
         due,
+        out.as_of,
     )
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::index::Index;
+use super::lapse::Window;
 use super::{AsOf, Draft, Event, EventTable, Finding, Moment, Output};
 use crate::rules::RuleId;
 use crate::tables::{Followup, Measure};
@@ -112,6 +113,7 @@ fn first(out: &mut Output<'_>) {
             },
             due: Moment::Date(due),
             met,
+            window: Window::measure(measure.end_date),
             findings,
         });
     }
@@ -187,8 +189,42 @@ fn next(out: &mut Output<'_>) {
                 },
                 due: Moment::Date(due),
                 met,
+                window: next_window(out.as_of, index, case, followup, held, due),
                 findings,
             });
         }
     }
+}
+
+/// The window of a `followup_next` obligation: it belongs to the measure the follow-up names,
+/// or else to every measure of the case active on its held_at and on due (those active on due
+/// when none is active on both), and lapses when all of them have ended.
+fn next_window(
+    as_of: AsOf,
+    index: &Index<'_>,
+    case: u32,
+    followup: &Followup,
+    held: NaiveDate,
+    due: NaiveDate,
+) -> Window {
+    let concerned = || measures_of(index, case).filter(|measure| concerns(followup, measure));
+    let on_both: Vec<&Measure> = concerned()
+        .filter(|measure| active_on(as_of, measure, held) && active_on(as_of, measure, due))
+        .collect();
+    let owners = if on_both.is_empty() {
+        concerned()
+            .filter(|measure| active_on(as_of, measure, due))
+            .collect()
+    } else {
+        on_both
+    };
+    // The last end among them; any without an end keeps the window open.
+    let last_end = owners
+        .iter()
+        .map(|measure| measure.end_date)
+        .try_fold(None, |last: Option<NaiveDate>, end| {
+            end.map(|end| Some(last.map_or(end, |last| last.max(end))))
+        })
+        .flatten();
+    Window::measure(last_end)
 }

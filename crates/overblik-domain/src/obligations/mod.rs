@@ -13,6 +13,7 @@ mod children;
 mod findings;
 mod followups;
 mod index;
+mod lapse;
 mod placements;
 mod signals;
 pub mod summary;
@@ -22,11 +23,13 @@ use crate::rules::{RuleId, RuleSet};
 
 pub use as_of::AsOf;
 pub use findings::Finding;
+pub use lapse::Lapse;
 pub use signals::{Alert, AlertKind};
 
 pub use crate::rules::Moment;
 
 use index::Index;
+use lapse::Window;
 
 /// The status of an obligation at the as-of moment (legal-rules.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,10 +38,14 @@ pub enum Status {
     MetLate,
     /// Not met, due at or after T.
     Open,
-    /// Not met, due before T: a "red number".
+    /// Not met, due before T, and still owed and possible at T: a "red number".
     Overdue,
-    /// Investigations: not completed by the due date, but a preliminary assessment was.
+    /// Investigations: not completed by the due date, but a preliminary assessment was. A red
+    /// number while not completed by T; met late once completed.
     LateWithPreliminary,
+    /// Not met by T, due before T, and no longer possible or owed at T (its case closed, its
+    /// window over: [`Lapse`]): a breach in the statistics, on nobody's to-do list.
+    Lapsed,
 }
 
 impl Status {
@@ -48,6 +55,7 @@ impl Status {
         Status::Open,
         Status::Overdue,
         Status::LateWithPreliminary,
+        Status::Lapsed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +65,7 @@ impl Status {
             Status::Open => "open",
             Status::Overdue => "overdue",
             Status::LateWithPreliminary => "late_with_preliminary",
+            Status::Lapsed => "lapsed",
         }
     }
 
@@ -74,6 +83,7 @@ impl Status {
             Status::Open => "Åben",
             Status::Overdue => "Overskredet",
             Status::LateWithPreliminary => "For sent, foreløbig vurdering",
+            Status::Lapsed => "Ikke overholdt, kan ikke længere nås",
         }
     }
 
@@ -161,7 +171,22 @@ pub struct Obligation {
     pub responsible: Option<u32>,
     /// Rules that count events (visits a year): how many are required and were done by T.
     pub progress: Option<(u8, u8)>,
+    /// Why it can no longer be met, when the status is [`Status::Lapsed`].
+    pub lapse: Option<Lapse>,
     pub findings: Vec<Finding>,
+}
+
+impl Obligation {
+    /// Whether the obligation is a red number at T ("røde tal", KF16, every list a person is
+    /// asked to act on): `overdue`, or an investigation late with a preliminary assessment and
+    /// still not completed by T. Lapsed obligations are breaches, but nothing anyone can do.
+    pub fn is_red(&self) -> bool {
+        match self.status {
+            Status::Overdue => true,
+            Status::LateWithPreliminary => self.met_by.is_none(),
+            _ => false,
+        }
+    }
 }
 
 /// A trigger that should create an obligation but whose due date cannot be computed from the
@@ -255,10 +280,16 @@ fn judge(due: Moment, met_by: Option<Event>, as_of: AsOf) -> Status {
 }
 
 /// The event that meets a deadline on `due` among `events` in date order: the latest one by
-/// the due date (the one a reader checks), else the first one after it (met late).
-fn meeting_event(events: impl Iterator<Item = Event>, due: chrono::NaiveDate) -> Option<Event> {
+/// the due date (the one a reader checks), else the first one after it (met late). Events
+/// after T are not facts at T, so they are passed over: a plan created after T must not hide
+/// the plan that met the duty by T.
+fn meeting_event(
+    events: impl Iterator<Item = Event>,
+    due: chrono::NaiveDate,
+    as_of: AsOf,
+) -> Option<Event> {
     let mut on_time = None;
-    for event in events {
+    for event in events.filter(|event| as_of.has_happened(event.at)) {
         if event.at.date() <= due {
             on_time = Some(event);
         } else {
@@ -290,6 +321,8 @@ struct Draft {
     /// The first event that meets the obligation, on time or late (counted only if it
     /// happened by T).
     met: Option<Event>,
+    /// When the rule's window closes, besides the case (`lapsed`).
+    window: Window,
     findings: Vec<Finding>,
 }
 
@@ -316,8 +349,28 @@ impl Output<'_> {
     }
 
     /// Adds the obligation with a status the rule module decided; `draft.due` and `draft.met`
-    /// are taken as they are.
-    fn push_with(&mut self, draft: Draft, status: Status, progress: Option<(u8, u8)>) {
+    /// are taken as they are. An unmet obligation that can no longer be met at T becomes
+    /// `lapsed` when past due, and is left out while not yet due (it is not `open` either).
+    fn push_with(&mut self, draft: Draft, mut status: Status, progress: Option<(u8, u8)>) {
+        let unmet = matches!(status, Status::Open | Status::Overdue)
+            || (status == Status::LateWithPreliminary && draft.met.is_none());
+        let mut lapse = None;
+        if unmet {
+            lapse = lapse::lapse_at(
+                self.index.snapshot,
+                self.as_of,
+                draft.rule,
+                draft.case,
+                draft.trigger,
+                draft.window,
+            );
+            if lapse.is_some() {
+                if !self.as_of.is_past(draft.due) {
+                    return;
+                }
+                status = Status::Lapsed;
+            }
+        }
         let responsible = draft
             .case
             .and_then(|case| self.index.responsible_at_as_of(case));
@@ -332,6 +385,7 @@ impl Output<'_> {
             status,
             responsible,
             progress,
+            lapse,
             findings: draft.findings,
         });
     }

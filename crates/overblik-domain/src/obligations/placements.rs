@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::followups::{active_on, known_end, measures_of};
+use super::lapse::{Lapse, Window};
 use super::{Draft, Event, EventTable, Moment, Output, Status};
 use crate::calendar::anniversary;
 use crate::codes::DecisionSubject;
@@ -105,6 +106,7 @@ fn visits(out: &mut Output<'_>) {
                 },
                 due,
                 met,
+                window: Window::Until(last_day, Lapse::YearEnded),
                 findings: Vec::new(),
             };
             let progress = (required.min(255) as u8, done.min(255) as u8);
@@ -161,6 +163,7 @@ fn age_rules(out: &mut Output<'_>) {
                 trigger: birthday_event(birthday),
                 due: Moment::Date(due),
                 met: super::children::plan_for(out, case, Some(birthday), due),
+                window: until_eighteen(birth),
                 findings: Vec::new(),
             });
         }
@@ -188,6 +191,7 @@ fn age_rules(out: &mut Output<'_>) {
                 trigger: birthday_event(day),
                 due: Moment::Date(day),
                 met: aftercare_decision(out, case, day),
+                window: until_eighteen(birth),
                 findings: Vec::new(),
             });
         }
@@ -208,5 +212,10 @@ fn aftercare_decision(out: &Output<'_>, case: u32, due: NaiveDate) -> Option<Eve
             row: *row,
             at: Moment::Date(decisions[*row as usize].decided_at),
         });
-    super::meeting_event(events, due)
+    super::meeting_event(events, due, out.as_of)
+}
+
+/// Open until the young person turns 18 (29 Feb birthdays with the month clamp).
+fn until_eighteen(birth: NaiveDate) -> Window {
+    Window::before(anniversary(birth, 18), Lapse::TurnedEighteen)
 }

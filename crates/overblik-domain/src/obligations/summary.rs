@@ -1,5 +1,6 @@
 //! Counting obligations: per rule, per team and per caseworker, the numbers a compliance list
-//! shows ("red numbers" = overdue).
+//! shows ("red numbers" = overdue and uncompleted late-with-preliminary; lapsed obligations are
+//! breaches in the shares, not red numbers).
 
 use std::collections::BTreeMap;
 
@@ -14,21 +15,32 @@ pub struct Counts {
     pub open: u64,
     pub overdue: u64,
     pub late_with_preliminary: u64,
+    pub lapsed: u64,
+    /// The red numbers among them ([`Obligation::is_red`]): `overdue`, and `late_with_preliminary`
+    /// not completed by T. Not a status of its own, so not part of [`Counts::total`].
+    pub red: u64,
 }
 
 impl Counts {
-    pub fn add(&mut self, status: Status) {
-        *match status {
+    pub fn add(&mut self, obligation: &Obligation) {
+        self.red += u64::from(obligation.is_red());
+        *match obligation.status {
             Status::MetOnTime => &mut self.met_on_time,
             Status::MetLate => &mut self.met_late,
             Status::Open => &mut self.open,
             Status::Overdue => &mut self.overdue,
             Status::LateWithPreliminary => &mut self.late_with_preliminary,
+            Status::Lapsed => &mut self.lapsed,
         } += 1;
     }
 
     pub fn total(&self) -> u64 {
-        self.met_on_time + self.met_late + self.open + self.overdue + self.late_with_preliminary
+        self.met_on_time
+            + self.met_late
+            + self.open
+            + self.overdue
+            + self.late_with_preliminary
+            + self.lapsed
     }
 
     /// The obligations whose outcome is known at T: all but the open ones. The share met on
@@ -51,6 +63,8 @@ impl std::ops::AddAssign for Counts {
         self.open += other.open;
         self.overdue += other.overdue;
         self.late_with_preliminary += other.late_with_preliminary;
+        self.lapsed += other.lapsed;
+        self.red += other.red;
     }
 }
 
@@ -77,14 +91,14 @@ impl<K: Ord + Clone> Summary<K> {
                 .by_rule
                 .entry(obligation.rule)
                 .or_default()
-                .add(obligation.status);
+                .add(obligation);
             summary
                 .by_group
                 .entry(group_of(obligation))
                 .or_default()
                 .entry(obligation.rule)
                 .or_default()
-                .add(obligation.status);
+                .add(obligation);
         }
         summary
     }

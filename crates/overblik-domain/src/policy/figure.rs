@@ -218,7 +218,7 @@ impl F {
             F::Kf14 => waiting::kf14(ctx)
                 .and_then(|k| Measured::statistic(k.waiting_days.median, &k.waiting_days)),
             F::Kf15 => Measured::share(deadlines::kf15(ctx, period).on_time),
-            F::Kf16 => Some(Measured::count(deadlines::kf16(ctx).total)),
+            F::Kf16 => Some(Measured::count(deadlines::kf16(ctx, period).total)),
             F::Kf21 => results::kf21(ctx).and_then(|k| Measured::share(k.no_progress)),
             F::Kf22 => results::kf22(ctx, period)
                 .and_then(|k| Measured::share(k.personal_contact_within_5_days)),

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use super::build::*;
 use super::document::{Cell, ColumnKind as K, Document};
 use crate::figures::caseload::{Phases, case_weight, open_cases};
-use crate::figures::deadlines::is_overdue;
 use crate::figures::results::goal_progress;
 use crate::figures::{Context, Exclusion};
 use crate::obligations::Status;
@@ -36,7 +35,7 @@ impl CaseStatus {
         for o in &ctx.evaluation.obligations {
             let Some(case) = o.case else { continue };
             let case = case as usize;
-            if is_overdue(ctx, o) {
+            if o.is_red() {
                 overdue[case] += 1;
             } else if o.status == Status::Open {
                 let due = o.due.date();

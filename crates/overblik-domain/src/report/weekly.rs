@@ -7,7 +7,7 @@ use chrono::Datelike;
 use super::build::*;
 use super::document::{Cell, ChartKind, ColumnKind as K, Document, Section};
 use crate::figures::caseload::{Phase, kf08, kf09, kf10};
-use crate::figures::deadlines::kf16;
+use crate::figures::deadlines::{WITHOUT_CASE, kf16};
 use crate::figures::investigations::{kf06, kf07};
 use crate::figures::notifications::{kf01, kf03, kf04};
 use crate::figures::{Context, Exclusion, Period, WITHOUT_CASEWORKER};
@@ -40,7 +40,7 @@ pub fn weekly(
         notifications(ctx, &weeks, span, &mut exclusions),
         investigations(ctx, span, &mut exclusions),
         cases(ctx),
-        red_numbers(ctx, rules),
+        red_numbers(ctx, rules, span),
     ];
     let detail = format!("uge {}, {}", t.iso_week().week(), t.iso_week().year());
     let document = super::document(ctx, "weekly", "Ugerapport", detail, sections);
@@ -231,8 +231,8 @@ fn cases(ctx: &Context<'_>) -> Section {
     )
 }
 
-fn red_numbers(ctx: &Context<'_>, rules: &RuleSet) -> Section {
-    let red = kf16(ctx);
+fn red_numbers(ctx: &Context<'_>, rules: &RuleSet, span: Period) -> Section {
+    let red = kf16(ctx, span);
     let mut by_caseworker = with_chart(
         table(
             "red_by_caseworker",
@@ -248,32 +248,44 @@ fn red_numbers(ctx: &Context<'_>, rules: &RuleSet) -> Section {
     let mut rows: Vec<(&String, &u64)> = red.by_caseworker.iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     for (staff_id, n) in rows {
-        let name = if staff_id == WITHOUT_CASEWORKER {
-            "Uden sagsbehandler".to_owned()
-        } else {
-            super::staff_name(ctx, staff_id)
+        let name = match staff_id.as_str() {
+            WITHOUT_CASEWORKER => "Uden sagsbehandler".to_owned(),
+            WITHOUT_CASE => "Uden sag (underretninger)".to_owned(),
+            _ => super::staff_name(ctx, staff_id),
         };
         by_caseworker.rows.push(vec![text(name), count(*n)]);
     }
+    by_caseworker
+        .rows
+        .push(vec![text("I alt"), count(red.total)]);
     let mut by_rule = table(
         "red_by_rule",
-        "Overskredne frister pr. lovkrav",
-        &[("Lovkrav", K::Text), ("Overskredne frister", K::Integer)],
+        "Overskredne frister pr. lovkrav, og frister der ikke længere kan nås",
+        &[
+            ("Lovkrav", K::Text),
+            ("Overskredne frister", K::Integer),
+            ("Ikke overholdt, kan ikke længere nås (12 uger)", K::Integer),
+        ],
     );
     for rule in RuleId::ALL {
-        let n = red.by_rule[rule.id()];
-        if n > 0 {
-            by_rule
-                .rows
-                .push(vec![text(rules.rule(*rule).title.clone()), count(n)]);
+        let (n, lapsed) = (red.by_rule[rule.id()], red.lapsed_by_rule[rule.id()]);
+        if n > 0 || lapsed > 0 {
+            by_rule.rows.push(vec![
+                text(rules.rule(*rule).title.clone()),
+                count(n),
+                count(lapsed),
+            ]);
         }
     }
-    by_rule.rows.push(vec![text("I alt"), count(red.total)]);
+    by_rule
+        .rows
+        .push(vec![text("I alt"), count(red.total), count(red.lapsed)]);
     section(
         "red_numbers",
         "Røde tal",
         &[
-            "En frist er overskredet, når den er passeret uden at være overholdt. Den tilskrives den sagsbehandler, der har sagen i dag.",
+            "En frist er overskredet (rødt tal), når den er passeret uden at være overholdt, og der stadig kan handles på den. Den tilskrives den sagsbehandler, der har sagen i dag.",
+            "En frist, der ikke længere kan nås (sagen er lukket, afgørelsen truffet, indsatsen ophørt, den unge fyldt 18 …), er ikke et rødt tal, men tæller stadig som ikke overholdt i opgørelserne.",
         ],
         vec![by_caseworker, by_rule],
     )

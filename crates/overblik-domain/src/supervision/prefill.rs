@@ -18,7 +18,7 @@ pub struct Prefill {
 
 pub fn prefill(evaluation: &Evaluation, case: u32, rule: RuleId) -> Prefill {
     let mut due = 0;
-    let (mut on_time, mut late, mut overdue, mut open) = (0, 0, 0, 0);
+    let (mut on_time, mut late, mut overdue, mut lapsed, mut open) = (0, 0, 0, 0, 0);
     for o in evaluation
         .obligations
         .iter()
@@ -28,6 +28,8 @@ pub fn prefill(evaluation: &Evaluation, case: u32, rule: RuleId) -> Prefill {
             Status::MetOnTime => on_time += 1,
             Status::MetLate | Status::LateWithPreliminary => late += 1,
             Status::Overdue => overdue += 1,
+            // A breach no one can mend any more is still a breach for the legality check.
+            Status::Lapsed => lapsed += 1,
             Status::Open => {
                 open += 1;
                 continue;
@@ -35,7 +37,7 @@ pub fn prefill(evaluation: &Evaluation, case: u32, rule: RuleId) -> Prefill {
         }
         due += 1;
     }
-    let met = (due > 0).then_some(late == 0 && overdue == 0);
+    let met = (due > 0).then_some(late == 0 && overdue == 0 && lapsed == 0);
     let basis = if due == 0 {
         match open {
             0 => "Ingen frister efter reglen i sagen.".to_owned(),
@@ -43,7 +45,7 @@ pub fn prefill(evaluation: &Evaluation, case: u32, rule: RuleId) -> Prefill {
         }
     } else {
         format!(
-            "{due} forfaldne frister efter reglen: {on_time} overholdt, {late} for sent, {overdue} overskredne."
+            "{due} forfaldne frister efter reglen: {on_time} overholdt, {late} for sent, {overdue} overskredne, {lapsed} ikke overholdt og ikke længere mulige."
         )
     };
     Prefill { met, basis }
@@ -72,6 +74,7 @@ mod tests {
             status,
             responsible: None,
             progress: None,
+            lapse: None,
             findings: Vec::new(),
         }
     }

@@ -48,6 +48,12 @@ pub struct CaseObligation {
     pub status: &'static str,
     pub status_label: &'static str,
     pub met_on: Option<NaiveDate>,
+    /// A red number at T: overdue and still possible to meet.
+    pub red: bool,
+    /// Why a `lapsed` obligation can no longer be met (code, e.g. `case_closed`).
+    pub lapse: Option<&'static str>,
+    /// What the status means for this obligation, in Danish.
+    pub explanation: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -246,6 +252,9 @@ fn timeline(data: &Data, row: usize, rules: &overblik_domain::rules::RuleSet) ->
             status: o.status.code(),
             status_label: o.status.label_da(),
             met_on: o.met_by.map(|e| e.at.date()),
+            red: o.is_red(),
+            lapse: o.lapse.map(|lapse| lapse.code()),
+            explanation: explain(o, t),
         })
         .collect();
     obligations.sort_by_key(|o| o.due);
@@ -371,14 +380,16 @@ pub async fn page(
             ("Regel", false),
             ("Status", false),
             ("Opfyldt", false),
+            ("Forklaring", false),
         ],
     );
     for o in &view.obligations {
         obligations.rows.push(vec![
             ViewCell::text(number::date(o.due)),
             ViewCell::text(&o.rule_title),
-            ViewCell::text(o.status_label).alert_if(o.status == "overdue"),
+            ViewCell::text(o.status_label).alert_if(o.red),
             ViewCell::text(o.met_on.map(number::date).unwrap_or_else(|| "–".into())),
+            ViewCell::text(&o.explanation),
         ]);
     }
     obligations.empty = "Sagen har ingen frister.".into();
@@ -702,4 +713,32 @@ pub async fn search(
     }
     page.tables.push(table);
     Ok(render(&page))
+}
+
+/// What an obligation's status means at T, worded for the case page: how late a red number
+/// is and that someone can still act, or why a lapsed one can no longer be met.
+fn explain(o: &overblik_domain::obligations::Obligation, t: NaiveDate) -> String {
+    use overblik_domain::obligations::Status;
+    let days = |n: i64| {
+        if n == 1 {
+            "1 dag".to_owned()
+        } else {
+            format!("{n} dage")
+        }
+    };
+    match (o.status, o.lapse) {
+        (Status::Lapsed, Some(lapse)) => format!(
+            "Ikke overholdt. Kan ikke længere nås, fordi {}; tæller som ikke overholdt i opgørelserne.",
+            lapse.reason_da()
+        ),
+        _ if o.is_red() => format!(
+            "Overskredet med {} og kan stadig nås: skal handles nu.",
+            days((t - o.due.date()).num_days())
+        ),
+        (Status::LateWithPreliminary, _) => {
+            "Afsluttet for sent; foreløbig vurdering forelå inden fristen.".to_owned()
+        }
+        (Status::Open, _) => format!("Frist om {}.", days((o.due.date() - t).num_days())),
+        _ => String::new(),
+    }
 }

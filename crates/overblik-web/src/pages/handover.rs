@@ -477,9 +477,9 @@ fn hint(data: &Data, case: u32, item: &str) -> String {
                 .obligations
                 .iter()
                 .filter(|o| o.case == Some(case))
-                .filter(|o| matches!(o.status, Status::Open | Status::Overdue))
+                .filter(|o| o.status == Status::Open || o.is_red())
                 .collect();
-            let overdue = open.iter().filter(|o| o.status == Status::Overdue).count();
+            let overdue = open.iter().filter(|o| o.is_red()).count();
             match open.iter().map(|o| o.due.date()).min() {
                 Some(next) => format!(
                     "Sagen har {} åbne frister, heraf {overdue} overskredne; den første {}.",

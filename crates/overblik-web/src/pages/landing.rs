@@ -15,9 +15,11 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::{Capability, Role};
+use overblik_domain::figures::Period;
+use overblik_domain::figures::WITHOUT_CASEWORKER;
 use overblik_domain::figures::caseload::kf09;
 use overblik_domain::figures::caseload::kf10;
-use overblik_domain::figures::deadlines::{in_scope, kf16};
+use overblik_domain::figures::deadlines::{Holder, WITHOUT_CASE, in_scope, kf16};
 use overblik_domain::figures::economy::kf18_to_kf20;
 use overblik_domain::obligations::Status;
 use overblik_domain::report::Kind;
@@ -63,6 +65,19 @@ pub struct TeamLine {
     pub capacity: f64,
 }
 
+/// The red numbers and upcoming deadlines nobody holds: in cases without a caseworker at T
+/// («uden sagsbehandler», with those cases) and in notifications without a case («uden sag»).
+/// They are rows of the tables under every headline, so each headline is the sum of its rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnownedLine {
+    /// `none` or `nocase`: the `staff` filter of `/frister` that lists them.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub open_cases: u64,
+    pub overdue: u64,
+    pub upcoming: u64,
+}
+
 /// The figures of one unit's landing page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
@@ -72,8 +87,11 @@ pub struct Summary {
     pub overdue: u64,
     pub upcoming: u64,
     pub without_caseworker: u64,
+    /// Red numbers nobody holds: the sum of `unowned`'s.
     pub overdue_without_caseworker: u64,
     pub caseworkers: Vec<CaseworkerLine>,
+    /// «Uden sagsbehandler» and «uden sag», each shown when it has anything.
+    pub unowned: Vec<UnownedLine>,
     pub teams: Vec<TeamLine>,
     /// Budget and forecast of the year (KF20 summed), when budgets were supplied.
     pub budget: Option<(f64, f64)>,
@@ -83,43 +101,78 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
     let ctx = data.context(unit).map_err(|e| e.to_string())?;
     let s = &data.snapshot;
     let loads = kf09(&ctx);
-    let overdue = kf16(&ctx);
+    // Only the red numbers at T are shown here, so the period of the lapsed ones is T alone.
+    let today = Period::new(data.date, data.date).map_err(|e| e.to_string())?;
+    let overdue = kf16(&ctx, today);
     let without = kf10(&ctx);
     let horizon = data.date + chrono::Days::new(UPCOMING_DAYS);
-    let mut upcoming: BTreeMap<Option<u32>, u64> = BTreeMap::new();
-    let mut overdue_without = 0;
+    let mut upcoming: BTreeMap<Holder, u64> = BTreeMap::new();
     for o in &data.evaluation.obligations {
-        if !in_scope(&ctx, o) {
-            continue;
-        }
-        if o.status == Status::Open && o.due.date() <= horizon {
-            *upcoming.entry(o.responsible).or_default() += 1;
-        }
-        if o.status == Status::Overdue && o.responsible.is_none() {
-            overdue_without += 1;
+        if o.status == Status::Open && o.due.date() <= horizon && in_scope(&ctx, o) {
+            *upcoming.entry(Holder::of(o)).or_default() += 1;
         }
     }
-    let mut caseworkers: Vec<CaseworkerLine> = loads
-        .by_caseworker
-        .iter()
-        .map(|(staff_id, load)| {
+    let upcoming_of = |holder| upcoming.get(&holder).copied().unwrap_or(0);
+    // Every caseworker with a load, a red number or an upcoming deadline in the unit: the
+    // rows must add up to the headlines.
+    let mut staff_ids: Vec<&str> = loads.by_caseworker.keys().map(String::as_str).collect();
+    staff_ids.extend(
+        overdue
+            .by_caseworker
+            .keys()
+            .map(String::as_str)
+            .filter(|id| *id != WITHOUT_CASEWORKER && *id != WITHOUT_CASE),
+    );
+    staff_ids.extend(upcoming.keys().filter_map(|holder| match holder {
+        Holder::Caseworker(row) => Some(s.staff[*row as usize].staff_id.as_str()),
+        _ => None,
+    }));
+    staff_ids.sort_unstable();
+    staff_ids.dedup();
+    let mut caseworkers: Vec<CaseworkerLine> = staff_ids
+        .into_iter()
+        .map(|staff_id| {
             let row = ctx.lookup.staff_row(staff_id);
+            let staff = row.map(|r| &s.staff[r as usize]);
+            let load = loads.by_caseworker.get(staff_id);
             CaseworkerLine {
-                staff_id: staff_id.clone(),
-                name: row
-                    .map(|r| s.staff[r as usize].name.get().clone())
-                    .unwrap_or_default(),
-                unit_id: load.unit_id.clone(),
-                open_cases: load.open_cases,
-                points: load.points,
-                capacity: load.capacity,
-                utilisation: load.utilisation,
-                absent: load.absent,
+                staff_id: staff_id.to_owned(),
+                name: staff.map(|x| x.name.get().clone()).unwrap_or_default(),
+                unit_id: load.map(|l| l.unit_id.clone()).unwrap_or_else(|| {
+                    staff
+                        .map(|x| x.unit_id.as_str().to_owned())
+                        .unwrap_or_default()
+                }),
+                open_cases: load.map_or(0, |l| l.open_cases),
+                points: load.map_or(0.0, |l| l.points),
+                capacity: load.map_or(0.0, |l| l.capacity),
+                utilisation: load.and_then(|l| l.utilisation),
+                absent: load.and_then(|l| l.absent),
                 overdue: overdue.by_caseworker.get(staff_id).copied().unwrap_or(0),
-                upcoming: upcoming.get(&row).copied().unwrap_or(0),
+                upcoming: row.map_or(0, |r| upcoming_of(Holder::Caseworker(r))),
             }
         })
         .collect();
+    let red_of = |key: &str| overdue.by_caseworker.get(key).copied().unwrap_or(0);
+    let unowned: Vec<UnownedLine> = [
+        UnownedLine {
+            key: "none",
+            label: "Uden sagsbehandler",
+            open_cases: without.without_caseworker,
+            overdue: red_of(WITHOUT_CASEWORKER),
+            upcoming: upcoming_of(Holder::WithoutCaseworker),
+        },
+        UnownedLine {
+            key: "nocase",
+            label: "Uden sag (underretninger)",
+            open_cases: 0,
+            overdue: red_of(WITHOUT_CASE),
+            upcoming: upcoming_of(Holder::WithoutCase),
+        },
+    ]
+    .into_iter()
+    .filter(|line| line.open_cases + line.overdue + line.upcoming > 0)
+    .collect();
     caseworkers.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.name.cmp(&b.name)));
     let mut teams: BTreeMap<String, TeamLine> = BTreeMap::new();
     for line in &caseworkers {
@@ -165,8 +218,9 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
         overdue: overdue.total,
         upcoming: upcoming.values().sum(),
         without_caseworker: without.without_caseworker,
-        overdue_without_caseworker: overdue_without,
+        overdue_without_caseworker: unowned.iter().map(|line| line.overdue).sum(),
         caseworkers,
+        unowned,
         teams: teams.into_values().collect(),
         budget: budget.filter(|(b, _)| *b > 0.0),
     })
@@ -203,8 +257,8 @@ fn unowned_headline(summary: &Summary) -> Headline {
     headline(
         "Frister uden ansvarlig",
         summary.overdue_without_caseworker,
-        "Overskredne frister i sager uden sagsbehandler og i underretninger uden sag",
-        Some("/frister?status=overdue&staff=none".into()),
+        "Overskredne frister i sager uden sagsbehandler og i underretninger uden sag (rækkerne nederst i tabellen)",
+        None,
         summary.overdue_without_caseworker > 0,
     )
 }
@@ -458,6 +512,33 @@ fn caseworker_table(s: &Summary) -> ViewTable {
             ViewCell::text(absence_label(c.absent)),
         ]);
     }
+    for line in &s.unowned {
+        let list = |status: &str| format!("/frister?status={status}&staff={}", line.key);
+        table.rows.push(vec![
+            ViewCell::text(line.label),
+            ViewCell::number(line.overdue)
+                .link(list("overdue"))
+                .alert_if(line.overdue > 0),
+            ViewCell::number(line.upcoming).link(format!("{}&days=14", list("open"))),
+            ViewCell::number(line.open_cases),
+            ViewCell::text(""),
+            ViewCell::text(""),
+            ViewCell::text(""),
+            ViewCell::text(""),
+        ]);
+    }
+    if !s.caseworkers.is_empty() || !s.unowned.is_empty() {
+        table.rows.push(vec![
+            ViewCell::text("I alt"),
+            ViewCell::number(s.overdue),
+            ViewCell::number(s.upcoming),
+            ViewCell::number(s.open_cases),
+            ViewCell::text(""),
+            ViewCell::text(""),
+            ViewCell::text(""),
+            ViewCell::text(""),
+        ]);
+    }
     table.empty = "Ingen sagsbehandlere med sager i enheden.".into();
     table
 }
@@ -519,11 +600,22 @@ async fn head(
             ("Overskredne frister", true),
         ],
     );
+    // The teams, then what nobody holds, so each column adds up to its headline.
+    let rows: Vec<(&str, u64, u64, u64)> = s
+        .teams
+        .iter()
+        .map(|t| (t.name.as_str(), t.caseworkers, t.open_cases, t.overdue))
+        .chain(
+            s.unowned
+                .iter()
+                .map(|line| (line.label, 0, line.open_cases, line.overdue)),
+        )
+        .collect();
     // Director: the team table is suppressed column by column against the shown totals.
     let columns: [Vec<f64>; 3] = [
-        s.teams.iter().map(|t| t.caseworkers as f64).collect(),
-        s.teams.iter().map(|t| t.open_cases as f64).collect(),
-        s.teams.iter().map(|t| t.overdue as f64).collect(),
+        rows.iter().map(|r| r.1 as f64).collect(),
+        rows.iter().map(|r| r.2 as f64).collect(),
+        rows.iter().map(|r| r.3 as f64).collect(),
     ];
     let released: Vec<Vec<bool>> = columns
         .iter()
@@ -541,7 +633,7 @@ async fn head(
                 .collect()
         })
         .collect();
-    for (i, team) in s.teams.iter().enumerate() {
+    for (i, (name, caseworkers, open_cases, overdue_count)) in rows.iter().copied().enumerate() {
         let cell = |column: usize, value: u64| {
             if released[column][i] {
                 ViewCell::number(value)
@@ -553,15 +645,23 @@ async fn head(
                 })
             }
         };
-        let mut overdue = cell(2, team.overdue);
+        let mut overdue = cell(2, overdue_count);
         if !suppressed {
-            overdue = overdue.alert_if(team.overdue > 0);
+            overdue = overdue.alert_if(overdue_count > 0);
         }
         table.rows.push(vec![
-            ViewCell::text(&team.name),
-            cell(0, team.caseworkers),
-            cell(1, team.open_cases),
+            ViewCell::text(name),
+            cell(0, caseworkers),
+            cell(1, open_cases),
             overdue,
+        ]);
+    }
+    if !rows.is_empty() {
+        table.rows.push(vec![
+            ViewCell::text("I alt"),
+            ViewCell::number(shown(s.caseworkers.len() as u64, suppressed)),
+            ViewCell::number(shown(s.open_cases, suppressed)),
+            ViewCell::number(shown(s.overdue, suppressed)),
         ]);
     }
     if suppressed {

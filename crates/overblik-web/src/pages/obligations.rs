@@ -8,7 +8,9 @@ use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use overblik_domain::access::Capability;
-use overblik_domain::obligations::Status;
+use overblik_domain::figures::deadlines::Holder;
+use overblik_domain::figures::{Lookup, Scope};
+use overblik_domain::obligations::{Obligation, Status};
 use overblik_domain::rules::RuleId;
 use overblik_report::number;
 use serde::{Deserialize, Serialize};
@@ -29,11 +31,12 @@ const PAGE_SIZE: usize = 200;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
-    /// `overdue` (default), `open`, or `all`.
+    /// `overdue` (default: the red numbers), `open`, `lapsed`, or `all`.
     pub status: Option<String>,
     /// A rule id (legal-rules.md).
     pub rule: Option<String>,
-    /// Only this caseworker's obligations (`none`: cases without a caseworker).
+    /// Only this caseworker's obligations (`none`: cases without a caseworker; `nocase`:
+    /// notifications without a case).
     pub staff: Option<String>,
     /// Open obligations due within this many days.
     pub days: Option<u32>,
@@ -49,6 +52,10 @@ pub struct ObligationRow {
     pub status_label: &'static str,
     pub due: chrono::NaiveDate,
     pub days_overdue: Option<i64>,
+    /// Why a `lapsed` obligation can no longer be met (code, e.g. `case_closed`).
+    pub lapse: Option<&'static str>,
+    #[serde(skip)]
+    pub lapse_reason: &'static str,
     pub case_id: Option<String>,
     pub staff_id: Option<String>,
     pub caseworker: String,
@@ -64,11 +71,32 @@ pub struct ObligationList {
     pub rows: Vec<ObligationRow>,
 }
 
+/// Which obligations a status filter lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// The red numbers: overdue, and late with a preliminary assessment and not completed.
+    Red,
+    Open,
+    Lapsed,
+    All,
+}
+
+impl Listed {
+    fn lists(self, o: &Obligation) -> bool {
+        match self {
+            Listed::Red => o.is_red(),
+            Listed::Open => o.status == Status::Open,
+            Listed::Lapsed => o.status == Status::Lapsed,
+            Listed::All => true,
+        }
+    }
+}
+
 /// The checked filter: which statuses, rule and caseworker.
 struct Checked {
-    statuses: Vec<Status>,
+    listed: Listed,
     rule: Option<RuleId>,
-    staff: Option<Option<u32>>,
+    staff: Option<Holder>,
     days: Option<u32>,
     page: usize,
 }
@@ -83,15 +111,16 @@ fn staff_row(data: &Data, id: &str) -> Option<u32> {
 }
 
 fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
-    let statuses = match filter.status.as_deref().unwrap_or("overdue") {
-        "overdue" => vec![Status::Overdue],
-        "open" => vec![Status::Open],
-        "all" => Status::ALL.to_vec(),
+    let listed = match filter.status.as_deref().unwrap_or("overdue") {
+        "overdue" => Listed::Red,
+        "open" => Listed::Open,
+        "lapsed" => Listed::Lapsed,
+        "all" => Listed::All,
         other => {
             return Err(AppError::bad_request(
                 "status",
                 format!(
-                    "`{}` er ikke en kendt status; brug overdue, open eller all",
+                    "`{}` er ikke en kendt status; brug overdue, open, lapsed eller all",
                     other.chars().take(40).collect::<String>()
                 ),
             ));
@@ -106,16 +135,17 @@ fn check(filter: &Filter, data: &Data) -> Result<Checked, AppError> {
     };
     let staff = match filter.staff.as_deref() {
         None => None,
-        Some("none") => Some(None),
-        Some(id) => Some(Some(staff_row(data, id).ok_or_else(|| {
-            AppError::bad_request("staff", "ukendt sagsbehandler-id")
-        })?)),
+        Some("none") => Some(Holder::WithoutCaseworker),
+        Some("nocase") => Some(Holder::WithoutCase),
+        Some(id) => Some(Holder::Caseworker(staff_row(data, id).ok_or_else(
+            || AppError::bad_request("staff", "ukendt sagsbehandler-id"),
+        )?)),
     };
     if filter.days.is_some_and(|d| d > 366) {
         return Err(AppError::bad_request("days", "højst 366 dage"));
     }
     Ok(Checked {
-        statuses,
+        listed,
         rule,
         staff,
         days: filter.days,
@@ -161,9 +191,9 @@ pub async fn select(
     let mut rows: Vec<ObligationRow> = visible
         .iter()
         .map(|&i| &data.evaluation.obligations[i as usize])
-        .filter(|o| checked.statuses.contains(&o.status))
+        .filter(|o| checked.listed.lists(o))
         .filter(|o| checked.rule.is_none_or(|r| r == o.rule))
-        .filter(|o| checked.staff.is_none_or(|s| s == o.responsible))
+        .filter(|o| checked.staff.is_none_or(|s| s == Holder::of(o)))
         .filter(|o| {
             checked
                 .days
@@ -177,7 +207,9 @@ pub async fn select(
                 status: o.status.code(),
                 status_label: o.status.label_da(),
                 due,
-                days_overdue: (o.status == Status::Overdue).then(|| (t - due).num_days()),
+                days_overdue: o.is_red().then(|| (t - due).num_days()),
+                lapse: o.lapse.map(|lapse| lapse.code()),
+                lapse_reason: o.lapse.map_or("", |lapse| lapse.reason_da()),
                 case_id: o
                     .case
                     .map(|c| data.snapshot.cases[c as usize].case_id.as_str().to_owned()),
@@ -209,15 +241,33 @@ pub async fn select(
 }
 
 /// The indices of the obligations of the cases `scope` may see, computed once per data
-/// version: a large municipality has ~10^6 obligations, a caseworker ~10^2.
+/// version: a large municipality has ~10^6 obligations, a caseworker ~10^2. A notification
+/// without a case belongs to the unit of a case of the same person (as in the figures), so a
+/// leader can act on every red number «uden sag» they are shown; a caseworker holds none.
 async fn visible_obligations(data: &Arc<Data>, scope: &CaseScope) -> Arc<Vec<u32>> {
     let visible = visible_cases(data, scope).await;
+    let owned = scope.clone();
     data.cached(format!("obligations:{scope:?}"), move |data| {
+        let s = &data.snapshot;
+        let unit_scope = match &owned {
+            CaseScope::Unit(unit) => {
+                Scope::build(s, &Lookup::build(s, data.as_of), Some(unit)).ok()
+            }
+            _ => None,
+        };
+        let caseless_visible = |person: u32| match &owned {
+            CaseScope::All => true,
+            CaseScope::Unit(_) => unit_scope.as_ref().is_some_and(|u| u.has_person(person)),
+            CaseScope::Own(_) | CaseScope::Nothing => false,
+        };
         data.evaluation
             .obligations
             .iter()
             .enumerate()
-            .filter(|(_, o)| o.case.is_some_and(|c| visible[c as usize]))
+            .filter(|(_, o)| match o.case {
+                Some(c) => visible[c as usize],
+                None => caseless_visible(o.person),
+            })
             .map(|(i, _)| i as u32)
             .collect()
     })
@@ -253,16 +303,26 @@ pub async fn page(
     let status = filter.status.as_deref().unwrap_or("overdue");
     let title = match status {
         "open" => "Kommende frister",
+        "lapsed" => "Frister, der ikke længere kan nås",
         "all" => "Alle frister",
         _ => "Overskredne frister",
     };
     let mut page = Page::new(Layout::new(&user, title, "/frister", freshness(&data)));
     page.intro.push(match &filter.staff {
         Some(id) if id == "none" => {
-            "Frister uden ansvarlig sagsbehandler: i sager uden sagsbehandler og i underretninger, der ikke hører til en sag.".to_owned()
+            "Frister i sager, der ikke har en sagsbehandler i dag.".to_owned()
+        }
+        Some(id) if id == "nocase" => {
+            "Frister i underretninger, der ikke hører til en sag.".to_owned()
         }
         Some(id) => format!("Sagsbehandler: {}", staff_name(&data, staff_row(&data, id))),
         None => "Alle sager, du har adgang til.".to_owned(),
+    });
+    page.intro.push(match status {
+        "lapsed" => "Disse frister blev ikke overholdt og kan ikke længere nås (sagen er lukket, afgørelsen truffet, indsatsen ophørt, den unge fyldt 18 …). De tæller som ikke overholdt i opgørelserne, men er ikke røde tal.".to_owned(),
+        "open" => "Frister, der endnu ikke er nået.".to_owned(),
+        "all" => "Alle frister med deres status.".to_owned(),
+        _ => "Røde tal: frister, der er overskredet, og som der stadig kan handles på.".to_owned(),
     });
     let mut table = ViewTable::new(
         title,
@@ -271,6 +331,7 @@ pub async fn page(
             ("Regel", false),
             ("Status", false),
             ("Dage over", true),
+            ("Kan ikke nås, fordi", false),
             ("Sag", false),
             ("Sagsbehandler", false),
         ],
@@ -280,8 +341,9 @@ pub async fn page(
         table.rows.push(vec![
             ViewCell::text(number::date(row.due)),
             ViewCell::text(&row.rule_title),
-            ViewCell::text(row.status_label).alert_if(row.status == "overdue"),
+            ViewCell::text(row.status_label).alert_if(row.days_overdue.is_some()),
             ViewCell::number(row.days_overdue.map(|d| d.to_string()).unwrap_or_default()),
+            ViewCell::text(row.lapse_reason),
             ViewCell::case(row.case_id.as_deref()),
             ViewCell::text(&row.caseworker),
         ]);
@@ -327,6 +389,12 @@ pub async fn page(
     if status != "overdue" {
         page.links
             .push(Link::new("/frister?status=overdue", "Overskredne frister"));
+    }
+    if status != "lapsed" {
+        page.links.push(Link::new(
+            "/frister?status=lapsed",
+            "Frister, der ikke længere kan nås",
+        ));
     }
     Ok(render(&page))
 }
