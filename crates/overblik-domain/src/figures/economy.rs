@@ -93,9 +93,10 @@ fn shift(month: YearMonth, months: i32) -> YearMonth {
     YearMonth::of(add_months(month.first_day(), months))
 }
 
-/// The last day a measure active at T is expected to run: min(end, planned end, year end),
-/// empty dates ignored. A planned end before T is ignored too: the measure has outrun its
-/// plan, so the plan says nothing about when it ends. As the end of a measure active at T is
+/// KF18's forecast end of a measure active at T: the earliest of `end_date`,
+/// `planned_end_date` and 31 Dec, ignoring empty dates, an end date after T (not yet a fact at
+/// T: `end` is the end known by T) and a planned end date before T (a measure still running
+/// past its planned end is assumed to run to 31 Dec). As the end of a measure active at T is
 /// T or empty, this is never before T.
 fn stop(
     end: Option<NaiveDate>,
@@ -360,7 +361,11 @@ impl Parts {
 struct Active<'a> {
     /// (month, account) of its latest payment by T.
     latest: Option<(YearMonth, &'a str)>,
-    /// Σ of its payments of the 3 months before month(T); `None` when there was none.
+    /// The first of the 3 months before month(T) in which it was active: active at T, it
+    /// was active in every month from the month of its start.
+    basis_from: YearMonth,
+    /// Σ of its payments of the months from `basis_from` to before month(T); `None` when
+    /// there was none.
     basis: Option<Decimal>,
     /// The last day it is expected to run ([`stop`]).
     stop: NaiveDate,
@@ -384,7 +389,6 @@ impl<'a> Forecast<'a> {
         let month_t = YearMonth::of(t);
         let january = YearMonth::of(year.from);
         let forecast_from = month_t.first_day();
-        let basis_from = shift(month_t, -3);
         let mut excluded = Exclusions::default();
 
         // The measures active at T.
@@ -398,6 +402,7 @@ impl<'a> Forecast<'a> {
                 active_of[row] = active.len() as u32;
                 active.push(Active {
                     latest: None,
+                    basis_from: shift(month_t, -3).max(YearMonth::of(known.start)),
                     basis: None,
                     stop: stop(known.end, m.planned_end_date, t, year.to),
                 });
@@ -416,7 +421,7 @@ impl<'a> Forecast<'a> {
                 if a.latest.is_none_or(|(month, _)| month <= p.month) {
                     a.latest = Some((p.month, p.account.as_str()));
                 }
-                if p.month >= basis_from && p.month < month_t {
+                if p.month >= a.basis_from && p.month < month_t {
                     *a.basis.get_or_insert(Decimal::ZERO) += p.amount;
                 }
             }
@@ -441,8 +446,9 @@ impl<'a> Forecast<'a> {
             part.touched = true;
         }
 
-        // The rest of the year of every measure active at T: from max(month(T), its start) to
-        // its stop, which is T or later (so at least one day and one month).
+        // The rest of the year of every measure active at T: from the later of the first day
+        // of month(T) and its start to its stop, which is T or later (so at least one day and
+        // one month), both days included.
         for (row, m) in s.measures.iter().enumerate() {
             let Some(a) = active.get(active_of[row] as usize) else {
                 continue;
@@ -453,14 +459,13 @@ impl<'a> Forecast<'a> {
                     (*rate.get() * Decimal::from(days), Decimal::ZERO)
                 }
                 (None, Some(basis)) => {
-                    // The months of the three before month(T) in which the measure ran.
-                    let started = YearMonth::of(m.start_date);
-                    let ran = (1..=3)
-                        .filter(|k| shift(month_t, -k) >= started)
-                        .count()
-                        .max(1);
-                    let average = basis / Decimal::from(ran as u64);
-                    // Month(T) to the month of its stop, in the year of T.
+                    // Over the months of the three before month(T) in which it was active: at
+                    // least one, as it has a payment in one of them.
+                    let active_months = (1..=3)
+                        .filter(|k| shift(month_t, -k) >= a.basis_from)
+                        .count();
+                    let average = basis / Decimal::from(active_months as u64);
+                    // Month(T) to the month of its stop (in the year of T), both included.
                     let months = a.stop.month() - month_t.month() + 1;
                     (Decimal::ZERO, average * Decimal::from(months))
                 }
@@ -468,8 +473,8 @@ impl<'a> Forecast<'a> {
                     excluded.add(
                         "measures",
                         "no_rate_no_payments",
-                        "Indsats uden dagstakst og uden betalinger de seneste 3 måneder: \
-                         ingen prognose for resten af året",
+                        "Indsats uden dagstakst og uden betalinger i de af de seneste 3 måneder, \
+                         hvor den var aktiv: ingen prognose for resten af året",
                     );
                     continue;
                 }
@@ -561,11 +566,13 @@ pub struct Kf18 {
     /// Payments of the months of the year before month(T).
     #[serde(serialize_with = "money")]
     pub spent_before_month: Decimal,
-    /// Measures active at T with a daily rate: rate × days to min(end, planned end, 31 Dec)
-    /// (see [`kf18`] for the dates).
+    /// Σ over measures active at T with a daily rate of daily rate × days from the later of
+    /// [`Kf18::forecast_from`] and its start to its forecast end (see [`kf18`]).
     #[serde(serialize_with = "money")]
     pub rate_based_rest: Decimal,
-    /// Measures active at T without a daily rate: average monthly payment × remaining months.
+    /// Σ over measures active at T without a daily rate of the average of their payments over
+    /// those of the 3 months before month(T) in which they were active × the months from
+    /// month(T) to the month of their forecast end.
     #[serde(serialize_with = "money")]
     pub payment_based_rest: Decimal,
     #[serde(serialize_with = "money")]
@@ -591,15 +598,18 @@ pub struct Kf18Line {
     pub total: Decimal,
 }
 
-/// KF18: for the year of T, spend of the months before month(T) + the rest of the year of the
-/// measures active at T. Not available without `payments.csv` or `measures.csv`.
+/// KF18, for the year of T: spend of months before month(T) + Σ over measures active at T with
+/// daily_rate of daily_rate × days from the later of the first day of month(T) and start_date
+/// to the forecast end: the earliest of end_date, planned_end_date and 31 Dec, ignoring empty
+/// dates, an end_date after T (not yet a fact at T) and a planned_end_date before T (a measure
+/// still running past its planned end is assumed to run to 31 Dec). Measures without
+/// daily_rate: the average of their payments over those of the 3 months before month(T) in
+/// which the measure was active, × the months from month(T) to the month of its forecast end.
+/// Not available without `payments.csv` or `measures.csv`.
 ///
-/// A measure runs to min(end, planned end, 31 Dec): an end after T is not known at T, and a
-/// planned end before T is ignored (the measure still runs at T, past its plan). A daily-rate
-/// measure is forecast from max(first day of month(T), its start); a measure without a daily
-/// rate at the average of its payments over those of the three months before month(T) in
-/// which it ran, for each month from month(T) to the month it runs to. One without any
-/// payment in those months is listed in `excluded`.
+/// Both day and month counts include their first and last. A measure without a daily rate
+/// and without payments in those months (or active in none of them) has no average: it is
+/// listed in `excluded` and adds nothing to the forecast.
 pub fn kf18(ctx: &Context<'_>) -> Available<Kf18> {
     if !ctx.has("payments") || !ctx.has("measures") {
         return None;
@@ -658,8 +668,9 @@ pub struct Kf19Line {
     pub unit_price: Option<Decimal>,
 }
 
-/// KF19: spend per full-year person for each measure type, over the year of T up to the last
-/// complete month. Not available without `payments.csv` or `measures.csv`.
+/// KF19: for the year of T and each measure type, the price per full-year person = spend on
+/// measures of that type in the year up to the last complete month ÷ (person-days of the same
+/// span ÷ days of the year). Not available without `payments.csv` or `measures.csv`.
 pub fn kf19(ctx: &Context<'_>) -> Available<Kf19> {
     if !ctx.has("payments") || !ctx.has("measures") {
         return None;
@@ -759,12 +770,12 @@ pub struct Kf20Line {
     #[serde(serialize_with = "money")]
     pub deviation: Decimal,
     pub planned_full_year_persons: Option<f64>,
-    /// Full-year persons of the row's measure type by T, plus the persons active at T
-    /// counted on to min(end, planned end, 31 Dec) as in KF18; `None` without a measure
-    /// type.
+    /// (person-days up to T + person-days of the persons active at T, assumed active to the
+    /// forecast end of KF18) ÷ days of the year, for the row's measure type; `None` without
+    /// a measure type.
     pub forecast_full_year_persons: Option<f64>,
-    /// (forecast − planned full-year persons) × budget ÷ planned; `None` when the row has
-    /// no measure type or planned persons are empty or 0.
+    /// (forecast full-year persons − planned full-year persons) × (budget ÷ planned full-year
+    /// persons); `None` when the row has no measure type or planned persons are empty or 0.
     #[serde(serialize_with = "money_opt")]
     pub activity_effect: Option<Decimal>,
     /// deviation − activity effect; `None` with the activity effect.
@@ -772,9 +783,10 @@ pub struct Kf20Line {
     pub price_effect: Option<Decimal>,
 }
 
-/// KF20: per budget row of the year of T in scope, the deviation of the forecast (KF18) from
-/// the budget, split into an activity and a price effect. Not available without
-/// `budgets.csv`, `payments.csv` or `measures.csv`.
+/// KF20: per budget row of the year of T in scope, deviation = KF18 − budget, split into an
+/// activity effect = (forecast full-year persons − planned full-year persons) × (budget ÷
+/// planned full-year persons) and a price effect = deviation − activity effect. Not available
+/// without `budgets.csv`, `payments.csv` or `measures.csv`.
 pub fn kf20(ctx: &Context<'_>) -> Available<Kf20> {
     if !ctx.has("budgets") || !ctx.has("payments") || !ctx.has("measures") {
         return None;
@@ -819,7 +831,7 @@ fn kf20_of(
         let persons = g.map(|g| Decimal::from(days[g]) / year_days);
         let activity_effect = match (persons, planned) {
             (Some(persons), Some(planned)) if !planned.is_zero() => {
-                Some((persons - planned) * b.amount / planned)
+                Some((persons - planned) * (b.amount / planned))
             }
             _ => None,
         };
@@ -1148,6 +1160,49 @@ mod tests {
             with(&s, all().without("payments"), "2025-06-15", None, kf18),
             None
         );
+    }
+
+    #[test]
+    fn kf18_without_rate_averages_only_the_months_in_which_the_measure_was_active() {
+        let mut s = children(2, "SA");
+        // Started 10 May: of March-May it was active only in May. April's payment, before its
+        // start, is spend of the year but not part of the average.
+        measure(&mut s, "E", 1, HomeSupport, "2025-05-10", &[]);
+        // Started in month(T): active in none of March-May, so no average and no rest.
+        measure(&mut s, "F", 2, ContactPerson, "2025-06-02", &[]);
+        for (id, case, m, month, amount) in [
+            ("B1", 1, "E", "2025-04", "400"),
+            ("B2", 1, "E", "2025-05", "500"),
+            ("B3", 2, "F", "2025-05", "300"),
+        ] {
+            payment(&mut s, id, Some(case), Some(m), "K1", month, amount);
+        }
+        let out = with(&s, all(), "2025-06-15", None, kf18).unwrap();
+        let lines: Vec<(&str, Decimal, Decimal)> = out
+            .lines
+            .iter()
+            .map(|l| (l.measure_type, l.spent_before_month, l.payment_based_rest))
+            .collect();
+        // E: 500 a month × June - December (7 months), not (400 + 500) × 7.
+        let expected = [
+            ("contact_person", dec("300"), Decimal::ZERO),
+            ("home_support", dec("900"), dec("3500")),
+        ];
+        assert_eq!(lines, expected);
+        assert_eq!(out.excluded.rows("no_rate_no_payments"), 1);
+    }
+
+    #[test]
+    fn kf18_a_planned_end_on_t_is_not_before_t() {
+        let mut s = children(1, "SA");
+        let cells = [("daily_rate", "10"), ("planned_end_date", "2025-06-15")];
+        measure(&mut s, "M1", 1, FamilyTreatment, "2025-01-01", &cells);
+        // On T the plan holds: 1-15 June = 15 days.
+        let on_t = with(&s, all(), "2025-06-15", None, kf18).unwrap();
+        assert_eq!(on_t.rate_based_rest, dec("150"));
+        // The day after, the plan is outrun: 1 June - 31 December = 214 days.
+        let after = with(&s, all(), "2025-06-16", None, kf18).unwrap();
+        assert_eq!(after.rate_based_rest, dec("2140"));
     }
 
     // ---- KF19
