@@ -18,6 +18,8 @@ pub(crate) struct Children<'a> {
     pub start: Day,
     pub end: Day,
     pub districts: u8,
+    /// Share of notifications assessed within 24 hours (`rates::ASSESSED_IN_24H` by default).
+    pub assessed_in_24h: f64,
 }
 
 /// The child whose case is being simulated.
@@ -234,7 +236,7 @@ impl Children<'_> {
         let received = local_instant(day, minute);
         let delay_minutes = if severity == Severity::Acute {
             (self.rng.exp(120.0) as i64).clamp(5, 1400)
-        } else if self.rng.chance(ASSESSED_IN_24H - 0.006) {
+        } else if self.rng.chance(self.assessed_in_24h - 0.006) {
             (self.rng.exp(420.0) as i64).clamp(10, 1435)
         } else {
             1441 + self.rng.exp(2500.0) as i64

@@ -11,6 +11,7 @@ mod adults;
 mod check;
 mod children;
 mod emit;
+mod interval;
 mod municipalities;
 mod names;
 mod providers;
@@ -22,7 +23,8 @@ mod world;
 use chrono::NaiveDate;
 use overblik_domain::Snapshot;
 
-pub use check::{CheckRow, CheckTable, Tolerance, Window, check};
+pub use check::{CheckRow, CheckTable, MODEL_TOLERANCE, Noise, Window, check};
+pub use interval::Interval;
 pub use municipalities::{
     MUNICIPALITIES, Municipality, NATIONAL_CHILD_SHARE, close_matches, find as find_municipality,
 };
@@ -42,6 +44,31 @@ pub struct Params {
     pub seed: u64,
     /// The last day of the data (inclusive).
     pub end: NaiveDate,
+    /// The calibrated rates; [`Calibration::default`] everywhere but in tests.
+    pub calibration: Calibration,
+}
+
+/// Rates that are otherwise the constants of `rates.rs`, each with its published target, open to
+/// change so that a deliberately mis-calibrated municipality can show that the calibration check
+/// catches it: one a rate per 1,000 children, one a share, one a mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Children notified for the first time per 1,000 children a year (all child rates follow).
+    pub new_children_per_1000: f64,
+    /// Share of notifications assessed within 24 hours.
+    pub assessed_in_24h: f64,
+    /// Open children's cases per caseworker that the organisation is staffed for.
+    pub caseload: f64,
+}
+
+impl Default for Calibration {
+    fn default() -> Self {
+        Self {
+            new_children_per_1000: rates::NEW_CHILDREN_PER_1000,
+            assessed_in_24h: rates::ASSESSED_IN_24H,
+            caseload: rates::CASELOAD,
+        }
+    }
 }
 
 /// Why parameters cannot be generated (messages in Danish, naming the argument).
@@ -87,6 +114,7 @@ impl Params {
             years,
             seed,
             end,
+            calibration: Calibration::default(),
         }
     }
 
@@ -99,6 +127,7 @@ impl Params {
             years,
             seed,
             end,
+            calibration: Calibration::default(),
         }
     }
 
@@ -142,7 +171,7 @@ pub fn generate(params: &Params) -> Snapshot {
     let districts = (1 + params.inhabitants / 12_000).clamp(1, DISTRICTS.len() as u32) as u8;
     let mut world = world::World::default();
 
-    let per_day = rates::NEW_CHILDREN_PER_1000 * children / 1000.0 / 365.25;
+    let per_day = params.calibration.new_children_per_1000 * children / 1000.0 / 365.25;
     let mut simulation = children::Children {
         rng: &mut rng,
         world: &mut world,
@@ -150,6 +179,7 @@ pub fn generate(params: &Params) -> Snapshot {
         start,
         end,
         districts,
+        assessed_in_24h: params.calibration.assessed_in_24h,
     };
     for first in (start - WARM_UP_YEARS * 366)..=end {
         for _ in 0..simulation.rng.poisson(per_day) {
@@ -171,6 +201,7 @@ pub fn generate(params: &Params) -> Snapshot {
         &world,
         &params.name,
         params.inhabitants,
+        params.calibration.caseload,
         start,
         end,
     );

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 use overblik_domain::codes::{AbsenceKind, OrgUnitKind, StaffRole, TeamType};
 
 use crate::names::staff_name;
-use crate::rates::{CASELOAD, TURNOVER};
+use crate::rates::TURNOVER;
 use crate::util::{Day, Rng};
 use crate::world::World;
 
@@ -85,12 +85,14 @@ enum Event {
     Close(u32),
 }
 
-/// Builds the organisation and assigns caseworkers to the cases of `world`.
+/// Builds the organisation, staffed for `caseload` open children's cases per caseworker, and
+/// assigns caseworkers to the cases of `world`.
 pub(crate) fn organise(
     rng: &mut Rng,
     world: &World,
     municipality: &str,
     inhabitants: u32,
+    caseload: f64,
     start: Day,
     end: Day,
 ) -> Org {
@@ -113,7 +115,7 @@ pub(crate) fn organise(
     // Small team types merge into the children's team.
     let mut serves = [0, 1, 2, 3, 4, 5, 6];
     for index in [0, 1, 3, 4, 5] {
-        if load[index] / CASELOAD < 1.5 {
+        if load[index] / caseload < 1.5 {
             load[2] += load[index];
             load[index] = 0.0;
             serves[index] = 2;
@@ -221,7 +223,7 @@ pub(crate) fn organise(
     };
     for (index, (team, name)) in CHILD_TEAMS.iter().enumerate() {
         if serves[index] == index {
-            let caseworkers = (load[index] / CASELOAD).round().max(1.0) as usize;
+            let caseworkers = (load[index] / caseload).round().max(1.0) as usize;
             add_teams(
                 &mut org,
                 rng,

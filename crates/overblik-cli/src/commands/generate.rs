@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::{Row, Snapshot, TableSpec};
 use overblik_ingest::{ExportFormat, ExportSource, NoKnownKeys, Source};
-use overblik_synth::{CheckTable, MUNICIPALITIES, Params, Window};
+use overblik_synth::{CheckTable, MODEL_TOLERANCE, MUNICIPALITIES, Params, Window};
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -279,16 +279,17 @@ fn check(dir: &Path) -> anyhow::Result<ExitCode> {
     println!();
     print!("{total}");
     let failures = total.failures();
+    let tolerance = MODEL_TOLERANCE * 100.0;
     if failures.is_empty() {
         println!(
-            "\nAlle {} nøgletal ligger inden for tolerancen.",
+            "\nAlle {} nøgletal er forenelige med de offentliggjorte mål (±{tolerance:.0} % og tilfældig variation).",
             total.rows.len()
         );
         Ok(ExitCode::SUCCESS)
     } else {
         let names: Vec<&str> = failures.iter().map(|r| r.label).collect();
         bail!(
-            "{} af {} nøgletal ligger uden for tolerancen: {}",
+            "{} af {} nøgletal afviger mere fra målet, end ±{tolerance:.0} % og tilfældig variation forklarer: {}",
             failures.len(),
             total.rows.len(),
             names.join("; ")
