@@ -2,13 +2,17 @@
 //! inclusive end dates, DST, pending vs. due, zero denominators, absent files, unit scope.
 
 use overblik_domain::Snapshot;
+use overblik_domain::codes::Area;
 use overblik_domain::figures::caseload::{self, Phase, Phases};
 use overblik_domain::figures::{
-    Context, Period, deadlines, investigations, notifications, results, waiting,
+    Context, FigureSettings, Period, deadlines, investigations, notifications, results, waiting,
 };
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
+use overblik_domain::workload::WeightModel;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 mod common;
 use common::{d, notification, world};
@@ -251,8 +255,20 @@ fn open_cases_assignments_and_absences_use_inclusive_and_exclusive_ends_as_defin
         (2.5, 10.0, Some(0.25))
     );
     assert_eq!(s2.absent, Some(true));
-    // S1: one case of the default weight 1 over the default capacity 30.
-    assert_eq!(kf09.by_caseworker["S1"].points, 1.0);
+    // S1: one case of a 9-year-old without measures, weighing the model's points of a case,
+    // over the default capacity (no capacity_points, fte 1).
+    let s1 = &kf09.by_caseworker["S1"];
+    let case = WeightModel::default().area(Area::Children);
+    let capacity = FigureSettings::default().default_capacity_points;
+    assert_eq!(
+        (s1.points, s1.capacity, s1.utilisation),
+        (
+            case.to_f64().unwrap(),
+            capacity.to_f64().unwrap(),
+            Some(case.to_f64().unwrap() / capacity.to_f64().unwrap())
+        )
+    );
+    assert_eq!(capacity, Decimal::from(25), "KF09's default capacity");
     // Team 1's scope holds its case without a caseworker too.
     let t1 = with(&s, "2025-03-31", Some("T1"), caseload::kf10);
     assert_eq!(t1.without_caseworker, 1);

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use overblik_domain::codes::*;
 use overblik_domain::field::{Age, Count, Field, Fraction, NonNegative, PersonName, Score, Year};
+use overblik_domain::figures::FigureSettings;
 use overblik_domain::ids::*;
 use overblik_domain::tables::*;
 use overblik_domain::{Snapshot, Value, YearMonth};
@@ -129,6 +130,7 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
     let staff_ids: Vec<StaffId> = (0..org.staff.len())
         .map(|i| id!(StaffId, "MA", i + 1))
         .collect();
+    let capacity = FigureSettings::default().default_capacity_points;
     for (index, staff) in org.staff.iter().enumerate() {
         let caseworker = staff.role == StaffRole::Caseworker;
         out.staff.push(Staff {
@@ -139,7 +141,8 @@ pub(crate) fn snapshot(input: &Input<'_>, rng: &mut Rng) -> Snapshot {
             fte: Some(field::<Fraction>(Value::Decimal(
                 Decimal::new(i64::from(staff.fte), 1).normalize(),
             ))),
-            capacity_points: caseworker.then(|| decimal(Decimal::from(32))),
+            // The default capacity (KF09: 25 points for DS's 20-30 cases, statistics.md §7).
+            capacity_points: caseworker.then(|| decimal(capacity)),
             start_date: Some(date(staff.start)),
             end_date: staff.end.and_then(|e| by(e, end)),
         });

@@ -1,16 +1,19 @@
-//! The organisation and its caseworkers over time: teams sized to their caseload, caseworkers
-//! who leave and are replaced, and a day-ordered pass that gives every case a responsible
-//! caseworker per phase, reassigning (sometimes after a gap) when one leaves.
+//! The organisation and its caseworkers over time: teams sized to the weight of their cases,
+//! caseworkers who leave and are replaced (the replacement taking over a caseload), and a
+//! day-ordered pass that gives every case a responsible caseworker per phase, reassigning
+//! (sometimes after a gap) when one leaves.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use overblik_domain::codes::{AbsenceKind, OrgUnitKind, StaffRole, TeamType};
+use overblik_domain::workload::{CaseFacts, WeightModel};
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::names::staff_name;
 use crate::rates::TURNOVER;
-use crate::util::{Day, Rng};
-use crate::world::World;
+use crate::util::{Day, Rng, age};
+use crate::world::{InvestigationSim, MeasureSim, World};
 
 pub(crate) struct UnitSim {
     pub name: String,
@@ -50,6 +53,19 @@ pub(crate) struct Org {
     pub staff: Vec<StaffSim>,
     pub assignments: Vec<AssignmentSim>,
     pub absences: Vec<AbsenceSim>,
+}
+
+impl Org {
+    /// Records an assignment of `case` to `staff` from `day`, open-ended; returns its index.
+    fn begin(&mut self, case: usize, staff: u32, day: Day) -> u32 {
+        self.assignments.push(AssignmentSim {
+            case: case as u32,
+            staff,
+            from: day,
+            to: None,
+        });
+        (self.assignments.len() - 1) as u32
+    }
 }
 
 const CHILD_TEAMS: [(TeamType, &str); 6] = [
@@ -101,15 +117,24 @@ pub(crate) fn organise(
     let mut load = [0.0f64; 7];
     let mut first_day = start - 365;
     for (index, segment) in world.segments.iter().enumerate() {
-        let case = &world.cases[segment.case as usize];
-        let until = match world.segments.get(index + 1) {
-            Some(next) if next.case == segment.case => next.from,
-            _ => case.closed,
-        };
         first_day = first_day.min(segment.from);
-        let days = until.min(end + 1) - segment.from.max(start);
+        let days = segment_end(world, index).min(end + 1) - segment.from.max(start);
         if days > 0 {
             load[team_index(segment.team)] += f64::from(days) / window;
+        }
+    }
+    // The children's department is staffed at DS's 31 cases per caseworker (statistics.md §7:
+    // 31 in spring 2023), spread over its teams by the weight of their cases: the recommended
+    // 20-30 is for a caseload mixing simple and complex cases, so a team of placements carries
+    // fewer cases and the reception more. The load of a team becomes its cases' points in
+    // units of the department's mean case.
+    let weights = mean_weights(world, start, end);
+    let (cases, points) = (0..6).fold((0.0, 0.0), |(cases, points), index| {
+        (cases + load[index], points + load[index] * weights[index])
+    });
+    if points > 0.0 {
+        for index in 0..6 {
+            load[index] *= weights[index] * cases / points;
         }
     }
     // Small team types merge into the children's team.
@@ -273,10 +298,15 @@ pub(crate) fn organise(
     let mut closed: Vec<bool> = vec![false; cases];
     // The last day covered by an ended assignment of each case: the next one starts after it.
     let mut covered: Vec<Day> = vec![Day::MIN; cases];
-    let mut case_load: Vec<u32> = vec![0; org.staff.len()];
+    let mut loads = Loads {
+        cases: vec![0; org.staff.len()],
+        fte: org.staff.iter().map(|s| s.fte).collect(),
+    };
     let mut held: Vec<Vec<u32>> = vec![Vec::new(); org.staff.len()];
 
-    let choose = |rng: &mut Rng, members: &[Vec<u32>], team: usize, case_load: &[u32]| {
+    // The less loaded of two random caseworkers of the team type, by cases per full-time
+    // equivalent: a part-timer carries a smaller caseload.
+    let choose = |rng: &mut Rng, members: &[Vec<u32>], team: usize, loads: &Loads| {
         let units = &teams_of[serves[team]];
         let pool: Vec<u32> = units
             .iter()
@@ -295,11 +325,7 @@ pub(crate) fn organise(
         }
         let a = pool[rng.int(0, pool.len() as i32 - 1) as usize];
         let b = pool[rng.int(0, pool.len() as i32 - 1) as usize];
-        Some(if case_load[b as usize] < case_load[a as usize] {
-            b
-        } else {
-            a
-        })
+        Some(if loads.lighter(b, a) { b } else { a })
     };
 
     // Gives `case` a caseworker of its current team from `day` (after any ended assignment).
@@ -309,13 +335,32 @@ pub(crate) fn organise(
                 rng,
                 &mut org,
                 &mut current,
-                &mut case_load,
+                &mut loads,
                 &mut held,
                 $case,
                 $day.max(covered[$case] + 1),
-                |rng, load| choose(rng, &members, team_now[$case] as usize, load),
+                |rng, loads| choose(rng, &members, team_now[$case] as usize, loads),
             )
         };
+    }
+
+    // Moves `case` from its current caseworker to `to` from `day` (the same day if the current
+    // assignment only begins then).
+    macro_rules! hand_over {
+        ($case:expr, $to:expr, $day:expr) => {{
+            let (case, to, day) = ($case, $to, $day);
+            let index = current[case].expect("a case with a caseworker") as usize;
+            loads.cases[org.assignments[index].staff as usize] -= 1;
+            loads.cases[to as usize] += 1;
+            held[to as usize].push(case as u32);
+            if org.assignments[index].from < day {
+                org.assignments[index].to = Some(day - 1);
+                covered[case] = day - 1;
+                current[case] = Some(org.begin(case, to, day));
+            } else {
+                org.assignments[index].staff = to;
+            }
+        }};
     }
 
     while let Some(Reverse((day, event))) = queue.pop() {
@@ -331,13 +376,13 @@ pub(crate) fn organise(
                 if let Some(index) = current[case] {
                     let index = index as usize;
                     let old = org.assignments[index].staff;
-                    case_load[old as usize] -= 1;
+                    loads.cases[old as usize] -= 1;
                     if org.assignments[index].from >= day {
                         // Two phases on one day: the later one decides the caseworker.
-                        let worker = choose(rng, &members, team_now[case] as usize, &case_load)
-                            .unwrap_or(old);
+                        let worker =
+                            choose(rng, &members, team_now[case] as usize, &loads).unwrap_or(old);
                         org.assignments[index].staff = worker;
-                        case_load[worker as usize] += 1;
+                        loads.cases[worker as usize] += 1;
                         held[worker as usize].push(case as u32);
                         continue;
                     }
@@ -353,7 +398,7 @@ pub(crate) fn organise(
                 generation[case] += 1;
                 if let Some(assignment) = current[case].take() {
                     let assignment = &mut org.assignments[assignment as usize];
-                    case_load[assignment.staff as usize] -= 1;
+                    loads.cases[assignment.staff as usize] -= 1;
                     assignment.to = Some((day - 1).max(assignment.from));
                 }
             }
@@ -373,31 +418,17 @@ pub(crate) fn organise(
                     if org.assignments[assignment as usize].staff != worker || closed[case] {
                         continue;
                     }
-                    let index = assignment as usize;
-                    case_load[w] -= 1;
                     if rng.chance(0.8)
                         && let Some(colleague) =
-                            choose(rng, &members, team_now[case] as usize, &case_load)
+                            choose(rng, &members, team_now[case] as usize, &loads)
                     {
                         // Handed over the same day.
-                        case_load[colleague as usize] += 1;
-                        held[colleague as usize].push(case as u32);
-                        if org.assignments[index].from < day {
-                            org.assignments[index].to = Some(day - 1);
-                            covered[case] = day - 1;
-                            org.assignments.push(AssignmentSim {
-                                case: case as u32,
-                                staff: colleague,
-                                from: day,
-                                to: None,
-                            });
-                            current[case] = Some((org.assignments.len() - 1) as u32);
-                        } else {
-                            org.assignments[index].staff = colleague;
-                        }
+                        hand_over!(case, colleague, day);
                         continue;
                     }
                     // Left without a caseworker for a while.
+                    let index = assignment as usize;
+                    loads.cases[w] -= 1;
                     let to = (day - 1).max(org.assignments[index].from);
                     org.assignments[index].to = Some(to);
                     covered[case] = to;
@@ -419,9 +450,42 @@ pub(crate) fn organise(
             }
             Event::Join(unit) => {
                 let worker = person(&mut org, rng, unit, StaffRole::Caseworker, day);
-                case_load.push(0);
+                loads.cases.push(0);
+                loads.fte.push(org.staff[worker as usize].fte);
                 held.push(Vec::new());
-                members[team_of_unit[unit as usize]].push(worker);
+                let team = &mut members[team_of_unit[unit as usize]];
+                team.push(worker);
+                // The newcomer takes over a caseload: cases of the most loaded colleagues of the
+                // team until they carry their share per full-time equivalent. New cases alone
+                // would leave them nearly empty for months in a team whose cases run for years
+                // (placements), and the colleagues who covered the vacancy far above the team's
+                // ≈31 cases each (statistics.md §7).
+                let target = loads.fair_share(team, worker);
+                while loads.cases[worker as usize] < target {
+                    let Some(donor) = team
+                        .iter()
+                        .copied()
+                        .filter(|&m| m != worker)
+                        .max_by(|&a, &b| loads.compare(a, b))
+                        .filter(|&donor| loads.lighter(worker, donor))
+                    else {
+                        break;
+                    };
+                    // The donor's most recent case it still holds (`held` keeps stale entries).
+                    let mut taken = None;
+                    while let Some(case) = held[donor as usize].pop() {
+                        let case = case as usize;
+                        if current[case].is_some_and(|a| org.assignments[a as usize].staff == donor)
+                        {
+                            taken = Some(case);
+                            break;
+                        }
+                    }
+                    let Some(case) = taken else {
+                        break;
+                    };
+                    hand_over!(case, worker, day);
+                }
                 let leave = day + (rng.exp(1.0 / daily_leave) as i32).max(30);
                 queue.push(Reverse((leave, Event::Leave(worker))));
             }
@@ -436,27 +500,109 @@ pub(crate) fn organise(
     org
 }
 
+/// The open cases each caseworker (by staff index) holds, and their full-time equivalents in
+/// tenths.
+struct Loads {
+    cases: Vec<u32>,
+    fte: Vec<u8>,
+}
+
+impl Loads {
+    /// Orders two caseworkers by their cases per full-time equivalent.
+    fn compare(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (a, b) = (a as usize, b as usize);
+        (self.cases[a] * u32::from(self.fte[b])).cmp(&(self.cases[b] * u32::from(self.fte[a])))
+    }
+
+    /// Whether `a` carries fewer cases per full-time equivalent than `b`.
+    fn lighter(&self, a: u32, b: u32) -> bool {
+        self.compare(a, b).is_lt()
+    }
+
+    /// `worker`'s share of the cases of `team` by full-time equivalent, rounded down.
+    fn fair_share(&self, team: &[u32], worker: u32) -> u32 {
+        let cases: u32 = team.iter().map(|&m| self.cases[m as usize]).sum();
+        let fte: u32 = team.iter().map(|&m| u32::from(self.fte[m as usize])).sum();
+        cases * u32::from(self.fte[worker as usize]) / fte.max(1)
+    }
+}
+
+/// The day after the last of segment `index` of `world.segments`: the next segment of its case
+/// begins, or the case closes.
+fn segment_end(world: &World, index: usize) -> Day {
+    let segment = &world.segments[index];
+    match world.segments.get(index + 1) {
+        Some(next) if next.case == segment.case => next.from,
+        _ => world.cases[segment.case as usize].closed,
+    }
+}
+
+/// Days between the days on which [`mean_weights`] weighs the open cases.
+const WEIGHT_SAMPLE_DAYS: usize = 30;
+
+/// Per team type, the mean weight of its open cases in the built-in case-weight model
+/// (`overblik_domain::workload`), over every 30th day of the window back from `end`; 1 for a
+/// team type with no case on those days.
+fn mean_weights(world: &World, start: Day, end: Day) -> [f64; 7] {
+    let model = WeightModel::default();
+    let mut measures: Vec<Vec<&MeasureSim>> = vec![Vec::new(); world.cases.len()];
+    for m in &world.measures {
+        measures[m.case as usize].push(m);
+    }
+    let mut investigations: Vec<Vec<&InvestigationSim>> = vec![Vec::new(); world.cases.len()];
+    for i in &world.investigations {
+        investigations[i.case as usize].push(i);
+    }
+    let mut days: Vec<Day> = (start..=end).rev().step_by(WEIGHT_SAMPLE_DAYS).collect();
+    days.reverse();
+    let mut points = [0.0; 7];
+    let mut counts = [0u32; 7];
+    for (index, segment) in world.segments.iter().enumerate() {
+        let case = &world.cases[segment.case as usize];
+        let until = segment_end(world, index);
+        let first = days.partition_point(|&d| d < segment.from);
+        for &d in days[first..].iter().take_while(|&&d| d < until) {
+            let active = measures[segment.case as usize]
+                .iter()
+                .filter(|m| m.start <= d && d <= m.end);
+            let facts = CaseFacts {
+                placed: active.clone().any(|m| m.kind.is_placement()),
+                open_investigation: investigations[segment.case as usize]
+                    .iter()
+                    .any(|i| i.aware <= d && d < i.completed),
+                active_measures: active.count() as u32,
+                age: Some(age(world.persons[case.person as usize].birth, d).max(0) as u32),
+                flags: Vec::new(),
+            };
+            let team = team_index(segment.team);
+            points[team] += model.weigh(case.area, &facts).to_f64().unwrap_or(0.0);
+            counts[team] += 1;
+        }
+    }
+    std::array::from_fn(|team| {
+        if counts[team] == 0 {
+            1.0
+        } else {
+            points[team] / f64::from(counts[team])
+        }
+    })
+}
+
 /// Gives `case` a caseworker from `day` (or leaves it without one when no one is employed).
 #[allow(clippy::too_many_arguments)]
 fn assign(
     rng: &mut Rng,
     org: &mut Org,
     current: &mut [Option<u32>],
-    case_load: &mut [u32],
+    loads: &mut Loads,
     held: &mut [Vec<u32>],
     case: usize,
     day: Day,
-    choose: impl Fn(&mut Rng, &[u32]) -> Option<u32>,
+    choose: impl Fn(&mut Rng, &Loads) -> Option<u32>,
 ) {
-    if let Some(worker) = choose(rng, case_load) {
-        org.assignments.push(AssignmentSim {
-            case: case as u32,
-            staff: worker,
-            from: day,
-            to: None,
-        });
-        current[case] = Some((org.assignments.len() - 1) as u32);
-        case_load[worker as usize] += 1;
+    if let Some(worker) = choose(rng, loads) {
+        current[case] = Some(org.begin(case, worker, day));
+        loads.cases[worker as usize] += 1;
         held[worker as usize].push(case as u32);
     }
 }

@@ -288,3 +288,38 @@ fn the_deadline_engine_finds_the_published_compliance_rates_in_generated_data() 
         );
     }
 }
+
+/// The built-in case-weight model is normalised so that the mean open children's case of the
+/// national synthetic data weighs 1 point (key-figures.md KF09): its scale was derived from all
+/// 98 municipalities (`examples/caseload.rs`), where the points, rounded to two decimals, give
+/// a mean of 0.993. One municipality is a sample of that population: its cases' weights vary
+/// with a standard deviation of about a quarter of a point, so the mean of its n open cases
+/// lies within four standard errors (sd/√n, here ≈ 0.004) of the national mean but by chance
+/// (1 in 15,000). A change of the model's points or of the simulated case mix by more than
+/// about 2.5 % fails.
+#[test]
+fn an_open_childrens_case_weighs_one_point_on_average() {
+    use overblik_domain::codes::Area;
+    use overblik_domain::figures::Entered;
+    use overblik_domain::figures::caseload::is_open_on;
+    use overblik_domain::workload::CaseWeights;
+    use rust_decimal::prelude::ToPrimitive;
+
+    /// The national mean's distance from 1 left by rounding the points to two decimals.
+    const ROUNDING: f64 = 0.007;
+    let s = generate(&Params::sized(300_000, 1, 17, end()));
+    let weights = CaseWeights::compute(&s, Entered::of(&s), end());
+    let points: Vec<f64> = (0..s.cases.len())
+        .filter(|&c| s.cases[c].area == Area::Children && is_open_on(&s.cases[c], end()))
+        .map(|c| weights.of(c as u32).points.to_f64().unwrap())
+        .collect();
+    let n = points.len() as f64;
+    let mean = points.iter().sum::<f64>() / n;
+    let sd = (points.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let standard_error = sd / n.sqrt();
+    assert!(n > 3_000.0, "{n} open children's cases");
+    assert!(
+        (mean - 1.0).abs() < ROUNDING + 4.0 * standard_error,
+        "mean weight {mean:.4} of {n} open children's cases (standard error {standard_error:.4})"
+    );
+}

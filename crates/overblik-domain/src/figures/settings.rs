@@ -12,11 +12,11 @@ pub struct FigureSettings {
 
 impl Default for FigureSettings {
     fn default() -> Self {
-        // 30 points a caseworker, an ordinary case weighing one point (workload::WeightModel):
-        // the seeds' and DS's norm of about 30 children's cases per full-time caseworker
-        // (statistics.md §7).
+        // 25 points a full-time caseworker (key-figures.md KF09): the mean open children's case
+        // weighs 1 point in the built-in model (workload::WeightModel), and DS recommends 20-30
+        // children's cases per full-time caseworker (statistics.md §7).
         FigureSettings {
-            default_capacity_points: Decimal::from(30),
+            default_capacity_points: Decimal::from(25),
         }
     }
 }

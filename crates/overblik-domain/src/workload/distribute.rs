@@ -355,6 +355,7 @@ mod tests {
     use crate::Snapshot;
     use crate::obligations::{AsOf, Evaluation};
     use crate::sources::Sources;
+    use rust_decimal::prelude::ToPrimitive;
 
     fn add(s: &mut Snapshot, table: &str, cells: &[(&str, &str)]) {
         s.add(table, cells).unwrap_or_else(|e| panic!("{e}"));
@@ -457,7 +458,7 @@ mod tests {
                 ("to_date", "2024-12-31"),
             ],
         );
-        // A carries eight open cases: 8 of 10 points.
+        // A carries eight open cases of a 9-year-old without measures (see `free_share_of_a`).
         for n in 2..=9 {
             add(
                 &mut s,
@@ -479,6 +480,16 @@ mod tests {
             ],
         );
         s
+    }
+
+    /// A's free capacity as a share: eight plain cases of the model's points of a case each
+    /// out of 10 points.
+    fn free_share_of_a() -> f64 {
+        let case = crate::workload::WeightModel::default()
+            .area(Area::Children)
+            .to_f64()
+            .unwrap();
+        (10.0 - 8.0 * case) / 10.0
     }
 
     fn ranked(s: &Snapshot, profiles: &[(&str, &str, &str)]) -> Vec<(String, f64, Vec<String>)> {
@@ -529,10 +540,11 @@ mod tests {
                 "Har eller har haft en anden sag om personen"
             ]
         );
-        // A: 2 of 10 points free, and an investigation team for a case under investigation.
+        // A: part of its capacity free, and an investigation team for a case under
+        // investigation.
         let (_, score_a, reasons_a) = &list[1];
         assert!(
-            (score_a - (CAPACITY * 0.2 + TEAM_TYPE)).abs() < 1e-9,
+            (score_a - (CAPACITY * free_share_of_a() + TEAM_TYPE)).abs() < 1e-9,
             "{score_a}"
         );
         assert_eq!(reasons_a.last().unwrap(), "Teamet er et undersøgelse-team");
@@ -611,7 +623,9 @@ mod tests {
         let list = ranked(&world(), &[("A", "investigation; youth", "nord")]);
         let (_, score, reasons) = list.iter().find(|(id, ..)| id == "A").unwrap();
         assert!(
-            (score - (CAPACITY * 0.2 + TEAM_TYPE + DISTRICT + 2.0 * COMPETENCE)).abs() < 1e-9,
+            (score - (CAPACITY * free_share_of_a() + TEAM_TYPE + DISTRICT + 2.0 * COMPETENCE))
+                .abs()
+                < 1e-9,
             "{score}"
         );
         assert!(

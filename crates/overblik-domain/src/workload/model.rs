@@ -34,11 +34,10 @@ pub struct WeightModel {
     flags: Vec<FlagDef>,
 }
 
-/// Built-in points. One point is an ordinary case, so that a model without adjustments is
-/// close to "one point per case" and the 30-point capacity default (statistics.md §7: about 30
-/// children's cases per full-time caseworker) still means something. Placements, open
-/// investigations and several measures weigh more (S1 ch. 5: caseload must reflect content,
-/// not only the number of cases); small children need more risk assessment.
+/// The built-in model's relative points: the case itself 1, and placements, open
+/// investigations and several measures more (S1 ch. 5: caseload must reflect content, not only
+/// the number of cases); small children need more risk assessment, teenagers more than
+/// school children. The points used are these times [`SCALE`], to two decimals.
 const BUILT_IN: &[(WeightFactor, &str, &str)] = &[
     (WeightFactor::Area, "children", "1"),
     (WeightFactor::Area, "adults", "1"),
@@ -51,7 +50,7 @@ const BUILT_IN: &[(WeightFactor, &str, &str)] = &[
     (WeightFactor::AgeBand, "18+", "0"),
 ];
 
-/// Built-in complexity flags: (code, label, points).
+/// Built-in complexity flags: (code, label, relative points), scaled like [`BUILT_IN`].
 const BUILT_IN_FLAGS: &[(&str, &str, &str)] = &[
     ("violence", "Vold eller overgreb", "1"),
     ("high_conflict", "Højkonflikt mellem forældrene", "0.5"),
@@ -61,9 +60,22 @@ const BUILT_IN_FLAGS: &[(&str, &str, &str)] = &[
     ("other_complex", "Særligt kompleks af anden grund", "1"),
 ];
 
+/// The scale of the built-in points, in ten-thousandths: 1 ÷ 1.7472, the mean relative weight
+/// of an open children's case in the national synthetic data (`overblik-synth`, all 98
+/// municipalities, 5 years to 2025-06-30, seed 1: 75,851 cases). So the mean open children's
+/// case weighs 1 point (key-figures.md KF09), and a capacity of 25 points is DS's recommended
+/// 20-30 children's cases per caseworker (statistics.md §7). Recalibrate with
+/// `cargo run --release -p overblik-synth --example caseload -- 2025-06-30 national 1` (it
+/// prints the mean of the current model: multiply the scale by it); the synth test
+/// `an_open_childrens_case_weighs_one_point_on_average` fails when the model drifts.
+const SCALE: i64 = 5723;
+
 impl Default for WeightModel {
     fn default() -> Self {
-        let decimal = |text: &str| text.parse::<Decimal>().expect("built-in points");
+        let decimal = |text: &str| {
+            let relative = text.parse::<Decimal>().expect("built-in points");
+            (relative * Decimal::new(SCALE, 4)).round_dp(2).normalize()
+        };
         WeightModel {
             points: BUILT_IN
                 .iter()
@@ -169,7 +181,10 @@ mod tests {
             row(WeightFactor::Flag, "trauma", "1.5", Some("Traume")),
         ]);
         assert_eq!(model.points(WeightFactor::Placement, "yes"), Decimal::TWO);
-        assert_eq!(model.area(Area::Children), Decimal::ONE);
+        assert_eq!(
+            model.area(Area::Children),
+            WeightModel::default().area(Area::Children)
+        );
         assert_eq!(model.flag("violence").unwrap().points, Decimal::ZERO);
         let trauma = model.flag("trauma").unwrap();
         assert_eq!(
@@ -190,9 +205,18 @@ mod tests {
     }
 
     #[test]
-    fn an_ordinary_case_weighs_one_point() {
+    fn the_built_in_points_are_those_documented_in_workload_md() {
         let model = WeightModel::default();
-        assert_eq!(model.area(Area::Children), Decimal::ONE);
-        assert_eq!(model.points(WeightFactor::AgeBand, "6-11"), Decimal::ZERO);
+        let points = |factor, value: &str| model.points(factor, value).to_string();
+        assert_eq!(points(WeightFactor::Area, "children"), "0.57");
+        assert_eq!(points(WeightFactor::Placement, "yes"), "0.57");
+        assert_eq!(points(WeightFactor::ActiveMeasure, "each"), "0.14");
+        assert_eq!(points(WeightFactor::AgeBand, "0-5"), "0.29");
+        assert_eq!(points(WeightFactor::AgeBand, "6-11"), "0");
+        assert_eq!(model.flag("violence").unwrap().points.to_string(), "0.57");
+        assert_eq!(
+            model.flag("interpreter").unwrap().points.to_string(),
+            "0.14"
+        );
     }
 }

@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::model::WeightModel;
+use super::model::{FlagDef, WeightModel};
 use crate::calendar::age_at;
-use crate::codes::WeightFactor;
+use crate::codes::{Area, WeightFactor};
 use crate::figures::Entered;
 use crate::ids::id_map;
 use crate::tables::Snapshot;
@@ -120,53 +120,90 @@ impl CaseWeights {
     }
 }
 
-/// The model's parts for a case, and the points of its flags among them.
-fn parts(model: &WeightModel, area: crate::codes::Area, f: &CaseFacts) -> (Vec<Part>, Decimal) {
-    let mut parts = vec![Part {
-        label: format!("Sag ({})", area.label_da().to_lowercase()),
-        points: model.area(area),
-    }];
-    let mut add = |label: String, points: Decimal| {
-        if !points.is_zero() {
-            parts.push(Part { label, points });
-        }
-    };
-    if f.placed {
-        add(
-            "Anbragt".into(),
+/// What a part of a case's weight is for.
+enum PartOf<'m> {
+    Case(Area),
+    Placement,
+    OpenInvestigation,
+    Measures(u32),
+    AgeBand(&'static str),
+    Flag(&'m FlagDef),
+}
+
+/// Calls `each` with every part of the model that applies to a case of `area` with `facts`,
+/// in the order they are shown, also those of 0 points. A flag the model does not know (set
+/// under an older model) is no part.
+fn for_each_part<'m>(
+    model: &'m WeightModel,
+    area: Area,
+    facts: &CaseFacts,
+    mut each: impl FnMut(PartOf<'m>, Decimal),
+) {
+    each(PartOf::Case(area), model.area(area));
+    if facts.placed {
+        each(
+            PartOf::Placement,
             model.points(WeightFactor::Placement, "yes"),
         );
     }
-    if f.open_investigation {
-        add(
-            "Igangværende børnefaglig undersøgelse".into(),
+    if facts.open_investigation {
+        each(
+            PartOf::OpenInvestigation,
             model.points(WeightFactor::OpenInvestigation, "yes"),
         );
     }
-    if f.active_measures > 0 {
-        add(
-            match f.active_measures {
-                1 => "1 aktiv indsats".to_owned(),
-                n => format!("{n} aktive indsatser"),
-            },
-            model.points(WeightFactor::ActiveMeasure, "each") * Decimal::from(f.active_measures),
+    if facts.active_measures > 0 {
+        each(
+            PartOf::Measures(facts.active_measures),
+            model.points(WeightFactor::ActiveMeasure, "each")
+                * Decimal::from(facts.active_measures),
         );
     }
-    if let Some(age) = f.age {
+    if let Some(age) = facts.age {
         let band = WeightModel::age_band(age);
-        add(
-            format!("Alder {band} år"),
+        each(
+            PartOf::AgeBand(band),
             model.points(WeightFactor::AgeBand, band),
         );
     }
-    let mut flagged = Decimal::ZERO;
-    for code in &f.flags {
-        // A flag the model does not know (set under an older model) counts nothing.
+    for code in &facts.flags {
         if let Some(flag) = model.flag(code) {
-            add(flag.label.clone(), flag.points);
-            flagged += flag.points;
+            each(PartOf::Flag(flag), flag.points);
         }
     }
+}
+
+impl WeightModel {
+    /// The model's points for a case of `area` with `facts` (no imported weight): the sum of
+    /// the parts [`CaseWeights`] shows.
+    pub fn weigh(&self, area: Area, facts: &CaseFacts) -> Decimal {
+        let mut points = Decimal::ZERO;
+        for_each_part(self, area, facts, |_, p| points += p);
+        points
+    }
+}
+
+/// The model's parts for a case (those of 0 points left out, except the case itself), and the
+/// points of its flags among them.
+fn parts(model: &WeightModel, area: Area, facts: &CaseFacts) -> (Vec<Part>, Decimal) {
+    let mut parts = Vec::new();
+    let mut flagged = Decimal::ZERO;
+    for_each_part(model, area, facts, |part, points| {
+        let label = match part {
+            PartOf::Case(area) => format!("Sag ({})", area.label_da().to_lowercase()),
+            _ if points.is_zero() => return,
+            PartOf::Placement => "Anbragt".to_owned(),
+            PartOf::OpenInvestigation => "Igangværende børnefaglig undersøgelse".to_owned(),
+            PartOf::Measures(1) => "1 aktiv indsats".to_owned(),
+            PartOf::Measures(n) => format!("{n} aktive indsatser"),
+            PartOf::AgeBand(band) => format!("Alder {band} år"),
+            PartOf::Flag(flag) => {
+                flagged += points;
+                flag.label.clone()
+            }
+        };
+        parts.push(Part { label, points });
+    });
     (parts, flagged)
 }
 
@@ -229,9 +266,9 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_school_age_case_weighs_one_point() {
+    fn a_plain_school_age_case_weighs_the_points_of_a_case() {
         let w = CaseWeights::compute(&snapshot(), Entered::of(&snapshot()), t());
-        assert_eq!(w.of(1).points, Decimal::ONE);
+        assert_eq!(w.of(1).points, WeightModel::default().area(Area::Children));
         assert_eq!(w.of(1).parts.len(), 1);
     }
 
@@ -275,8 +312,17 @@ mod tests {
                 "Vold eller overgreb"
             ]
         );
-        // 1 + 1 + 1 + 2 × 0.25 + 0.5 + 1
-        assert_eq!(c1.points.to_string(), "5.00");
+        let model = WeightModel::default();
+        let expected = model.area(Area::Children)
+            + model.points(WeightFactor::Placement, "yes")
+            + model.points(WeightFactor::OpenInvestigation, "yes")
+            + Decimal::TWO * model.points(WeightFactor::ActiveMeasure, "each")
+            + model.points(WeightFactor::AgeBand, "0-5")
+            + model.flag("violence").unwrap().points;
+        assert_eq!(c1.points, expected);
+        let shown: Decimal = c1.parts.iter().map(|p| p.points).sum();
+        assert_eq!(shown, c1.points);
+        assert_eq!(model.weigh(Area::Children, w.facts(0)), c1.points);
         assert_eq!(c1.flags, ["violence"]);
         assert!(!c1.imported);
     }
@@ -303,7 +349,8 @@ mod tests {
         let w = CaseWeights::compute(&s, Entered::of(&s), t());
         assert_eq!(w.of(1).points, Decimal::from(3));
         assert!(w.of(1).imported);
-        assert_eq!(w.of(1).parts[0].points, Decimal::ONE);
+        let model = WeightModel::default();
+        assert_eq!(w.of(1).parts[0].points, model.area(Area::Children));
         // The leader's flags add to the imported weight.
         s.add(
             "case_flags",
@@ -316,7 +363,10 @@ mod tests {
         )
         .unwrap();
         let w = CaseWeights::compute(&s, Entered::of(&s), t());
-        assert_eq!(w.of(1).points.to_string(), "3.25");
+        assert_eq!(
+            w.of(1).points,
+            Decimal::from(3) + model.flag("interpreter").unwrap().points
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::Capability;
 use overblik_domain::codes::WeightFactor;
 use overblik_domain::field::{Field, NonNegative};
+use overblik_domain::figures::FigureSettings;
 use overblik_domain::tables::{WEIGHT_POINTS, WeightPoint};
 use overblik_domain::workload::WeightModel;
 use overblik_domain::{Row, Value};
@@ -21,7 +22,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::view::{Form, FormField, Input, Layout, Page, ViewCell, ViewTable, render};
 
-/// No single fact should weigh more than this many ordinary cases.
+/// No single fact should weigh more than this many average children's cases (1 point each in
+/// the built-in model).
 const MAX_POINTS: i64 = 20;
 const MAX_LABEL: usize = 100;
 
@@ -36,10 +38,14 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
         "/sagsstamme",
         freshness(&data),
     ));
-    page.intro.push(
-        "En sags vægt er summen af de punkter, der gælder for den på opgørelsesdagen. En almindelig sag vejer 1 point; en sagsbehandlers kapacitet er kapacitetspoint × årsværk."
-            .into(),
-    );
+    page.intro.push(format!(
+        "En sags vægt er summen af de punkter, der gælder for den på opgørelsesdagen. Overbliks standardpoint er sat, så en gennemsnitlig åben børnesag vejer 1 point. En sagsbehandlers kapacitet er kapacitetspoint × årsværk; uden kapacitetspoint i data er det {} point pr. fuldtidsansat (Dansk Socialrådgiverforening anbefaler 20-30 børnesager).",
+        FigureSettings::default()
+            .default_capacity_points
+            .normalize()
+            .to_string()
+            .replace('.', ",")
+    ));
     let mut table = ViewTable::new(
         "Point efter sagens indhold",
         &[("Hvad", false), ("Værdi", false), ("Point", true)],
