@@ -6,8 +6,8 @@ use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::Snapshot;
-use overblik_domain::figures::Context;
 use overblik_domain::figures::all::data_starts;
+use overblik_domain::figures::{Context, FigureSettings};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
@@ -85,13 +85,15 @@ impl Loaded {
 
     /// The figures' context for `unit` (checked against the data).
     pub fn context(&self, unit: Option<&str>) -> anyhow::Result<Context<'_>> {
-        Context::new(
+        let mut ctx = Context::new(
             &self.snapshot,
             &self.sources,
             &self.evaluation,
             self.as_of,
             unit,
         )
-        .map_err(|error| anyhow::anyhow!("--unit: {error}"))
+        .map_err(|error| anyhow::anyhow!("--unit: {error}"))?;
+        ctx.settings = FigureSettings::of(&self.rules);
+        Ok(ctx)
     }
 }

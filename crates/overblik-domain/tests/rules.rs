@@ -145,6 +145,11 @@ fn other_mistakes_in_rule_files_are_refused_with_their_place() {
         ),
         (
             "municipality.toml",
+            "[caseload]\ndefault_capacity_points = 0\n",
+            "felt `default_capacity_points`: skal være mindst 1",
+        ),
+        (
+            "municipality.toml",
             "[[adult_deadline]]\nparagraph = \"85\"\ndeadline = \"-2 weeks\"\n",
             "`adult_deadline nr. 1`, felt `deadline`",
         ),
@@ -177,5 +182,24 @@ fn other_mistakes_in_rule_files_are_refused_with_their_place() {
     assert!(
         message.contains("adult_published_deadline") && message.contains("disabled_rules"),
         "{message}"
+    );
+}
+
+#[test]
+fn the_default_capacity_is_a_municipal_setting() {
+    use overblik_domain::figures::FigureSettings;
+    use rust_decimal::Decimal;
+    assert_eq!(
+        FigureSettings::of(&RuleSet::embedded()).default_capacity_points,
+        Decimal::from(25)
+    );
+    let own = RuleSet::load(&[RuleSource {
+        name: "municipality.toml",
+        text: "[caseload]\ndefault_capacity_points = 20\n",
+    }])
+    .unwrap();
+    assert_eq!(
+        FigureSettings::of(&own).default_capacity_points,
+        Decimal::from(20)
     );
 }

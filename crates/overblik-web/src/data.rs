@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use overblik_domain::Snapshot;
 use overblik_domain::figures::Entered;
-use overblik_domain::figures::{Context, UnknownUnit};
+use overblik_domain::figures::{Context, FigureSettings, UnknownUnit};
 use overblik_domain::obligations::{AsOf, Evaluation, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_domain::sources::Sources;
@@ -31,6 +31,8 @@ pub struct Data {
     pub date: NaiveDate,
     /// When the data was last imported (the freshness every page shows).
     pub last_import: Option<DateTime<Utc>>,
+    /// The municipality's defaults for empty cells (the default capacity).
+    pub settings: FigureSettings,
     /// Every case's weight at T with the entered rows of this version, computed once.
     weights: std::sync::OnceLock<Arc<CaseWeights>>,
     /// The case-weight model of this version's entered rows.
@@ -67,6 +69,7 @@ impl Data {
             as_of,
             date,
             last_import,
+            settings: FigureSettings::of(rules),
             weights: std::sync::OnceLock::new(),
             model: std::sync::OnceLock::new(),
             cache: Arc::default(),
@@ -99,6 +102,7 @@ impl Data {
             as_of: self.as_of,
             date: self.date,
             last_import: self.last_import,
+            settings: self.settings.clone(),
             weights,
             model,
             cache,
@@ -131,8 +135,9 @@ impl Data {
         as_of: AsOf,
         evaluation: &'a Evaluation,
     ) -> Result<Context<'a>, UnknownUnit> {
-        let ctx = Context::new(&self.snapshot, &self.sources, evaluation, as_of, unit)?
+        let mut ctx = Context::new(&self.snapshot, &self.sources, evaluation, as_of, unit)?
             .with_entered(Entered::of(&self.entered));
+        ctx.settings = self.settings.clone();
         Ok(if as_of == self.as_of {
             ctx.with_weights(self.weights())
         } else {

@@ -19,8 +19,14 @@ use super::bench::peak_memory_kib;
 #[derive(Debug, Args)]
 pub struct BenchDeadlinesArgs {
     /// Alle 98 kommuner i stedet for kun den største.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "inhabitants")]
     pub national: bool,
+    /// En kommune med dette antal indbyggere i stedet for den største (demoen: 50000).
+    #[arg(long)]
+    pub inhabitants: Option<u32>,
+    /// Startværdi for tilfældighederne (demoen bruger 2026).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Antal års historik.
     #[arg(long, default_value_t = 10)]
     pub years: u32,
@@ -36,20 +42,25 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
     let rules = RuleSet::embedded();
     let runs = args.runs.max(1);
     let as_of = AsOf::end_of(args.end);
-    let mut municipalities: Vec<_> = MUNICIPALITIES.iter().collect();
-    municipalities.sort_by_key(|m| std::cmp::Reverse(m.inhabitants));
-    if !args.national {
+    let mut municipalities: Vec<Params> = MUNICIPALITIES
+        .iter()
+        .map(|m| Params::municipality(m, args.years, args.seed, args.end))
+        .collect();
+    municipalities.sort_by_key(|p| std::cmp::Reverse(p.inhabitants));
+    if let Some(inhabitants) = args.inhabitants {
+        municipalities = vec![Params::sized(inhabitants, args.years, args.seed, args.end)];
+    } else if !args.national {
         municipalities.truncate(1);
     }
     let mut per_rule: BTreeMap<RuleId, Tally> = BTreeMap::new();
     let mut per_team: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut rows, mut obligations, mut alerts) = (0usize, 0usize, 0usize);
     let mut total = Duration::ZERO;
-    let mut slowest = (Duration::ZERO, "");
+    let mut slowest = (Duration::ZERO, String::new());
     let mut generation = Duration::ZERO;
     for municipality in &municipalities {
         let started = Instant::now();
-        let snapshot = generate(&Params::municipality(municipality, args.years, 1, args.end));
+        let snapshot = generate(municipality);
         generation += started.elapsed();
         let started = Instant::now();
         let evaluation = evaluate(&snapshot, &rules, as_of);
@@ -61,7 +72,7 @@ pub fn run(args: BenchDeadlinesArgs) -> anyhow::Result<ExitCode> {
         }
         total += best;
         if best > slowest.0 {
-            slowest = (best, municipality.name);
+            slowest = (best, municipality.name.clone());
         }
         if !args.national {
             println!(

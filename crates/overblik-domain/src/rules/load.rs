@@ -524,6 +524,7 @@ fn read_settings(file: &str, table: &Table) -> Result<Settings, RuleError> {
         "followup_next",
         "repeated_notifications",
         "adult_deadline",
+        "caseload",
     ])?;
     let mut settings = Settings::default();
     if let Some(calendar) = root.text("calendar")? {
@@ -585,6 +586,15 @@ fn read_settings(file: &str, table: &Table) -> Result<Settings, RuleError> {
                 return Err(section.error(Some("window_days"), "skal være mindst 1"));
             }
             settings.repeated_notifications_window_days = days;
+        }
+    }
+    if let Some(section) = root.section("caseload")? {
+        section.only(&["default_capacity_points"])?;
+        if let Some(points) = section.count("default_capacity_points", 200)? {
+            if points == 0 {
+                return Err(section.error(Some("default_capacity_points"), "skal være mindst 1"));
+            }
+            settings.default_capacity_points = points;
         }
     }
     root.tables("adult_deadline", |index, table| {

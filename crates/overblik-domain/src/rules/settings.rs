@@ -37,6 +37,9 @@ pub struct Settings {
     pub repeated_notifications_threshold: u32,
     pub repeated_notifications_window_days: u32,
     pub adult_deadlines: Vec<AdultDeadline>,
+    /// Capacity points of a full-time caseworker whose `capacity_points` is empty (KF09): 25,
+    /// DS's recommended 20-30 children's cases with the mean open children's case at 1 point.
+    pub default_capacity_points: u32,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             repeated_notifications_threshold: 3,
             repeated_notifications_window_days: 365,
             adult_deadlines: Vec::new(),
+            default_capacity_points: 25,
         }
     }
 }

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use overblik_domain::access::Capability;
 use overblik_domain::codes::WeightFactor;
 use overblik_domain::field::{Field, NonNegative};
-use overblik_domain::figures::FigureSettings;
 use overblik_domain::tables::{WEIGHT_POINTS, WeightPoint};
 use overblik_domain::workload::WeightModel;
 use overblik_domain::{Row, Value};
@@ -40,7 +39,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     ));
     page.intro.push(format!(
         "En sags vægt er summen af de punkter, der gælder for den på opgørelsesdagen. Overbliks standardpoint er sat, så en gennemsnitlig åben børnesag vejer 1 point. En sagsbehandlers kapacitet er kapacitetspoint × årsværk; uden kapacitetspoint i data er det {} point pr. fuldtidsansat (Dansk Socialrådgiverforening anbefaler 20-30 børnesager).",
-        FigureSettings::default()
+        data.settings
             .default_capacity_points
             .normalize()
             .to_string()
