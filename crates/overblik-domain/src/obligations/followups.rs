@@ -189,7 +189,11 @@ fn next(out: &mut Output<'_>) {
                 },
                 due: Moment::Date(due),
                 met,
-                window: next_window(out.as_of, index, case, followup, held, due),
+                // Only an unmet duty can lapse: spare the measure scan for the met ones.
+                window: match met {
+                    Some(event) if out.as_of.has_happened(event.at) => Window::CaseOnly,
+                    _ => next_window(out.as_of, index, case, followup, held, due),
+                },
                 findings,
             });
         }
@@ -207,24 +211,27 @@ fn next_window(
     held: NaiveDate,
     due: NaiveDate,
 ) -> Window {
-    let concerned = || measures_of(index, case).filter(|measure| concerns(followup, measure));
-    let on_both: Vec<&Measure> = concerned()
-        .filter(|measure| active_on(as_of, measure, held) && active_on(as_of, measure, due))
-        .collect();
-    let owners = if on_both.is_empty() {
-        concerned()
-            .filter(|measure| active_on(as_of, measure, due))
-            .collect()
-    } else {
-        on_both
+    // (any owner, the last end among the owners; None once one has no end)
+    let owners = |on_held: bool| {
+        measures_of(index, case)
+            .filter(|measure| concerns(followup, measure) && active_on(as_of, measure, due))
+            .filter(|measure| !on_held || active_on(as_of, measure, held))
+            .fold((false, Some(None)), |(_, last), measure| {
+                let last = match (last, measure.end_date) {
+                    (Some(last), Some(end)) => {
+                        Some(Some(last.map_or(end, |l: NaiveDate| l.max(end))))
+                    }
+                    _ => None,
+                };
+                (true, last)
+            })
     };
-    // The last end among them; any without an end keeps the window open.
-    let last_end = owners
-        .iter()
-        .map(|measure| measure.end_date)
-        .try_fold(None, |last: Option<NaiveDate>, end| {
-            end.map(|end| Some(last.map_or(end, |last| last.max(end))))
-        })
-        .flatten();
-    Window::measure(last_end)
+    let (any, last_end) = match owners(true) {
+        (false, _) => owners(false),
+        found => found,
+    };
+    match (any, last_end) {
+        (true, Some(Some(end))) => Window::measure(Some(end)),
+        _ => Window::CaseOnly,
+    }
 }
