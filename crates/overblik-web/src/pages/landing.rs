@@ -373,10 +373,7 @@ async fn caseworker(
     page.headlines.push(headline(
         "Teamets overskredne frister",
         team.overdue,
-        &match team.caseworkers.len() {
-            1 => "1 sagsbehandler i teamet".to_owned(),
-            n => format!("{n} sagsbehandlere i teamet"),
-        },
+        &format!("{} i teamet", caseworkers_da(team.caseworkers.len())),
         None,
         team.overdue > 0,
     ));
@@ -466,7 +463,7 @@ async fn team_leader(
     page.headlines.push(headline(
         "Åbne sager",
         s.open_cases,
-        &format!("{} sagsbehandlere", s.caseworkers.len()),
+        &caseworkers_da(s.caseworkers.len()),
         None,
         false,
     ));
@@ -681,6 +678,14 @@ async fn head(
         }
     }
     Ok(())
+}
+
+/// "1 sagsbehandler", "3 sagsbehandlere".
+fn caseworkers_da(n: usize) -> String {
+    match n {
+        1 => "1 sagsbehandler".to_owned(),
+        n => format!("{n} sagsbehandlere"),
+    }
 }
 
 /// A whole-unit count for an aggregate-only reader: small counts are never shown.
