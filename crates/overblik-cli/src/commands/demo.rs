@@ -16,8 +16,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::Snapshot;
 use overblik_domain::codes::{OrgUnitKind, StaffRole};
-use overblik_domain::figures::Lookup;
-use overblik_domain::figures::caseload::is_open_on;
+use overblik_domain::figures::caseload::{absent_at_t, is_open_on};
+use overblik_domain::figures::{Context as FigureContext, Lookup};
 use overblik_domain::obligations::{AsOf, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_ingest::{ExportFormat, Source};
@@ -194,8 +194,8 @@ fn demo_users(store: &mut Store, links: &DemoLinks) -> anyhow::Result<Vec<Login>
 #[derive(Debug, Default, PartialEq, Eq)]
 struct DemoLinks {
     /// The caseworker (staff role `caseworker`) with the most cases assigned at `today`,
-    /// preferring one in a team where another caseworker has cases too, then one with at least
-    /// one overdue obligation.
+    /// preferring one in a children's team who is not absent today, in a team where another
+    /// caseworker has cases too, then one with at least one overdue obligation.
     caseworker: Option<String>,
     /// That caseworker's unit (a team).
     team: Option<String>,
@@ -239,6 +239,11 @@ impl DemoLinks {
                 *busy_in_team.entry(staff.unit_id.as_str()).or_default() += 1;
             }
         }
+        // Who is absent today (the figures' rule): a demo caseworker should be at work.
+        let sources = overblik_domain::sources::Sources::all_present();
+        let absent = FigureContext::new(snapshot, &sources, &evaluation, AsOf::end_of(today), None)
+            .map(|ctx| absent_at_t(&ctx))
+            .unwrap_or_default();
         // Children's teams: the product's main users, and the demo's walk-through is of
         // children's cases (the synthetic adult team can be the busier one on a given day).
         let children_teams: HashSet<&str> = snapshot
@@ -259,6 +264,7 @@ impl DemoLinks {
                 let id = staff.staff_id.as_str();
                 (
                     children_teams.contains(staff.unit_id.as_str()),
+                    cases.contains_key(id) && !absent.get(*index).copied().unwrap_or(false),
                     busy_in_team
                         .get(staff.unit_id.as_str())
                         .copied()
@@ -323,4 +329,75 @@ fn listen_on(wanted: SocketAddr) -> anyhow::Result<TcpListener> {
         listener.local_addr()?
     );
     Ok(listener)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overblik_domain::codes::TeamType;
+
+    /// The demo's users are linked to data that shows something on every date a demo (or the
+    /// test server) may be started on: DST days, a leap day, the year's last day, a Monday in
+    /// ISO week 1, a public holiday.
+    #[test]
+    fn the_demo_users_are_linked_to_a_working_children_team_on_any_date() {
+        let rules = RuleSet::embedded();
+        let dates = [
+            "2024-01-01", // a Monday in ISO week 1
+            "2024-02-29", // leap day
+            "2024-03-31", // DST starts
+            "2024-10-27", // DST ends
+            "2025-03-30", // DST starts
+            "2025-06-05", // Grundlovsdag
+            "2025-10-26", // DST ends
+            "2025-12-24",
+            "2025-12-31",
+            "2026-11-30", // the test server's day
+        ];
+        for date in dates {
+            let today: NaiveDate = date.parse().unwrap();
+            let snapshot = overblik_synth::generate(&Params::sized(8000, 2, 2026, today));
+            let links = DemoLinks::find(&snapshot, &rules, today);
+            let staff_id = links.caseworker.as_deref().expect("a demo caseworker");
+            let (row, staff) = snapshot
+                .staff
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.staff_id.as_str() == staff_id)
+                .unwrap();
+            let team = links.team.as_deref().unwrap();
+            assert_eq!(staff.unit_id.as_str(), team, "{date}");
+            let unit = |id: &str| {
+                snapshot
+                    .org_units
+                    .iter()
+                    .find(|u| u.unit_id.as_str() == id)
+                    .unwrap()
+            };
+            assert_eq!(unit(team).team_type, Some(TeamType::Children), "{date}");
+            // Cases of their own today, and at work.
+            let as_of = AsOf::end_of(today);
+            let lookup = Lookup::build(&snapshot, as_of);
+            let own = (0..snapshot.cases.len())
+                .filter(|&c| is_open_on(&snapshot.cases[c], today))
+                .filter(|&c| lookup.assigned_at_t[c] == Some(row as u32))
+                .count();
+            assert!(own > 0, "{date}: the demo caseworker has no open case");
+            let evaluation = overblik_domain::obligations::Evaluation::default();
+            let sources = overblik_domain::sources::Sources::all_present();
+            let ctx = FigureContext::new(&snapshot, &sources, &evaluation, as_of, None).unwrap();
+            assert!(
+                !absent_at_t(&ctx)[row],
+                "{date}: the demo caseworker is absent"
+            );
+            // The head's department is above the team.
+            let department = links.department.as_deref().unwrap();
+            assert_eq!(unit(department).kind, OrgUnitKind::Department, "{date}");
+            assert_eq!(
+                unit(team).parent_id.as_ref().map(|p| p.as_str()),
+                Some(department),
+                "{date}"
+            );
+        }
+    }
 }
