@@ -70,8 +70,10 @@ pub async fn figures(
     let from = query
         .from
         .unwrap_or_else(|| Period::year(chrono::Datelike::year(&to)).from);
-    let period = Period::new(from, to)
-        .map_err(|_| AppError::bad_request("from", "skal ligge før eller på «to»"))?;
+    // Bounded: within the data's years and at most ten years, so no request can make a
+    // figure walk an unbounded number of days or months.
+    let period = Period::requested(from, to, data.data_starts.unwrap_or(data.date), data.date)
+        .map_err(|error| AppError::bad_request(error.field(), error.to_string()))?;
     let unit = figures_unit(&user, &data);
     let key = format!("figures:{}:{from}:{to}", unit.as_deref().unwrap_or("-"));
     let unit_for = unit.clone();

@@ -33,6 +33,8 @@ pub struct Data {
     pub last_import: Option<DateTime<Utc>>,
     /// The municipality's defaults for empty cells (the default capacity).
     pub settings: FigureSettings,
+    /// The first day the data covers (`figures::all::data_starts`); `None` without data.
+    pub data_starts: Option<NaiveDate>,
     /// Every case's weight at T with the entered rows of this version, computed once.
     weights: std::sync::OnceLock<Arc<CaseWeights>>,
     /// The case-weight model of this version's entered rows.
@@ -61,6 +63,7 @@ impl Data {
             .max();
         let as_of = AsOf::end_of(date);
         let evaluation = evaluate(&snapshot, rules, as_of);
+        let data_starts = overblik_domain::figures::all::data_starts(&snapshot);
         Ok(Data {
             snapshot: Arc::new(snapshot),
             sources: Arc::new(sources),
@@ -70,6 +73,7 @@ impl Data {
             date,
             last_import,
             settings: FigureSettings::of(rules),
+            data_starts,
             weights: std::sync::OnceLock::new(),
             model: std::sync::OnceLock::new(),
             cache: Arc::default(),
@@ -103,6 +107,7 @@ impl Data {
             date: self.date,
             last_import: self.last_import,
             settings: self.settings.clone(),
+            data_starts: self.data_starts,
             weights,
             model,
             cache,
@@ -200,6 +205,11 @@ impl Data {
 
 type Slot = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
 
+/// How many values one data version keeps. The keys come from requests (a unit, a period), so
+/// without a cap distinct requests could grow the cache without limit; past the cap a value is
+/// computed for its request and not kept.
+const CACHE_SLOTS: usize = 1024;
+
 #[derive(Default)]
 struct Cache {
     slots: Mutex<HashMap<String, Slot>>,
@@ -207,11 +217,10 @@ struct Cache {
 
 impl Cache {
     fn cell(&self, key: String) -> Slot {
-        self.slots
-            .lock()
-            .expect("cache lock")
-            .entry(key)
-            .or_default()
-            .clone()
+        let mut slots = self.slots.lock().expect("cache lock");
+        if slots.len() >= CACHE_SLOTS && !slots.contains_key(&key) {
+            return Slot::default();
+        }
+        slots.entry(key).or_default().clone()
     }
 }

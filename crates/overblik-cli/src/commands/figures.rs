@@ -35,12 +35,16 @@ pub fn run(store: &StoreArgs, rules: &RulesArgs, args: FiguresArgs) -> anyhow::R
         .from
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(t.year(), 1, 1).expect("valid date"));
     let to = args.to.unwrap_or(t);
-    let period = Period::new(from, to).map_err(|_| {
+    Period::new(from, to).map_err(|_| {
         anyhow::anyhow!(
             "--from {from} ligger efter --to {to}; perioden skal begynde før den slutter"
         )
     })?;
     let mut loaded = Loaded::load(store, rules, Some(t))?;
+    // Bounded like a request to the server: within the data's years, at most ten years.
+    let starts = overblik_domain::figures::all::data_starts(&loaded.snapshot).unwrap_or(t);
+    let period = Period::requested(from, to, starts, t)
+        .map_err(|error| anyhow::anyhow!("--{}: {error}", error.field()))?;
     let figures = {
         let ctx = loaded.context(args.at.unit.as_deref())?;
         Figures::compute(&ctx, period)

@@ -1923,6 +1923,53 @@ fn login_failures_lock_the_account() {
 // ---------------------------------------------------------------------------------------------
 // 8-10. Hostile input, oversized bodies, headers
 
+/// Dates, periods and pages from a request are bounded: a period far outside the data or
+/// longer than ten years is a 400 that names the parameter, and the server stays up (one such
+/// request used to make KF12's month loop exhaust the memory).
+#[test]
+fn hostile_periods_and_pages_are_refused_and_the_server_stays_up() {
+    let leader = login("teamleder");
+    for (query, field) in [
+        ("from=%2B262142-12-01&to=%2B262142-12-31", "to"),
+        ("to=%2B262142-12-31", "to"),
+        ("from=-262143-01-01&to=2025-01-01", "from"),
+        ("from=1900-01-01", "from"),
+        ("from=2026-06-01&to=2026-01-01", "from"),
+    ] {
+        let reply = leader.get(&format!("/api/v1/figures?{query}"));
+        reply.expect(400);
+        let message = reply.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        assert!(
+            message.starts_with(&format!("Feltet «{field}»")),
+            "{query}: {message}"
+        );
+    }
+    // The data's own years are fine, up to ten years.
+    leader.get("/api/v1/figures").expect(200);
+    for page in ["0", "1000000", "18446744073709551615"] {
+        let reply = leader.get(&format!("/api/v1/obligations?status=all&page={page}"));
+        if page == "0" {
+            // Page 0 is read as the first page.
+            reply.expect(200);
+        } else {
+            reply.expect(400);
+            let message = reply.json()["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            assert!(message.starts_with("Feltet «page»"), "{message}");
+        }
+    }
+    leader
+        .get("/api/v1/obligations?status=all&page=1")
+        .expect(200);
+    // Still alive and answering.
+    leader.get("/oversigt").expect(200);
+}
+
 #[test]
 fn injection_attempts_are_harmless() {
     let caseworker = login("sagsbehandler");

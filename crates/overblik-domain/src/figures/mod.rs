@@ -11,7 +11,7 @@ pub use crate::ids::{IdMap, id_map};
 pub use context::{
     Available, Context, Entered, Lookup, Scope, StaffTally, UnknownUnit, WITHOUT_CASEWORKER,
 };
-pub use period::{Period, PeriodError};
+pub use period::{MAX_REQUESTED_YEARS, Period, PeriodError, RequestedPeriodError};
 pub use settings::FigureSettings;
 pub use value::{Exclusion, Exclusions, Share, Stats};
 

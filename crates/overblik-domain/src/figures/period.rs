@@ -20,7 +20,69 @@ pub struct PeriodError {
     pub to: NaiveDate,
 }
 
+/// The longest period figures are computed for when it is asked for from outside (a request, a
+/// command-line option): ten years. KF12 walks the period's months and the server keeps what
+/// it computed, so an unbounded period could make one request run out of memory.
+pub const MAX_REQUESTED_YEARS: u32 = 10;
+
+/// Why a period asked for from outside is refused; `field` names the parameter to correct.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestedPeriodError {
+    #[error("perioden begynder ({from}) efter den slutter ({to})")]
+    Reversed { from: NaiveDate, to: NaiveDate },
+    #[error("{field}: {date} ligger uden for data (fra {first} til {last})")]
+    OutsideData {
+        field: &'static str,
+        date: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    },
+    #[error("perioden må højst være {MAX_REQUESTED_YEARS} år")]
+    TooLong,
+}
+
+impl RequestedPeriodError {
+    /// The parameter the error is about: `from` or `to`.
+    pub fn field(&self) -> &'static str {
+        match self {
+            RequestedPeriodError::OutsideData { field, .. } => field,
+            RequestedPeriodError::Reversed { .. } | RequestedPeriodError::TooLong => "from",
+        }
+    }
+}
+
 impl Period {
+    /// A period asked for from outside, bounded: `from` ≤ `to`, both within the data's years
+    /// (1 January of the year the data starts, `data_starts`, to 31 December of T's year),
+    /// and at most [`MAX_REQUESTED_YEARS`] long.
+    pub fn requested(
+        from: NaiveDate,
+        to: NaiveDate,
+        data_starts: NaiveDate,
+        t: NaiveDate,
+    ) -> Result<Period, RequestedPeriodError> {
+        let first = Period::year(data_starts.year().min(t.year())).from;
+        let last = Period::year(t.year()).to;
+        // `to` first: a default `from` derives from it, so a bad `to` is named as such.
+        for (field, date) in [("to", to), ("from", from)] {
+            if !(first..=last).contains(&date) {
+                return Err(RequestedPeriodError::OutsideData {
+                    field,
+                    date,
+                    first,
+                    last,
+                });
+            }
+        }
+        if from > to {
+            return Err(RequestedPeriodError::Reversed { from, to });
+        }
+        if to >= add_months(from, (12 * MAX_REQUESTED_YEARS) as i32) {
+            return Err(RequestedPeriodError::TooLong);
+        }
+        Ok(Period { from, to })
+    }
+
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period, PeriodError> {
         if from > to {
             return Err(PeriodError { from, to });
@@ -103,6 +165,36 @@ mod tests {
 
     fn d(text: &str) -> NaiveDate {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_requested_period_is_bounded_by_the_data_and_ten_years() {
+        let (starts, t) = (d("2015-03-10"), d("2025-06-30"));
+        let ask = |from: &str, to: &str| Period::requested(d(from), d(to), starts, t);
+        assert_eq!(
+            ask("2015-01-01", "2024-12-31"),
+            Ok(Period::new(d("2015-01-01"), d("2024-12-31")).unwrap())
+        );
+        // Ten years and a day is too long.
+        assert_eq!(
+            ask("2015-01-01", "2025-01-01"),
+            Err(RequestedPeriodError::TooLong)
+        );
+        assert_eq!(
+            ask("2025-12-31", "2025-12-31").map(|p| p.to),
+            Ok(d("2025-12-31"))
+        );
+        // Outside the data's years, whichever end (a hostile year far ahead included).
+        let outside = ask("2014-12-31", "2015-06-30").unwrap_err();
+        assert_eq!(outside.field(), "from");
+        let far = NaiveDate::from_ymd_opt(262_142, 12, 31).unwrap();
+        let outside = Period::requested(d("2025-01-01"), far, starts, t).unwrap_err();
+        assert_eq!(outside.field(), "to");
+        assert!(outside.to_string().contains("uden for data"), "{outside}");
+        assert!(matches!(
+            ask("2025-02-02", "2025-02-01"),
+            Err(RequestedPeriodError::Reversed { .. })
+        ));
     }
 
     #[test]

@@ -226,6 +226,14 @@ pub async fn select(
         .collect();
     rows.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.case_id.cmp(&b.case_id)));
     let total = rows.len();
+    // A page within range: page 1 always exists (it may be empty).
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    if checked.page > pages {
+        return Err(AppError::bad_request(
+            "page",
+            format!("siden findes ikke; listen har {pages} sider"),
+        ));
+    }
     let rows: Vec<ObligationRow> = rows
         .into_iter()
         .skip((checked.page - 1) * PAGE_SIZE)
