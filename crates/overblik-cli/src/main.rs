@@ -4,6 +4,7 @@ mod clock;
 mod commands;
 mod figures_input;
 mod import_run;
+mod logging;
 mod output;
 mod rules_args;
 mod store_args;

@@ -53,6 +53,7 @@ pub fn load_entered(store: &mut Store) -> Result<Snapshot, StoreError> {
 impl Data {
     /// Reads everything from `store` and evaluates the rules at the end of `date`.
     pub fn load(store: &mut Store, rules: &RuleSet, date: NaiveDate) -> Result<Data, StoreError> {
+        let started = std::time::Instant::now();
         let snapshot = store.load_tables(|spec| !spec.entered)?;
         let entered = load_entered(store)?;
         let sources = store.sources()?;
@@ -64,6 +65,13 @@ impl Data {
         let as_of = AsOf::end_of(date);
         let evaluation = evaluate(&snapshot, rules, as_of);
         let data_starts = overblik_domain::figures::all::data_starts(&snapshot);
+        tracing::info!(
+            %date,
+            rows = snapshot.total_rows(),
+            obligations = evaluation.obligations.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "data loaded"
+        );
         Ok(Data {
             snapshot: Arc::new(snapshot),
             sources: Arc::new(sources),

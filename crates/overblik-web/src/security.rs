@@ -4,7 +4,10 @@
 //! query or a body).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
+
+use tracing::Instrument;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -23,6 +26,10 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
 form-action 'self'";
 
+/// Numbers the requests of this process: the id in every log line of a request and in its
+/// `x-request-id` header, so a user's report of an error can be found in the log.
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
 pub async fn layer(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -39,7 +46,9 @@ pub async fn layer(
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
     let is_asset = path.starts_with("/assets/");
-    let mut response = next.run(request).await;
+    let request_id = REQUEST_IDS.fetch_add(1, Ordering::Relaxed);
+    let span = tracing::info_span!("request", request_id, route = %route);
+    let mut response = next.run(request).instrument(span).await;
 
     if let Some(refusal) = response.extensions_mut().remove::<Refusal>() {
         // The attempt is on record before the answer is sent; if that fails, the answer is a
@@ -116,11 +125,15 @@ pub async fn layer(
         // Pages hold personal data: never stored by the browser or a proxy (ASVS 14.3.2).
         set(headers, header::CACHE_CONTROL, "no-store");
     }
+    if let Ok(id) = HeaderValue::from_str(&request_id.to_string()) {
+        headers.insert("x-request-id", id);
+    }
     tracing::info!(
         %method,
         route,
         status = response.status().as_u16(),
         ms = started.elapsed().as_millis() as u64,
+        request_id,
         "request"
     );
     response

@@ -62,6 +62,12 @@ pub fn serve_until_ctrl_c(
     rules: RuleSet,
     config: WebConfig,
 ) -> anyhow::Result<()> {
+    crate::logging::init();
+    tracing::info!(
+        database = %overblik_store::redact_url(database),
+        today = %crate::clock::today(),
+        "starting"
+    );
     let url = database.to_owned();
     let opener: overblik_web::Opener = Arc::new(move || Store::open(&url, &keys));
     let state = AppState::open(opener, rules, config, crate::clock::today)

@@ -3003,3 +3003,89 @@ fn every_headline_equals_the_sum_of_the_rows_under_it() {
         "the weekly report's red numbers ≠ the landing page's"
     );
 }
+
+/// The server's log (issue 18): one JSON line per request with method, route template,
+/// status, duration and request id; and, after every role has crawled its pages and searched
+/// for a CPR number, no CPR number, no name and no query string in it.
+#[test]
+fn the_log_has_a_line_per_request_and_no_personal_data() {
+    let cpr = "0707071234";
+    let case: String = demo_db()
+        .query_row(
+            "SELECT case_id FROM cases WHERE closed_at IS NULL ORDER BY case_id LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let pages = [
+        "/oversigt".to_owned(),
+        "/frister?status=all".to_owned(),
+        "/sagsstamme".to_owned(),
+        "/fordeling".to_owned(),
+        "/rapporter/weekly".to_owned(),
+        "/kvalitet".to_owned(),
+        "/resultater".to_owned(),
+        "/maal".to_owned(),
+        "/revision".to_owned(),
+        format!("/sager/{}", encode(&case)),
+        format!("/api/v1/cases/{}", encode(&case)),
+    ];
+    let mut requests = 0;
+    for (username, _) in USERS {
+        let session = login(username);
+        for page in &pages {
+            let status = session.get(page).status;
+            assert!(status < 500, "{username} {page}: {status}");
+            requests += 1;
+        }
+        session.post("/soeg", &[("csrf", &session.csrf), ("q", cpr)]);
+    }
+    let logs = server().logs();
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .collect();
+    let request_lines: Vec<&Value> = lines
+        .iter()
+        .filter(|line| line["message"] == "request")
+        .collect();
+    assert!(
+        request_lines.len() >= requests,
+        "{} request lines",
+        request_lines.len()
+    );
+    for line in &request_lines {
+        for field in ["method", "route", "status", "ms", "request_id"] {
+            assert!(!line[field].is_null(), "no {field} in {line}");
+        }
+    }
+    assert!(
+        lines.iter().any(|line| line["message"] == "data loaded"),
+        "the data load is logged"
+    );
+    // Nothing personal: the CPR number searched for, any name of a caseworker, the case ids
+    // of the paths (only route templates are logged) and query strings.
+    assert!(!logs.contains(cpr), "a CPR number reached the log");
+    assert!(
+        !logs.contains("070707-1234"),
+        "a CPR number reached the log"
+    );
+    let names: Vec<String> = demo_db()
+        .prepare("SELECT name FROM staff")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for name in names {
+        assert!(!logs.contains(&name), "the name {name} reached the log");
+    }
+    assert!(
+        !logs.contains(&format!("/sager/{case}")),
+        "a case id reached the log"
+    );
+    assert!(
+        !logs.contains("status=all"),
+        "a query string reached the log"
+    );
+}
