@@ -46,32 +46,68 @@ impl CaseScope {
     }
 }
 
-/// Per case row of the snapshot: whether `scope` may see it. Computed once per data version.
-pub async fn visible_cases(data: &Arc<Data>, scope: &CaseScope) -> Arc<Vec<bool>> {
+/// What a [`CaseScope`] may see: per case row of the snapshot, and per person for the rows
+/// without a case (a notification not tied to one), which belong to the unit of any case of
+/// the same person, as the figures count them. Derefs to the per-case flags.
+pub struct Visible {
+    cases: Vec<bool>,
+    persons_without_case: Vec<bool>,
+}
+
+impl Visible {
+    /// Whether a row of `person` that has no case (a notification) may be seen.
+    pub fn person_without_case(&self, person: u32) -> bool {
+        self.persons_without_case[person as usize]
+    }
+}
+
+impl std::ops::Deref for Visible {
+    type Target = [bool];
+
+    fn deref(&self) -> &[bool] {
+        &self.cases
+    }
+}
+
+/// Which cases (and case-less rows) `scope` may see. Computed once per data version.
+pub async fn visible_cases(data: &Arc<Data>, scope: &CaseScope) -> Arc<Visible> {
     let owned = scope.clone();
     data.cached(scope.key(), move |data| {
         let s = &data.snapshot;
+        let all = |seen: bool| Visible {
+            cases: vec![seen; s.cases.len()],
+            persons_without_case: vec![seen; s.persons.len()],
+        };
         match &owned {
-            CaseScope::All => vec![true; s.cases.len()],
-            CaseScope::Nothing => vec![false; s.cases.len()],
+            CaseScope::All => all(true),
+            CaseScope::Nothing => all(false),
+            // A caseworker holds cases, never a notification without one.
             CaseScope::Own(staff) => {
                 let lookup = Lookup::build(s, data.as_of);
                 let Some(row) = lookup.staff_row(staff) else {
-                    return vec![false; s.cases.len()];
+                    return all(false);
                 };
-                lookup
-                    .assigned_at_t
-                    .iter()
-                    .map(|assigned| *assigned == Some(row))
-                    .collect()
+                Visible {
+                    cases: lookup
+                        .assigned_at_t
+                        .iter()
+                        .map(|assigned| *assigned == Some(row))
+                        .collect(),
+                    persons_without_case: vec![false; s.persons.len()],
+                }
             }
             CaseScope::Unit(unit) => {
                 let lookup = Lookup::build(s, data.as_of);
                 match Scope::build(s, &lookup, Some(unit)) {
-                    Ok(scope) => (0..s.cases.len() as u32)
-                        .map(|c| scope.has_case(c))
-                        .collect(),
-                    Err(_) => vec![false; s.cases.len()],
+                    Ok(scope) => Visible {
+                        cases: (0..s.cases.len() as u32)
+                            .map(|c| scope.has_case(c))
+                            .collect(),
+                        persons_without_case: (0..s.persons.len() as u32)
+                            .map(|p| scope.has_person(p))
+                            .collect(),
+                    },
+                    Err(_) => all(false),
                 }
             }
         }

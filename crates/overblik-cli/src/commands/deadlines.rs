@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::{Days, NaiveDate};
 use clap::Args;
-use overblik_domain::figures::WITHOUT_CASEWORKER;
-use overblik_domain::figures::deadlines::{Holder, WITHOUT_CASE};
+use overblik_domain::figures::deadlines::Holder;
 use overblik_domain::obligations::summary::{Counts, Summary};
 use overblik_domain::obligations::{AsOf, Evaluation, Event, Moment, Obligation, Status, evaluate};
 use overblik_domain::rules::{RuleId, RuleSet};
@@ -402,10 +401,7 @@ fn to_json(
     // Keyed by staff id, `none` (a case without a caseworker) or `no_case` (a notification
     // without a case), as KF16.
     let by_caseworker = Summary::of(in_scope.iter().copied(), |o| {
-        Some(caseworker_id(snapshot, o).unwrap_or(match o.case {
-            Some(_) => WITHOUT_CASEWORKER,
-            None => WITHOUT_CASE,
-        }))
+        Some(Holder::of(o).key(snapshot))
     });
     // Every summary counts all rules; the per-rule counts are the team summary's.
     let by_rule: serde_json::Map<_, _> = by_team

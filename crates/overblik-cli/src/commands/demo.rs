@@ -16,8 +16,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use overblik_domain::Snapshot;
 use overblik_domain::codes::{OrgUnitKind, StaffRole};
+use overblik_domain::figures::Context as FigureContext;
 use overblik_domain::figures::caseload::{absent_at_t, is_open_on};
-use overblik_domain::figures::{Context as FigureContext, Lookup};
 use overblik_domain::obligations::{AsOf, evaluate};
 use overblik_domain::rules::RuleSet;
 use overblik_ingest::{ExportFormat, Source};
@@ -205,15 +205,21 @@ struct DemoLinks {
 
 impl DemoLinks {
     fn find(snapshot: &Snapshot, rules: &RuleSet, today: NaiveDate) -> DemoLinks {
-        let evaluation = evaluate(snapshot, rules, AsOf::end_of(today));
+        let as_of = AsOf::end_of(today);
+        let evaluation = evaluate(snapshot, rules, as_of);
+        // The figures' view of the day: who holds each case, who is absent.
+        let sources = overblik_domain::sources::Sources::all_present();
+        let Ok(ctx) = FigureContext::new(snapshot, &sources, &evaluation, as_of, None) else {
+            return DemoLinks::default();
+        };
         let with_overdue: HashSet<u32> = evaluation
             .obligations
             .iter()
             .filter(|obligation| obligation.is_red())
             .filter_map(|obligation| obligation.responsible)
             .collect();
-        // Who holds each open case at `today`, and who held it last (the figures' lookup).
-        let lookup = Lookup::build(snapshot, AsOf::end_of(today));
+        // Who holds each open case at `today`, and who held it last.
+        let lookup = &ctx.lookup;
         let open = (0..snapshot.cases.len()).filter(|&c| is_open_on(&snapshot.cases[c], today));
         let mut cases: HashMap<&str, usize> = HashMap::new();
         let mut with_unassigned: HashSet<&str> = HashSet::new();
@@ -240,10 +246,7 @@ impl DemoLinks {
             }
         }
         // Who is absent today (the figures' rule): a demo caseworker should be at work.
-        let sources = overblik_domain::sources::Sources::all_present();
-        let absent = FigureContext::new(snapshot, &sources, &evaluation, AsOf::end_of(today), None)
-            .map(|ctx| absent_at_t(&ctx))
-            .unwrap_or_default();
+        let absent = absent_at_t(&ctx);
         // Children's teams: the product's main users, and the demo's walk-through is of
         // children's cases (the synthetic adult team can be the busier one on a given day).
         let children_teams: HashSet<&str> = snapshot
@@ -264,7 +267,7 @@ impl DemoLinks {
                 let id = staff.staff_id.as_str();
                 (
                     children_teams.contains(staff.unit_id.as_str()),
-                    cases.contains_key(id) && !absent.get(*index).copied().unwrap_or(false),
+                    cases.contains_key(id) && !absent[*index],
                     busy_in_team
                         .get(staff.unit_id.as_str())
                         .copied()
@@ -376,16 +379,13 @@ mod tests {
             };
             assert_eq!(unit(team).team_type, Some(TeamType::Children), "{date}");
             // Cases of their own today, and at work.
-            let as_of = AsOf::end_of(today);
-            let lookup = Lookup::build(&snapshot, as_of);
-            let own = (0..snapshot.cases.len())
-                .filter(|&c| is_open_on(&snapshot.cases[c], today))
-                .filter(|&c| lookup.assigned_at_t[c] == Some(row as u32))
-                .count();
-            assert!(own > 0, "{date}: the demo caseworker has no open case");
             let evaluation = overblik_domain::obligations::Evaluation::default();
             let sources = overblik_domain::sources::Sources::all_present();
-            let ctx = FigureContext::new(&snapshot, &sources, &evaluation, as_of, None).unwrap();
+            let ctx =
+                FigureContext::new(&snapshot, &sources, &evaluation, AsOf::end_of(today), None)
+                    .unwrap();
+            let own = overblik_domain::figures::caseload::open_cases_of(&ctx, row as u32).count();
+            assert!(own > 0, "{date}: the demo caseworker has no open case");
             assert!(
                 !absent_at_t(&ctx)[row],
                 "{date}: the demo caseworker is absent"

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Context, Period, Share, StaffTally};
+use super::{Context, Period, Share, StaffTally, WITHOUT_CASEWORKER};
+use crate::Snapshot;
 use crate::obligations::{Obligation, Status};
 use crate::rules::RuleId;
 
@@ -87,6 +88,15 @@ impl Holder {
             (Some(staff), _) => Holder::Caseworker(staff),
             (None, Some(_)) => Holder::WithoutCaseworker,
             (None, None) => Holder::WithoutCase,
+        }
+    }
+
+    /// Its key in breakdowns by caseworker: the staff id, `none` or `no_case`.
+    pub fn key(self, snapshot: &Snapshot) -> &str {
+        match self {
+            Holder::Caseworker(staff) => snapshot.staff[staff as usize].staff_id.as_str(),
+            Holder::WithoutCaseworker => WITHOUT_CASEWORKER,
+            Holder::WithoutCase => WITHOUT_CASE,
         }
     }
 }

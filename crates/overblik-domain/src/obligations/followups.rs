@@ -211,27 +211,19 @@ fn next_window(
     held: NaiveDate,
     due: NaiveDate,
 ) -> Window {
-    // (any owner, the last end among the owners; None once one has no end)
     let owners = |on_held: bool| {
         measures_of(index, case)
             .filter(|measure| concerns(followup, measure) && active_on(as_of, measure, due))
-            .filter(|measure| !on_held || active_on(as_of, measure, held))
-            .fold((false, Some(None)), |(_, last), measure| {
-                let last = match (last, measure.end_date) {
-                    (Some(last), Some(end)) => {
-                        Some(Some(last.map_or(end, |l: NaiveDate| l.max(end))))
-                    }
-                    _ => None,
-                };
-                (true, last)
-            })
+            .filter(move |measure| !on_held || active_on(as_of, measure, held))
     };
-    let (any, last_end) = match owners(true) {
-        (false, _) => owners(false),
-        found => found,
-    };
-    match (any, last_end) {
-        (true, Some(Some(end))) => Window::measure(Some(end)),
-        _ => Window::CaseOnly,
+    let on_both = owners(true).next().is_some();
+    // The last end among them; one without an end keeps the window open while the case is.
+    let mut last_end = None;
+    for measure in owners(on_both) {
+        let Some(end) = measure.end_date else {
+            return Window::CaseOnly;
+        };
+        last_end = last_end.max(Some(end));
     }
+    Window::measure(last_end)
 }

@@ -30,16 +30,6 @@ pub enum Lapse {
 }
 
 impl Lapse {
-    pub const ALL: &'static [Lapse] = &[
-        Lapse::CaseClosed,
-        Lapse::NotificationHandled,
-        Lapse::DecisionMade,
-        Lapse::YearEnded,
-        Lapse::TurnedEighteen,
-        Lapse::MeasureEnded,
-        Lapse::ApplicationDecided,
-    ];
-
     pub fn code(self) -> &'static str {
         match self {
             Lapse::CaseClosed => "case_closed",

@@ -87,8 +87,6 @@ pub struct Summary {
     pub overdue: u64,
     pub upcoming: u64,
     pub without_caseworker: u64,
-    /// Red numbers nobody holds: the sum of `unowned`'s.
-    pub overdue_without_caseworker: u64,
     pub caseworkers: Vec<CaseworkerLine>,
     /// «Uden sagsbehandler» and «uden sag», each shown when it has anything.
     pub unowned: Vec<UnownedLine>,
@@ -123,10 +121,12 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
             .map(String::as_str)
             .filter(|id| *id != WITHOUT_CASEWORKER && *id != WITHOUT_CASE),
     );
-    staff_ids.extend(upcoming.keys().filter_map(|holder| match holder {
-        Holder::Caseworker(row) => Some(s.staff[*row as usize].staff_id.as_str()),
-        _ => None,
-    }));
+    staff_ids.extend(
+        upcoming
+            .keys()
+            .filter(|holder| matches!(holder, Holder::Caseworker(_)))
+            .map(|holder| holder.key(s)),
+    );
     staff_ids.sort_unstable();
     staff_ids.dedup();
     let mut caseworkers: Vec<CaseworkerLine> = staff_ids
@@ -218,7 +218,6 @@ fn compute(data: &Data, unit: Option<&str>) -> Result<Summary, String> {
         overdue: overdue.total,
         upcoming: upcoming.values().sum(),
         without_caseworker: without.without_caseworker,
-        overdue_without_caseworker: unowned.iter().map(|line| line.overdue).sum(),
         caseworkers,
         unowned,
         teams: teams.into_values().collect(),
@@ -254,12 +253,13 @@ fn headline(
 /// notifications not yet tied to a case. They are in the unit's overdue count but on no
 /// caseworker's list, so a leader must act on them.
 fn unowned_headline(summary: &Summary) -> Headline {
+    let overdue: u64 = summary.unowned.iter().map(|line| line.overdue).sum();
     headline(
         "Frister uden ansvarlig",
-        summary.overdue_without_caseworker,
+        overdue,
         "Overskredne frister i sager uden sagsbehandler og i underretninger uden sag (rækkerne nederst i tabellen)",
         None,
-        summary.overdue_without_caseworker > 0,
+        overdue > 0,
     )
 }
 
@@ -509,32 +509,29 @@ fn caseworker_table(s: &Summary) -> ViewTable {
             ViewCell::text(absence_label(c.absent)),
         ]);
     }
+    // The rows nobody holds and the total have no load: the last four columns stay empty.
+    let with_blank_load = |mut cells: Vec<ViewCell>| {
+        cells.extend(std::iter::repeat_with(|| ViewCell::text("")).take(4));
+        cells
+    };
     for line in &s.unowned {
         let list = |status: &str| format!("/frister?status={status}&staff={}", line.key);
-        table.rows.push(vec![
+        table.rows.push(with_blank_load(vec![
             ViewCell::text(line.label),
             ViewCell::number(line.overdue)
                 .link(list("overdue"))
                 .alert_if(line.overdue > 0),
             ViewCell::number(line.upcoming).link(format!("{}&days=14", list("open"))),
             ViewCell::number(line.open_cases),
-            ViewCell::text(""),
-            ViewCell::text(""),
-            ViewCell::text(""),
-            ViewCell::text(""),
-        ]);
+        ]));
     }
     if !s.caseworkers.is_empty() || !s.unowned.is_empty() {
-        table.rows.push(vec![
+        table.rows.push(with_blank_load(vec![
             ViewCell::text("I alt"),
             ViewCell::number(s.overdue),
             ViewCell::number(s.upcoming),
             ViewCell::number(s.open_cases),
-            ViewCell::text(""),
-            ViewCell::text(""),
-            ViewCell::text(""),
-            ViewCell::text(""),
-        ]);
+        ]));
     }
     table.empty = "Ingen sagsbehandlere med sager i enheden.".into();
     table

@@ -9,7 +9,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::response::Response;
 use overblik_domain::access::Capability;
 use overblik_domain::figures::deadlines::Holder;
-use overblik_domain::figures::{Lookup, Scope};
 use overblik_domain::obligations::{Obligation, Status};
 use overblik_domain::rules::RuleId;
 use overblik_report::number;
@@ -254,27 +253,14 @@ pub async fn select(
 /// leader can act on every red number «uden sag» they are shown; a caseworker holds none.
 async fn visible_obligations(data: &Arc<Data>, scope: &CaseScope) -> Arc<Vec<u32>> {
     let visible = visible_cases(data, scope).await;
-    let owned = scope.clone();
     data.cached(format!("obligations:{scope:?}"), move |data| {
-        let s = &data.snapshot;
-        let unit_scope = match &owned {
-            CaseScope::Unit(unit) => {
-                Scope::build(s, &Lookup::build(s, data.as_of), Some(unit)).ok()
-            }
-            _ => None,
-        };
-        let caseless_visible = |person: u32| match &owned {
-            CaseScope::All => true,
-            CaseScope::Unit(_) => unit_scope.as_ref().is_some_and(|u| u.has_person(person)),
-            CaseScope::Own(_) | CaseScope::Nothing => false,
-        };
         data.evaluation
             .obligations
             .iter()
             .enumerate()
             .filter(|(_, o)| match o.case {
                 Some(c) => visible[c as usize],
-                None => caseless_visible(o.person),
+                None => visible.person_without_case(o.person),
             })
             .map(|(i, _)| i as u32)
             .collect()
